@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine to build, test and run herd: installs the JDK, Maven,
+# libvirt and QEMU, configures libvirt's QEMU driver, and starts virtlogd and libvirtd
+# when no init system does. Safe to run twice. Must run as root; otherwise it prints the
+# exact commands to run.
+set -euo pipefail
+
+PACKAGES=(openjdk-17-jdk-headless maven python3 curl
+          libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+if [[ $(id -u) -ne 0 ]]; then
+  missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "herd needs packages that are not installed. Run as root:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    echo "then run this script again as root (it also starts libvirtd)." >&2
+    exit 1
+  fi
+  if ! virsh -c qemu:///system version >/dev/null 2>&1; then
+    echo "libvirtd is not reachable at qemu:///system. Run: sudo $0" >&2
+    exit 1
+  fi
+  exit 0
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+
+# libvirtd's QEMU driver will not start without its user and group.
+getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+getent passwd libvirt-qemu >/dev/null || useradd --system -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
+getent group libvirt >/dev/null || groupadd --system libvirt
+mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt/images
+
+# Without systemd (containers, build machines) QEMU runs as root with no security driver.
+if [[ ! -d /run/systemd/system ]]; then
+  conf=/etc/libvirt/qemu.conf
+  if ! grep -q '^# herd: set up by scripts/setup-machine.sh' "$conf" 2>/dev/null; then
+    log "writing $conf (QEMU as root, no security driver)"
+    cat >"$conf" <<'CONF'
+# herd: set up by scripts/setup-machine.sh for a machine without systemd
+user = "root"
+group = "root"
+security_driver = "none"
+CONF
+  fi
+  if ! pgrep -x virtlogd >/dev/null; then
+    log "starting virtlogd"
+    virtlogd -d
+  fi
+  if ! pgrep -x libvirtd >/dev/null; then
+    log "starting libvirtd"
+    libvirtd -d
+  fi
+else
+  systemctl start virtlogd libvirtd
+fi
+
+for _ in $(seq 1 100); do
+  virsh -c qemu:///system version >/dev/null 2>&1 && break
+  sleep 0.1
+done
+if ! virsh -c qemu:///system version >/dev/null 2>&1; then
+  echo "setup: libvirtd did not answer at qemu:///system; see /var/log/libvirt" >&2
+  exit 1
+fi
+if [[ -w /dev/kvm ]]; then
+  log "libvirt ready (KVM acceleration available)"
+else
+  log "libvirt ready (no /dev/kvm: QEMU falls back to TCG software emulation)"
+fi
