@@ -30,14 +30,14 @@ import org.libvirt.Domain;
  * interleaving both paths against the same libvirtd. Run it with
  * {@code mvn -B -ntp -q -pl agent -am verify -DskipTests -Pbench} (see docs/benchmarks.md).
  *
- * <p>Arguments: {@code [URI=ITERATIONS …]}, default {@code test:///default=300 qemu:///system=30}.
+ * <p>Arguments: {@code [URI=ITERATIONS …]}, default {@code test:///default=2000 qemu:///system=40}.
  */
 public final class LaunchLatencyBenchmark {
 
     private LaunchLatencyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        List<String> runs = args.length > 0 ? Arrays.asList(args) : List.of("test:///default=300", "qemu:///system=30");
+        List<String> runs = args.length > 0 ? Arrays.asList(args) : List.of("test:///default=2000", "qemu:///system=40");
         System.out.println("| libvirt URI | acceleration | launches each | agent median ms | raw median ms "
                 + "| agent mean ms | raw mean ms | agent p90 ms | raw p90 ms | ratio of medians | ratio of means |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
