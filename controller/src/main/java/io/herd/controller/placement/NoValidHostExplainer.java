@@ -1,6 +1,7 @@
 package io.herd.controller.placement;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,10 @@ import java.util.Map;
  * act on. Runs only on the failure path, so it may look at every host.
  */
 final class NoValidHostExplainer {
+    /** The order {@link Decision#rejection} applies filters in; it breaks ties between counts. */
+    private static final List<Rejection> FILTER_ORDER = List.of(Rejection.HOST_DOWN, Rejection.HOST_UNSCHEDULABLE,
+            Rejection.HOST_AVOIDED, Rejection.ANTI_AFFINITY, Rejection.AFFINITY, Rejection.INSUFFICIENT_VCPUS,
+            Rejection.INSUFFICIENT_MEMORY, Rejection.INSUFFICIENT_DISK);
 
     private NoValidHostExplainer() {
     }
@@ -53,7 +58,8 @@ final class NoValidHostExplainer {
             sentence.append(" of group ").append(group.spec.name()).append(" (").append(describe(group.spec)).append(')');
         }
         List<Map.Entry<Rejection, Integer>> byCount = new ArrayList<>(rejections.entrySet());
-        byCount.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
+        byCount.sort(Comparator.comparing((Map.Entry<Rejection, Integer> e) -> -e.getValue())
+                .thenComparing(e -> FILTER_ORDER.indexOf(e.getKey())));
         List<String> parts = new ArrayList<>();
         for (Map.Entry<Rejection, Integer> entry : byCount) {
             int n = entry.getValue();
