@@ -53,6 +53,9 @@ public final class WorkloadRunner {
         }
         long[] latencies = new long[prepared.length];
         PlacementResult[] results = new PlacementResult[prepared.length];
+        // loading is not measured: let the collector settle the loaded inventory (and any earlier
+        // pass's garbage) now rather than in the middle of the timed decisions
+        System.gc();
         long start = System.nanoTime();
         for (int i = 0; i < prepared.length; i++) {
             long before = System.nanoTime();
