@@ -1,0 +1,11 @@
+package io.herd.cli;
+
+/** What {@code --output} accepts. */
+public enum OutputFormat {
+  /** Aligned columns for people, fitting an 80-column terminal. */
+  TABLE,
+  /** The RPC's response message as JSON (see {@link ProtoTree} for the shape). */
+  JSON,
+  /** The same tree as JSON, written as YAML. */
+  YAML
+}
