@@ -86,7 +86,7 @@ public final class Sizes {
 
   /** A short human form of a GiB amount: 20G, 1.5T. */
   public static String formatGib(long gib) {
-    return formatMib(gib * MIB_PER_GIB);
+    return gib < MIB_PER_GIB ? gib + "G" : formatMib(gib * MIB_PER_GIB);
   }
 
   private static String trim(double value) {
