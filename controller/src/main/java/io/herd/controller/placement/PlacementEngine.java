@@ -1,67 +1,340 @@
 package io.herd.controller.placement;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Pure placement: an in-memory inventory of hosts, groups and allocations, and the
  * decision that claims from it. No I/O. Every method is safe to call from many threads;
- * {@link #place} and {@link #release} are the serialisation point, so no interleaving can
+ * one lock is the serialisation point for every read and change, so no interleaving can
  * break a hard policy or over-commit a host.
  */
 public final class PlacementEngine {
+    private final Object lock = new Object();
+    private final HostSlots hosts = new HostSlots();
+    private final FailureDomains domains = new FailureDomains();
+    private final FreeMemoryIndex index;
+    private final HostChooser chooser;
+    private final Map<String, GroupState> groups = new HashMap<>();
+    private final Map<String, Claim> claims = new HashMap<>();
+    private final List<Set<Claim>> claimsBySlot = new ArrayList<>();
+    private long nextSequence;
 
     public PlacementEngine(Weighing weighing) {
-        throw new UnsupportedOperationException("engine under construction");
+        this.index = new FreeMemoryIndex(weighing == null ? Weighing.SPREAD : weighing);
+        this.chooser = new HostChooser(index);
     }
 
     /** Adds a host, or changes one (capacity, labels, up/down, schedulable). Allocations stay. */
     public void upsertHost(HostSpec host) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            int slot = hosts.slotOf(host.id());
+            if (slot < 0) {
+                slot = hosts.allocate(host.id());
+                while (claimsBySlot.size() <= slot) {
+                    claimsBySlot.add(null);
+                }
+                hosts.describe(slot, host);
+                domains.assign(slot, host);
+            } else {
+                domains.unassign(slot);
+                hosts.describe(slot, host);
+                domains.assign(slot, host);
+                // labels may have moved the host to another rack or zone
+                for (GroupState group : groupsOn(slot)) {
+                    group.recount(domains);
+                }
+            }
+            reindex(slot);
+        }
     }
 
     /** Removes a host and forgets every allocation on it. */
     public void removeHost(String hostId) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            int slot = hosts.slotOf(hostId);
+            if (slot < 0) {
+                return;
+            }
+            Set<Claim> here = claimsBySlot.get(slot);
+            if (here != null) {
+                for (Claim claim : new ArrayList<>(here)) {
+                    claims.remove(claim.serverId);
+                    unrecord(claim);
+                }
+            }
+            claimsBySlot.set(slot, null);
+            index.remove(slot);
+            domains.unassign(slot);
+            hosts.free(slot);
+        }
     }
 
+    /** Adds a group, or changes its policy, scope or limit; its members stay and are counted again. */
     public void upsertGroup(GroupSpec group) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            GroupState state = groups.get(group.id());
+            if (state == null) {
+                groups.put(group.id(), new GroupState(group));
+            } else {
+                state.spec = group;
+                state.recount(domains);
+            }
+        }
     }
 
     /** Removes a group; its members' allocations stay, without a group. */
     public void removeGroup(String groupId) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            GroupState state = groups.remove(groupId);
+            if (state != null) {
+                for (Claim member : state.members) {
+                    member.group = null;
+                }
+            }
+        }
     }
 
-    /** Decides and claims in one step: on success the allocations and memberships are committed. */
+    /**
+     * Decides and claims in one step: on success the allocations and memberships are committed.
+     *
+     * @throws IllegalArgumentException when the group is unknown or a server id is repeated or
+     *                                  already holds an allocation (nothing changes)
+     */
     public PlacementResult place(PlacementRequest request) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            GroupState group = knownGroup(request.groupId());
+            checkNewServers(request.serverIds());
+            Decision decision = new Decision(hosts, domains, group, request.flavor(), avoidedSlots(request));
+            int count = request.count();
+            if (group != null && group.spec.policy() == Policy.AFFINITY) {
+                int home = group.majorityDomain(domains);
+                if (home < 0 && count > 1) {
+                    long[] bestRoom = {0};
+                    home = chooser.roomyDomain(decision, count, bestRoom);
+                    if (home < 0) {
+                        return NoValidHostExplainer.explain(committedView(request, group), count, bestRoom[0], true);
+                    }
+                }
+                decision.affinityDomain = home;
+            }
+            List<Claim> made = new ArrayList<>(count);
+            for (String serverId : request.serverIds()) {
+                int slot = chooser.choose(decision);
+                if (slot < 0) {
+                    for (Claim claim : made) {
+                        claims.remove(claim.serverId);
+                        unrecord(claim);
+                    }
+                    return NoValidHostExplainer.explain(committedView(request, group), count, made.size(), false);
+                }
+                made.add(record(serverId, slot, group, request.flavor()));
+            }
+            List<Allocation> allocations = new ArrayList<>(count);
+            for (Claim claim : made) {
+                allocations.add(claim.toAllocation(hosts));
+            }
+            return new PlacementResult.Placed(allocations);
+        }
     }
 
     /** Gives back a server's capacity and membership. False when the server held nothing. */
     public boolean release(String serverId) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            Claim claim = claims.remove(serverId);
+            if (claim == null) {
+                return false;
+            }
+            unrecord(claim);
+            return true;
+        }
     }
 
     /**
      * Records an allocation that already exists (state loaded at start, a domain found on a
-     * host) without checking filters: what is, is counted.
+     * host) without checking filters: what is, is counted. Replaces any earlier allocation of
+     * the same server.
+     *
+     * @throws IllegalArgumentException when the host or the group is unknown
      */
     public void restore(Allocation allocation) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            int slot = hosts.slotOf(allocation.hostId());
+            if (slot < 0) {
+                throw new IllegalArgumentException("unknown host " + allocation.hostId() + " for server "
+                        + allocation.serverId() + ": add the host first");
+            }
+            GroupState group = knownGroup(allocation.groupId());
+            Claim previous = claims.remove(allocation.serverId());
+            if (previous != null) {
+                unrecord(previous);
+            }
+            record(allocation.serverId(), slot, group, allocation.resources());
+        }
     }
 
     public Optional<Allocation> allocation(String serverId) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            Claim claim = claims.get(serverId);
+            return claim == null ? Optional.empty() : Optional.of(claim.toAllocation(hosts));
+        }
     }
 
     /** What herd servers hold on a host now. */
     public Resources allocated(String hostId) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            int slot = hosts.slotOf(hostId);
+            if (slot < 0) {
+                return Resources.ZERO;
+            }
+            return new Resources((int) hosts.usedVcpus[slot], hosts.usedMemoryMib[slot], hosts.usedDiskGib[slot]);
+        }
     }
 
     /** Whether the group's hard policy holds over its current members. */
     public GroupCompliance compliance(String groupId) {
-        throw new UnsupportedOperationException();
+        synchronized (lock) {
+            GroupState group = groups.get(groupId);
+            if (group == null) {
+                throw new IllegalArgumentException("unknown group " + groupId);
+            }
+            return ComplianceCheck.of(group, domains, hosts);
+        }
+    }
+
+    /** The host as last upserted, if known. */
+    public Optional<HostSpec> host(String hostId) {
+        synchronized (lock) {
+            int slot = hosts.slotOf(hostId);
+            return slot < 0 ? Optional.empty() : Optional.of(hosts.specs[slot]);
+        }
+    }
+
+    /** The group as last upserted, if known. */
+    public Optional<GroupSpec> group(String groupId) {
+        synchronized (lock) {
+            GroupState group = groups.get(groupId);
+            return group == null ? Optional.empty() : Optional.of(group.spec);
+        }
+    }
+
+    /** The group's members' allocations, oldest first; empty for an unknown group. */
+    public List<Allocation> members(String groupId) {
+        synchronized (lock) {
+            GroupState group = groups.get(groupId);
+            List<Allocation> members = new ArrayList<>();
+            if (group != null) {
+                for (Claim member : group.members) {
+                    members.add(member.toAllocation(hosts));
+                }
+            }
+            return members;
+        }
+    }
+
+    /** The allocations on a host; empty for an unknown host. */
+    public List<Allocation> allocationsOn(String hostId) {
+        synchronized (lock) {
+            int slot = hosts.slotOf(hostId);
+            List<Allocation> here = new ArrayList<>();
+            if (slot >= 0 && claimsBySlot.get(slot) != null) {
+                for (Claim claim : claimsBySlot.get(slot)) {
+                    here.add(claim.toAllocation(hosts));
+                }
+            }
+            return here;
+        }
+    }
+
+    private Claim record(String serverId, int slot, GroupState group, Resources resources) {
+        Claim claim = new Claim(serverId, slot, group, resources, nextSequence++);
+        claims.put(serverId, claim);
+        Set<Claim> here = claimsBySlot.get(slot);
+        if (here == null) {
+            here = new LinkedHashSet<>();
+            claimsBySlot.set(slot, here);
+        }
+        here.add(claim);
+        hosts.use(slot, resources, 1);
+        reindex(slot);
+        if (group != null) {
+            group.add(claim, domains);
+        }
+        return claim;
+    }
+
+    /** Undoes {@link #record} except the removal from {@link #claims}, which the caller does. */
+    private void unrecord(Claim claim) {
+        claimsBySlot.get(claim.slot).remove(claim);
+        hosts.use(claim.slot, claim.resources, -1);
+        reindex(claim.slot);
+        if (claim.group != null) {
+            claim.group.remove(claim, domains);
+        }
+    }
+
+    private void reindex(int slot) {
+        if (hosts.eligible[slot]) {
+            index.put(slot, hosts.id(slot), hosts.freeMemoryMib(slot));
+        } else {
+            index.remove(slot);
+        }
+    }
+
+    private Set<GroupState> groupsOn(int slot) {
+        Set<GroupState> found = new HashSet<>();
+        Set<Claim> here = claimsBySlot.get(slot);
+        if (here != null) {
+            for (Claim claim : here) {
+                if (claim.group != null) {
+                    found.add(claim.group);
+                }
+            }
+        }
+        return found;
+    }
+
+    private GroupState knownGroup(String groupId) {
+        if (groupId == null) {
+            return null;
+        }
+        GroupState group = groups.get(groupId);
+        if (group == null) {
+            throw new IllegalArgumentException("unknown group " + groupId + ": create the group first");
+        }
+        return group;
+    }
+
+    private void checkNewServers(List<String> serverIds) {
+        Set<String> seen = new HashSet<>();
+        for (String serverId : serverIds) {
+            if (!seen.add(serverId)) {
+                throw new IllegalArgumentException("server id " + serverId + " appears twice in the request");
+            }
+            Claim existing = claims.get(serverId);
+            if (existing != null) {
+                throw new IllegalArgumentException("server " + serverId + " already has an allocation on host "
+                        + hosts.id(existing.slot));
+            }
+        }
+    }
+
+    private int[] avoidedSlots(PlacementRequest request) {
+        return request.avoidHosts().stream().mapToInt(hosts::slotOf).filter(slot -> slot >= 0).toArray();
+    }
+
+    /** Filters over the state without the failed request, for the explanation. */
+    private Decision committedView(PlacementRequest request, GroupState group) {
+        Decision view = new Decision(hosts, domains, group, request.flavor(), avoidedSlots(request));
+        if (group != null && group.spec.policy() == Policy.AFFINITY) {
+            view.affinityDomain = group.majorityDomain(domains);
+        }
+        return view;
     }
 }

@@ -1,0 +1,214 @@
+package io.herd.agent.hypervisor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Launch, delete, list and count domains on one session. Callers serialise per server id. */
+final class DomainOps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DomainOps.class);
+
+    private DomainOps() {}
+
+    static LaunchResult launch(LibvirtSession s, DomainSpec spec)
+            throws LibvirtException, IOException, HypervisorException {
+        Domain existing = lookup(s, spec.serverId());
+        if (existing != null) {
+            try {
+                return relaunch(existing, spec);
+            } finally {
+                existing.free();
+            }
+        }
+        String rootVolume = null;
+        if (!spec.diskless()) {
+            Path base = s.images.baseImage(spec.image());
+            rootVolume = s.images.createOverlay(spec.serverId(), base, spec.diskGib());
+        }
+        boolean launched = false;
+        try {
+            Domain dom = s.conn.domainDefineXML(DomainXml.build(spec, s.domainType, rootVolume));
+            try {
+                try {
+                    dom.create();
+                } catch (LibvirtException startFailed) {
+                    undefineQuietly(dom, startFailed);
+                    throw startFailed;
+                }
+                HerdDomain described = describe(dom).orElseThrow(() -> new HypervisorException(
+                        HypervisorException.Kind.FAILED, "libvirt dropped herd's metadata from " + spec.domainName()));
+                launched = true;
+                LOG.info("launched {} ({})", spec.domainName(), spec.name());
+                return new LaunchResult(described, false);
+            } finally {
+                dom.free();
+            }
+        } finally {
+            if (!launched && rootVolume != null) {
+                try {
+                    s.images.deleteOverlay(spec.serverId());
+                } catch (LibvirtException e) {
+                    LOG.warn("could not remove volume of failed launch {}: {}", spec.domainName(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static LaunchResult relaunch(Domain existing, DomainSpec spec) throws LibvirtException, HypervisorException {
+        HerdDomain current = describe(existing).orElseThrow(() -> new HypervisorException(
+                HypervisorException.Kind.NOT_HERDS,
+                "a domain with UUID " + spec.serverId() + " exists and is not herd's; herd leaves it alone"));
+        if (!current.spec().equals(spec)) {
+            throw new HypervisorException(HypervisorException.Kind.CONFLICT,
+                    "server " + spec.serverId() + " already exists with another spec: " + current.spec());
+        }
+        if (existing.isActive() == 0) {
+            existing.create();
+            current = describe(existing).orElseThrow();
+        }
+        return new LaunchResult(current, true);
+    }
+
+    static boolean delete(LibvirtSession s, UUID serverId) throws LibvirtException, HypervisorException {
+        Domain dom = lookup(s, serverId);
+        if (dom == null) {
+            // a crash between volume creation and define may have left the volume behind
+            s.images.deleteOverlay(serverId);
+            return false;
+        }
+        try {
+            if (describe(dom).isEmpty()) {
+                throw new HypervisorException(HypervisorException.Kind.NOT_HERDS,
+                        "the domain with UUID " + serverId + " is not herd's; herd leaves it alone");
+            }
+            if (dom.isActive() != 0) {
+                try {
+                    dom.destroy();
+                } catch (LibvirtException e) {
+                    if (!LibvirtErrors.isNotRunning(e)) {
+                        throw e;
+                    }
+                }
+            }
+            dom.undefine();
+        } finally {
+            dom.free();
+        }
+        s.images.deleteOverlay(serverId);
+        LOG.info("deleted {}", DomainSpec.domainName(serverId));
+        return true;
+    }
+
+    static List<HerdDomain> list(LibvirtSession s) throws LibvirtException {
+        List<HerdDomain> out = new ArrayList<>();
+        for (Domain dom : s.conn.listAllDomains(0)) {
+            try {
+                describe(dom).ifPresent(out::add);
+            } catch (LibvirtException e) {
+                // the domain vanished between listing and reading it
+                if (!LibvirtErrors.isNoDomain(e)) {
+                    throw e;
+                }
+            } finally {
+                dom.free();
+            }
+        }
+        return out;
+    }
+
+    /** Usage by all domains and by foreign ones, plus the domain count. */
+    record Usage(ResourceAmount all, ResourceAmount foreign, int domainCount) {}
+
+    /**
+     * herd's domains count whatever their state (their capacity is promised to them);
+     * other domains count while they are active.
+     */
+    static Usage usage(LibvirtSession s) throws LibvirtException {
+        ResourceAmount all = ResourceAmount.ZERO;
+        ResourceAmount foreign = ResourceAmount.ZERO;
+        Domain[] domains = s.conn.listAllDomains(0);
+        for (Domain dom : domains) {
+            try {
+                DomainXml.Parsed parsed = DomainXml.parse(dom.getXMLDesc(0));
+                if (parsed.spec().isPresent()) {
+                    DomainSpec spec = parsed.spec().get();
+                    all = all.plus(spec.vcpus(), spec.memoryMib(), spec.diskGib());
+                } else if (dom.isActive() != 0) {
+                    DomainInfo info = dom.getInfo();
+                    long memoryMib = info.maxMem / 1024; // KiB
+                    all = all.plus(info.nrVirtCpu, memoryMib, 0);
+                    foreign = foreign.plus(info.nrVirtCpu, memoryMib, 0);
+                }
+            } catch (LibvirtException e) {
+                if (!LibvirtErrors.isNoDomain(e)) {
+                    throw e;
+                }
+            } finally {
+                dom.free();
+            }
+        }
+        return new Usage(all, foreign, domains.length);
+    }
+
+    static Domain lookup(LibvirtSession s, UUID serverId) throws LibvirtException {
+        try {
+            return s.conn.domainLookupByUUIDString(serverId.toString());
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.isNoDomain(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    static java.util.Optional<HerdDomain> describe(Domain dom) throws LibvirtException {
+        DomainXml.Parsed parsed = DomainXml.parse(dom.getXMLDesc(0));
+        if (parsed.spec().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        DomainInfo.DomainState state = dom.getInfo().state;
+        return java.util.Optional.of(new HerdDomain(parsed.spec().get(), coarse(state), stateName(state),
+                parsed.rootVolume()));
+    }
+
+    private static HerdDomain.State coarse(DomainInfo.DomainState state) {
+        switch (state) {
+            case VIR_DOMAIN_RUNNING:
+            case VIR_DOMAIN_BLOCKED:
+                return HerdDomain.State.RUNNING;
+            case VIR_DOMAIN_NOSTATE:
+                return HerdDomain.State.UNKNOWN;
+            default:
+                return HerdDomain.State.STOPPED;
+        }
+    }
+
+    private static String stateName(DomainInfo.DomainState state) {
+        switch (state) {
+            case VIR_DOMAIN_RUNNING: return "running";
+            case VIR_DOMAIN_BLOCKED: return "blocked";
+            case VIR_DOMAIN_PAUSED: return "paused";
+            case VIR_DOMAIN_SHUTDOWN: return "shutdown";
+            case VIR_DOMAIN_SHUTOFF: return "shutoff";
+            case VIR_DOMAIN_CRASHED: return "crashed";
+            case VIR_DOMAIN_PMSUSPENDED: return "pmsuspended";
+            default: return "nostate";
+        }
+    }
+
+    private static void undefineQuietly(Domain dom, LibvirtException cause) {
+        try {
+            dom.undefine();
+        } catch (LibvirtException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

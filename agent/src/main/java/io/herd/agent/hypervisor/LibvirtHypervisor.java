@@ -1,0 +1,272 @@
+package io.herd.agent.hypervisor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.libvirt.LibvirtException;
+import org.libvirt.event.ConnectionCloseListener;
+import org.libvirt.event.LifecycleListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real hypervisor: libvirt through libvirt-java. Keeps one connection open, and when
+ * libvirtd goes away reports itself degraded and reconnects with exponential backoff; calls
+ * made meanwhile fail with {@link HypervisorException.Kind#UNAVAILABLE}.
+ */
+public final class LibvirtHypervisor implements Hypervisor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtHypervisor.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    private static final Duration HEALTH_CHECK = Duration.ofSeconds(5);
+
+    /**
+     * @param uri                 libvirt connection URI
+     * @param imageDir            directory of base images and root volumes
+     * @param imagePoolName       name of the transient dir pool started when no pool covers imageDir
+     * @param reconnectMaxBackoff longest wait between reconnect attempts
+     */
+    public record Options(String uri, Path imageDir, String imagePoolName, Duration reconnectMaxBackoff) {
+        public Options {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(imageDir, "imageDir");
+            Objects.requireNonNull(imagePoolName, "imagePoolName");
+            Objects.requireNonNull(reconnectMaxBackoff, "reconnectMaxBackoff");
+        }
+    }
+
+    private final Options options;
+    private final ScheduledExecutorService supervisor;
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
+    private final LifecycleListener lifecycle = this::onLifecycle;
+    private final ConnectionCloseListener onClose = (conn, reason) ->
+            submitLost("libvirt closed the connection (" + reason + ")");
+    private volatile LibvirtSession session;
+    private volatile String degradedReason = "not connected yet";
+    private volatile HostFacts lastFacts;
+    private volatile DomainEventListener listener = what -> { };
+    private Duration nextRetry = FIRST_RETRY;
+    private volatile boolean closed;
+
+    private LibvirtHypervisor(Options options) {
+        this.options = options;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+        this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "libvirt-supervisor");
+            t.setDaemon(true);
+            return t;
+        });
+        this.lastFacts = new HostFacts(0, 0, 0, 0, "", "", Acceleration.UNKNOWN, ResourceAmount.ZERO,
+                ResourceAmount.ZERO, 0, true, degradedReason);
+    }
+
+    /**
+     * Connects now; if libvirt is unreachable, returns a degraded hypervisor that keeps trying.
+     */
+    public static LibvirtHypervisor open(Options options) {
+        LibvirtHypervisor h = new LibvirtHypervisor(options);
+        h.supervisor.execute(h::connect);
+        // wait for the first attempt so that a reachable libvirt is ready when open() returns
+        try {
+            h.supervisor.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        h.supervisor.scheduleWithFixedDelay(h::checkAlive, HEALTH_CHECK.toMillis(), HEALTH_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return h;
+    }
+
+    public String uri() {
+        return options.uri();
+    }
+
+    @Override
+    public boolean degraded() {
+        return session == null;
+    }
+
+    @Override
+    public void setEventListener(DomainEventListener listener) {
+        this.listener = Objects.requireNonNull(listener);
+    }
+
+    @Override
+    public HostFacts hostFacts() throws HypervisorException {
+        LibvirtSession s = session;
+        if (s == null) {
+            return lastFacts.asDegraded(degradedReason);
+        }
+        HostFacts facts = call(s, () -> {
+            var node = s.conn.nodeInfo();
+            DomainOps.Usage usage = DomainOps.usage(s);
+            return new HostFacts(node.cpus, node.memory / 1024, s.images.diskTotalGib(), s.images.diskFreeGib(),
+                    s.hypervisorType, s.libvirtVersion, s.acceleration, usage.all(), usage.foreign(),
+                    usage.domainCount(), false, "");
+        });
+        lastFacts = facts;
+        return facts;
+    }
+
+    @Override
+    public List<HerdDomain> listDomains() throws HypervisorException {
+        LibvirtSession s = requireSession();
+        return call(s, () -> DomainOps.list(s));
+    }
+
+    @Override
+    public LaunchResult launch(DomainSpec spec) throws HypervisorException {
+        LibvirtSession s = requireSession();
+        ReentrantLock lock = stripe(spec.serverId());
+        lock.lock();
+        try {
+            return call(s, () -> DomainOps.launch(s, spec));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean delete(UUID serverId) throws HypervisorException {
+        LibvirtSession s = requireSession();
+        ReentrantLock lock = stripe(serverId);
+        lock.lock();
+        try {
+            return call(s, () -> DomainOps.delete(s, serverId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        supervisor.shutdownNow();
+        try {
+            supervisor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LibvirtSession s = session;
+        session = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private interface LibvirtCall<T> {
+        T run() throws LibvirtException, IOException, HypervisorException;
+    }
+
+    private <T> T call(LibvirtSession s, LibvirtCall<T> body) throws HypervisorException {
+        try {
+            return body.run();
+        } catch (LibvirtException e) {
+            String message = LibvirtErrors.message(e);
+            if (LibvirtErrors.isConnectionLost(e) || !s.alive()) {
+                submitLost("libvirt connection lost: " + message);
+                throw new HypervisorException(HypervisorException.Kind.UNAVAILABLE,
+                        "libvirt at " + options.uri() + " is unreachable (" + message + "); the agent is reconnecting", e);
+            }
+            throw new HypervisorException(HypervisorException.Kind.FAILED, message, e);
+        } catch (IOException e) {
+            throw new HypervisorException(HypervisorException.Kind.FAILED, e.toString(), e);
+        }
+    }
+
+    private LibvirtSession requireSession() throws HypervisorException {
+        LibvirtSession s = session;
+        if (s == null) {
+            throw new HypervisorException(HypervisorException.Kind.UNAVAILABLE,
+                    "libvirt at " + options.uri() + " is unreachable (" + degradedReason
+                            + "); the agent is reconnecting, retry later");
+        }
+        return s;
+    }
+
+    private ReentrantLock stripe(UUID id) {
+        return stripes[Math.floorMod(id.hashCode(), stripes.length)];
+    }
+
+    /** Runs on the supervisor thread only. */
+    private void connect() {
+        if (closed || session != null) {
+            return;
+        }
+        try {
+            session = LibvirtSession.open(options.uri(), options.imageDir(), options.imagePoolName(), lifecycle, onClose);
+            degradedReason = "";
+            nextRetry = FIRST_RETRY;
+            listener.onEvent("libvirt connected");
+        } catch (LibvirtException | RuntimeException e) {
+            String message = e instanceof LibvirtException ? LibvirtErrors.message((LibvirtException) e) : e.toString();
+            degradedReason = "cannot connect to " + options.uri() + ": " + message;
+            LOG.warn("{}; retrying in {} ms (degraded meanwhile)", degradedReason, nextRetry.toMillis());
+            supervisor.schedule(this::connect, nextRetry.toMillis(), TimeUnit.MILLISECONDS);
+            Duration doubled = nextRetry.multipliedBy(2);
+            nextRetry = doubled.compareTo(options.reconnectMaxBackoff()) > 0 ? options.reconnectMaxBackoff() : doubled;
+        }
+    }
+
+    private void checkAlive() {
+        LibvirtSession s = session;
+        if (s != null && !s.alive()) {
+            lost("libvirt connection is no longer alive");
+        }
+    }
+
+    private void submitLost(String reason) {
+        if (!closed) {
+            supervisor.execute(() -> lost(reason));
+        }
+    }
+
+    /** Runs on the supervisor thread only. */
+    private void lost(String reason) {
+        LibvirtSession s = session;
+        if (s == null || closed) {
+            return;
+        }
+        session = null;
+        degradedReason = reason;
+        LOG.error("{} — agent degraded, reconnecting to {}", reason, options.uri());
+        s.close();
+        listener.onEvent("libvirt lost");
+        nextRetry = FIRST_RETRY;
+        supervisor.schedule(this::connect, nextRetry.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private int onLifecycle(org.libvirt.Domain dom, org.libvirt.event.DomainEvent event) {
+        String name;
+        try {
+            name = dom.getName();
+        } catch (LibvirtException e) {
+            name = "?";
+        } finally {
+            try {
+                dom.free();
+            } catch (LibvirtException e) {
+                LOG.debug("freeing event domain: {}", e.getMessage());
+            }
+        }
+        String what = name + " " + event;
+        LOG.debug("lifecycle event: {}", what);
+        try {
+            listener.onEvent(what);
+        } catch (RuntimeException e) {
+            LOG.warn("event listener failed on {}: {}", what, e.toString());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,210 @@
+package io.herd.agent.registration;
+
+import io.grpc.StatusRuntimeException;
+import io.herd.agent.api.HostReporter;
+import io.herd.agent.api.ProtoMapper;
+import io.herd.agent.hypervisor.HerdDomain;
+import io.herd.agent.hypervisor.Hypervisor;
+import io.herd.agent.hypervisor.HypervisorException;
+import io.herd.api.v1.AgentRegistryGrpc;
+import io.herd.api.v1.AgentServer;
+import io.herd.api.v1.HeartbeatRequest;
+import io.herd.api.v1.HeartbeatResponse;
+import io.herd.api.v1.HostInfo;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends heartbeats from one thread of its own. Between heartbeats it waits for the interval
+ * or for an event ({@link #trigger}), whichever comes first; events that pile up meanwhile go
+ * out together in one heartbeat.
+ */
+public final class HeartbeatSender implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSender.class);
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    private static final String STOP = "\u0000stop";
+
+    /**
+     * @param agentAddress host:port where this agent's AgentService is reachable
+     * @param interval     normal time between heartbeats
+     * @param timeout      deadline of one heartbeat call
+     * @param maxBackoff   longest wait while the controller is unreachable
+     */
+    public record Settings(String agentAddress, Duration interval, Duration timeout, Duration maxBackoff) {}
+
+    private final AgentRegistryGrpc.AgentRegistryBlockingStub registry;
+    private final HostReporter reporter;
+    private final Hypervisor hypervisor;
+    private final Settings settings;
+    private final Clock clock;
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final Thread thread;
+    private volatile Duration interval;
+    private volatile Instant lastAcknowledgedAt;
+    private volatile List<AgentServer> lastServers = List.of();
+    private int failures;
+
+    public HeartbeatSender(AgentRegistryGrpc.AgentRegistryBlockingStub registry, HostReporter reporter,
+                           Hypervisor hypervisor, Settings settings, Clock clock) {
+        this.registry = registry;
+        this.reporter = reporter;
+        this.hypervisor = hypervisor;
+        this.settings = settings;
+        this.clock = clock;
+        this.interval = settings.interval();
+        this.thread = new Thread(this::run, "herd-heartbeat");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Asks for a heartbeat now, e.g. because a domain changed state. */
+    public void trigger(String what) {
+        events.add(what);
+    }
+
+    /** Heartbeats the controller has answered. */
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /** When the controller last answered; null before the first answer. */
+    public Instant lastAcknowledgedAt() {
+        return lastAcknowledgedAt;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public void close() {
+        events.add(STOP);
+        try {
+            thread.join(settings.timeout().toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        String reason = "start";
+        while (true) {
+            boolean ok = sendOnce(reason);
+            Duration wait = ok ? interval : backoff();
+            String event;
+            try {
+                event = events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (event == null) {
+                reason = "interval";
+                continue;
+            }
+            List<String> more = new ArrayList<>();
+            more.add(event);
+            events.drainTo(more);
+            if (more.contains(STOP)) {
+                return;
+            }
+            reason = "event: " + String.join("; ", more);
+        }
+    }
+
+    private Duration backoff() {
+        Duration base = settings.interval().compareTo(Duration.ofSeconds(1)) < 0 ? settings.interval() : Duration.ofSeconds(1);
+        Duration wait = base.multipliedBy(1L << Math.min(failures, 16));
+        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+    }
+
+    boolean sendOnce(String reason) {
+        HeartbeatRequest request;
+        try {
+            request = build(reason);
+        } catch (HypervisorException | RuntimeException e) {
+            LOG.warn("cannot read the host for a heartbeat: {}", e.toString());
+            failures++;
+            return false;
+        }
+        try {
+            HeartbeatResponse response = registry
+                    .withDeadlineAfter(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .heartbeat(request);
+            if (failures > 0) {
+                LOG.info("controller reachable again after {} failed heartbeats", failures);
+            }
+            failures = 0;
+            acknowledged.incrementAndGet();
+            lastAcknowledgedAt = clock.instant();
+            if (response.getHeartbeatIntervalMs() > 0) {
+                Duration wanted = Duration.ofMillis(response.getHeartbeatIntervalMs());
+                Duration next = wanted.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : wanted;
+                if (!next.equals(interval)) {
+                    LOG.info("controller set the heartbeat interval to {} ms", next.toMillis());
+                    interval = next;
+                }
+            }
+            if (response.getUnknownServerIdsCount() > 0) {
+                LOG.warn("controller does not know these herd servers on this host: {}",
+                        response.getUnknownServerIdsList());
+            }
+            return true;
+        } catch (StatusRuntimeException e) {
+            failures++;
+            if (failures == 1 || failures % 10 == 0) {
+                LOG.warn("heartbeat #{} to the controller failed ({} in a row): {}",
+                        request.getSequence(), failures, e.getStatus());
+            }
+            return false;
+        }
+    }
+
+    private HeartbeatRequest build(String reason) throws HypervisorException {
+        HostInfo info = reporter.hostInfo();
+        List<AgentServer> servers = lastServers;
+        if (!info.getDegraded()) {
+            try {
+                List<AgentServer> now = new ArrayList<>();
+                for (HerdDomain d : hypervisor.listDomains()) {
+                    now.add(ProtoMapper.server(d));
+                }
+                servers = now;
+                lastServers = now;
+            } catch (HypervisorException e) {
+                // libvirt went away between the two calls: report the last known domains, degraded
+                info = info.toBuilder().setDegraded(true).setDegradedReason(e.getMessage()).build();
+            }
+        }
+        return HeartbeatRequest.newBuilder()
+                .setHostId(info.getHostId())
+                .setHostName(info.getHostName())
+                .setAgentAddress(settings.agentAddress())
+                .setLabels(info.getLabels())
+                .setCapacity(info.getCapacity())
+                .setUsage(info.getUsage())
+                .setForeignUsage(info.getForeignUsage())
+                .addAllServers(servers)
+                .setAcceleration(info.getAcceleration())
+                .setDegraded(info.getDegraded())
+                .setDegradedReason(info.getDegradedReason())
+                .setAgentVersion(info.getAgentVersion())
+                .setSequence(sequence.incrementAndGet())
+                .setReason(reason)
+                .build();
+    }
+}

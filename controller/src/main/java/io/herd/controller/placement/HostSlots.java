@@ -1,0 +1,113 @@
+package io.herd.controller.placement;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Hosts as struct-of-arrays indexed by a slot number, so that filters read primitives
+ * instead of chasing objects. Capacity is what placement may hand out minus what foreign
+ * domains use; usage is what herd's own claims hold. Slots of removed hosts are reused.
+ */
+final class HostSlots {
+    private final Map<String, Integer> slotById = new HashMap<>();
+    private final IntList freeSlots = new IntList();
+    private int highWater;
+
+    HostSpec[] specs = new HostSpec[16];
+    long[] capacityVcpus = new long[16];
+    long[] capacityMemoryMib = new long[16];
+    long[] capacityDiskGib = new long[16];
+    long[] usedVcpus = new long[16];
+    long[] usedMemoryMib = new long[16];
+    long[] usedDiskGib = new long[16];
+    /** Up and schedulable: the host is a candidate at all. */
+    boolean[] eligible = new boolean[16];
+
+    /** The slot of a host, or -1. */
+    int slotOf(String hostId) {
+        Integer slot = slotById.get(hostId);
+        return slot == null ? -1 : slot;
+    }
+
+    /** One past the highest slot ever used; live slots have a non-null spec. */
+    int highWater() {
+        return highWater;
+    }
+
+    int size() {
+        return slotById.size();
+    }
+
+    boolean live(int slot) {
+        return specs[slot] != null;
+    }
+
+    int allocate(String hostId) {
+        int slot;
+        if (freeSlots.size() > 0) {
+            slot = freeSlots.get(freeSlots.size() - 1);
+            freeSlots.removeValue(slot);
+        } else {
+            slot = highWater++;
+            if (slot == specs.length) {
+                grow(slot * 2);
+            }
+        }
+        slotById.put(hostId, slot);
+        return slot;
+    }
+
+    /** Sets the host's description; usage stays. */
+    void describe(int slot, HostSpec host) {
+        specs[slot] = host;
+        Resources allocatable = host.allocatable();
+        capacityVcpus[slot] = (long) allocatable.vcpus() - host.foreignUsage().vcpus();
+        capacityMemoryMib[slot] = allocatable.memoryMib() - host.foreignUsage().memoryMib();
+        capacityDiskGib[slot] = allocatable.diskGib() - host.foreignUsage().diskGib();
+        eligible[slot] = host.up() && host.schedulable();
+    }
+
+    void free(int slot) {
+        slotById.remove(specs[slot].id());
+        specs[slot] = null;
+        eligible[slot] = false;
+        usedVcpus[slot] = 0;
+        usedMemoryMib[slot] = 0;
+        usedDiskGib[slot] = 0;
+        freeSlots.add(slot);
+    }
+
+    void use(int slot, Resources amount, int sign) {
+        usedVcpus[slot] += (long) sign * amount.vcpus();
+        usedMemoryMib[slot] += sign * amount.memoryMib();
+        usedDiskGib[slot] += sign * amount.diskGib();
+    }
+
+    long freeVcpus(int slot) {
+        return capacityVcpus[slot] - usedVcpus[slot];
+    }
+
+    long freeMemoryMib(int slot) {
+        return capacityMemoryMib[slot] - usedMemoryMib[slot];
+    }
+
+    long freeDiskGib(int slot) {
+        return capacityDiskGib[slot] - usedDiskGib[slot];
+    }
+
+    String id(int slot) {
+        return specs[slot].id();
+    }
+
+    private void grow(int length) {
+        specs = Arrays.copyOf(specs, length);
+        capacityVcpus = Arrays.copyOf(capacityVcpus, length);
+        capacityMemoryMib = Arrays.copyOf(capacityMemoryMib, length);
+        capacityDiskGib = Arrays.copyOf(capacityDiskGib, length);
+        usedVcpus = Arrays.copyOf(usedVcpus, length);
+        usedMemoryMib = Arrays.copyOf(usedMemoryMib, length);
+        usedDiskGib = Arrays.copyOf(usedDiskGib, length);
+        eligible = Arrays.copyOf(eligible, length);
+    }
+}
