@@ -27,7 +27,8 @@ show() { printf '%s$ %s%s\n' "$dim" "$*" "$plain"; }
 # --- 1. the machine ---------------------------------------------------------------------
 step "preparing the machine (scripts/setup-machine.sh)"
 if ! scripts/setup-machine.sh; then
-  echo "demo: the machine is not ready; do what is printed above, then run $0 again" >&2
+  echo "demo: the machine is not ready: do what is printed above, or run the whole demo as root:" >&2
+  echo "  sudo $0" >&2
   exit 1
 fi
 
