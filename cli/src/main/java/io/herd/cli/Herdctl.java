@@ -110,6 +110,8 @@ public final class Herdctl {
   public static CommandLine commandLine(Herdctl herdctl) {
     CommandLine commandLine = new CommandLine(herdctl);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    // a later --controller (or -o) wins, so that aliases and scripts can override their own
+    commandLine.setOverwrittenOptionsAllowed(true);
     commandLine.setExecutionExceptionHandler(
         (exception, failed, parseResult) -> {
           failed.getErr().println(herdctl.describe(exception));
@@ -121,7 +123,7 @@ public final class Herdctl {
 
   String describe(Exception exception) {
     if (exception instanceof StatusRuntimeException status) {
-      return ErrorReport.describe(status, addressOrDefault());
+      return ErrorReport.describe(status, addressOrDefault(), usesTls());
     }
     if (exception instanceof CliException) {
       return "herdctl: " + exception.getMessage();
@@ -162,14 +164,17 @@ public final class Herdctl {
     requireReadable("--ca", caFile);
     requireReadable("--cert", certFile);
     requireReadable("--key", keyFile);
-    boolean useTls = tls || caFile != null || certFile != null;
-    return new ConnectionSettings(address, useTls, caFile, certFile, keyFile);
+    return new ConnectionSettings(address, usesTls(), caFile, certFile, keyFile);
   }
 
   private static void requireReadable(String option, Path file) {
     if (file != null && !Files.isReadable(file)) {
       throw new CliException(ExitCodes.USAGE, option + " " + file + ": no such readable file");
     }
+  }
+
+  private boolean usesTls() {
+    return tls || caFile != null || certFile != null;
   }
 
   private ControllerAddress addressOrDefault() {

@@ -313,6 +313,12 @@ final class FakeController {
 
       @Override
       public void getHost(GetHostRequest request, StreamObserver<Host> response) {
+        if (request.getId().equals("hv-unreachable")) {
+          // what the controller answers when it cannot reach the host's agent
+          response.onError(Status.UNAVAILABLE.withDescription("agent of host hv-unreachable at 10.0.0.9:7701 "
+              + "does not answer").asRuntimeException());
+          return;
+        }
         call(response, () -> host(request.getId()));
       }
 

@@ -83,7 +83,8 @@ class GlobalOptionsTest extends CliTestSupport {
     Result result = herdctlOn("nobody-listens-here", Map.of(), "group", "list");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(result.err()).startsWith("herdctl: unavailable:");
+    assertThat(result.err())
+        .startsWith("herdctl: cannot reach the controller at 127.0.0.1:7700: Could not find server: nobody-listens-here");
     assertThat(result.err().lines()).hasSize(1);
   }
 
