@@ -22,10 +22,15 @@ public final class FakeAgents implements AgentPort {
     public final Set<String> failingLaunches = ConcurrentHashMap.newKeySet();
     public final Set<String> failingDeletes = ConcurrentHashMap.newKeySet();
     public volatile CountDownLatch launchGate;
+    /** With a gate: create the domain first, then wait (a launch whose answer never comes back). */
+    public volatile boolean domainBeforeGate;
 
     @Override
     public void launch(String address, LaunchOrder order) throws AgentException {
         launches.add(order.serverId() + "@" + address);
+        if (domainBeforeGate) {
+            domains.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(order.serverId());
+        }
         CountDownLatch gate = launchGate;
         if (gate != null) {
             try {
