@@ -23,7 +23,8 @@ import org.xml.sax.SAXException;
  * The image directory as a libvirt dir storage pool: base images live there, and each
  * domain's root disk is a qcow2 overlay volume {@code herd-<server_id>.qcow2} on one of them.
  * An existing pool over the same directory is reused; otherwise a transient pool with the
- * configured name is started (and destroyed again by {@link #close()}).
+ * configured name is started (and destroyed again by {@link #close()}). A pool that already
+ * carries the configured name is taken as the agent's own (left by an earlier connection).
  */
 final class ImagePool implements AutoCloseable {
 
@@ -53,8 +54,10 @@ final class ImagePool implements AutoCloseable {
                         candidate.create(0);
                     }
                     keep = true;
+                    // a pool with our own name was started by an earlier session of this agent
+                    boolean ours = name.equals(poolName);
                     LOG.info("using storage pool {} over {}", name, dir);
-                    return new ImagePool(dir, candidate, false);
+                    return new ImagePool(dir, candidate, ours);
                 }
             } finally {
                 if (!keep) {

@@ -1,5 +1,6 @@
 package io.herd.agent.hypervisor;
 
+import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
@@ -14,6 +15,12 @@ final class LibvirtEventLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtEventLoop.class);
     private static Thread thread;
+    /**
+     * libvirt prints every error to stderr unless a callback takes them; herd reports errors
+     * itself (from the exception), so this one drops them. Held in a field: JNA callbacks must
+     * stay reachable while native code may call them.
+     */
+    private static final org.libvirt.jna.Libvirt.VirErrorCallback QUIET = (userData, error) -> { };
 
     private LibvirtEventLoop() {}
 
@@ -21,6 +28,7 @@ final class LibvirtEventLoop {
         if (thread != null) {
             return;
         }
+        Connect.setErrorCallback(QUIET);
         Library.initEventLoop();
         Thread t = new Thread(LibvirtEventLoop::run, "libvirt-event-loop");
         t.setDaemon(true);

@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code herd-agent --config /etc/herd/agent.yaml [overrides]}. */
 @Command(name = "herd-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
 public final class AgentMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: none, built-in defaults)")
     Path config;
@@ -89,14 +94,14 @@ public final class AgentMain implements Callable<Integer> {
         try {
             cfg = AgentConfigLoader.load(Optional.ofNullable(config), overrides());
         } catch (ConfigException e) {
-            System.err.println("herd-agent: " + e.getMessage());
+            spec.commandLine().getErr().println("herd-agent: " + e.getMessage());
             return 2;
         }
         AgentRuntime runtime;
         try {
             runtime = AgentRuntime.start(cfg);
         } catch (ConfigException e) {
-            System.err.println("herd-agent: " + e.getMessage());
+            spec.commandLine().getErr().println("herd-agent: " + e.getMessage());
             return 2;
         } catch (IOException e) {
             LOG.error("cannot start: {}", e.toString(), e);

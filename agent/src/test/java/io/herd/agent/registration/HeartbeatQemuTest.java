@@ -1,0 +1,82 @@
+package io.herd.agent.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.herd.agent.main.AgentRuntime;
+import io.herd.agent.testing.FakeRegistry;
+import io.herd.agent.testing.TestConfigs;
+import io.herd.agent.testing.Virsh;
+import io.herd.api.v1.AgentServiceGrpc;
+import io.herd.api.v1.DeleteAgentServerRequest;
+import io.herd.api.v1.HeartbeatRequest;
+import io.herd.api.v1.LaunchServerRequest;
+import io.herd.api.v1.ServerState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Heartbeats from an agent on qemu:///system: real capacity, and a domain destroyed behind its back. */
+class HeartbeatQemuTest {
+
+    @TempDir
+    Path dir;
+
+    private static long nodeinfo(String output, String field) {
+        Matcher m = Pattern.compile(Pattern.quote(field) + ":\\s+(\\d+)").matcher(output);
+        assertThat(m.find()).as("%s in %s", field, output).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void capacityMatchesVirshAndADestroyedDomainIsReportedPromptly() throws Exception {
+        String nodeinfo = Virsh.run(Virsh.QEMU, "nodeinfo");
+        String id = UUID.randomUUID().toString();
+        String domain = "herd-" + id;
+        try (FakeRegistry registry = new FakeRegistry();
+             AgentRuntime agent = AgentRuntime.start(TestConfigs.agent(Virsh.QEMU, dir, "controller_address",
+                     registry.address(), "heartbeat_interval_ms", "60000"))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !registry.accepted().isEmpty());
+            HeartbeatRequest first = registry.accepted().get(0);
+            assertThat(first.getCapacity().getCpus()).isEqualTo(nodeinfo(nodeinfo, "CPU(s)"));
+            assertThat(first.getCapacity().getMemoryMib()).isEqualTo(nodeinfo(nodeinfo, "Memory size") / 1024);
+            assertThat(first.getAcceleration()).isIn(io.herd.api.v1.Acceleration.ACCELERATION_KVM,
+                    io.herd.api.v1.Acceleration.ACCELERATION_TCG);
+
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(),
+                    InsecureChannelCredentials.create()).build();
+            try {
+                AgentServiceGrpc.AgentServiceBlockingStub stub = AgentServiceGrpc.newBlockingStub(channel);
+                stub.launchServer(LaunchServerRequest.newBuilder().setServerId(id).setName("victim")
+                        .setVcpus(1).setMemoryMib(64).build());
+                assertThat(Virsh.domState(Virsh.QEMU, domain)).isEqualTo("running");
+
+                Virsh.run(Virsh.QEMU, "destroy", domain);
+                // the interval is a minute: only the lifecycle event can explain a prompt report
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry.lastAccepted(h ->
+                        h.getReason().startsWith("event:") && h.getServersList().stream().anyMatch(s ->
+                                s.getServerId().equals(id) && s.getState() == ServerState.SERVER_STATE_STOPPED))
+                        .isPresent());
+                HeartbeatRequest report = registry.lastAccepted(h -> h.getServersList().stream()
+                        .anyMatch(s -> s.getServerId().equals(id))).orElseThrow();
+                assertThat(report.getServersList()).filteredOn(s -> s.getServerId().equals(id)).singleElement()
+                        .satisfies(s -> assertThat(s.getLibvirtState()).isEqualTo("shutoff"));
+
+                assertThat(stub.deleteServer(DeleteAgentServerRequest.newBuilder().setServerId(id).build())
+                        .getExisted()).isTrue();
+                assertThat(Virsh.domState(Virsh.QEMU, domain)).isEmpty();
+            } finally {
+                channel.shutdownNow();
+            }
+        } finally {
+            Virsh.forceRemove(Virsh.QEMU, domain);
+        }
+    }
+}
