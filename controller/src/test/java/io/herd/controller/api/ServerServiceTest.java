@@ -240,6 +240,7 @@ class ServerServiceTest {
         invalid("memory_mib", b -> b.setMemoryMib(-1));
         invalid("disk_gib", b -> b.setDiskGib(0));
         invalid("disk_gib", b -> b.setDiskGib(1L << 40));
+        invalid("disk_gib", b -> b.setImage("").setDiskGib(5));
         invalid("image", b -> b.setImage("../etc/passwd"));
         invalid("image", b -> b.setImage("bad\u0001image"));
         invalid("count", b -> b.setCount(1001));
