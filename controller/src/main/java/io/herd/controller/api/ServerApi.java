@@ -126,6 +126,9 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
             throw Fields.invalid("disk_gib", "must be between 0 and " + Fields.MAX_DISK_GIB + " GiB, was "
                     + Long.toUnsignedString(disk));
         }
+        if (image.isEmpty() && disk != 0) {
+            throw Fields.invalid("disk_gib", "must be 0 for a diskless server (image is empty), was " + disk);
+        }
         if (!image.isEmpty() && disk == 0) {
             throw Fields.invalid("disk_gib", "must be at least 1 GiB when an image is given (0 only for a "
                     + "diskless server with an empty image)");

@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ControllerCore implements AutoCloseable {
 
     private final ExecutorService launchExecutor;
+    private final Launcher launcher;
     private final GroupManager groups;
     private final ServerManager servers;
     private final HostManager hosts;
 
-    private ControllerCore(ExecutorService launchExecutor, GroupManager groups, ServerManager servers,
-                           HostManager hosts) {
+    private ControllerCore(ExecutorService launchExecutor, Launcher launcher, GroupManager groups,
+                           ServerManager servers, HostManager hosts) {
         this.launchExecutor = launchExecutor;
+        this.launcher = launcher;
         this.groups = groups;
         this.servers = servers;
         this.hosts = hosts;
@@ -47,7 +49,7 @@ public final class ControllerCore implements AutoCloseable {
                 });
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
         Launcher launcher = new Launcher(inv, agents, executor, settings.launchRetries());
-        return new ControllerCore(executor, new GroupManager(inv, settings),
+        return new ControllerCore(executor, launcher, new GroupManager(inv, settings),
                 new ServerManager(inv, settings, launcher, agents), new HostManager(inv, settings, launcher));
     }
 
@@ -63,15 +65,18 @@ public final class ControllerCore implements AutoCloseable {
         return hosts;
     }
 
-    /** Stops taking launches; waits briefly for those in flight. */
+    /**
+     * Stops launching and cancels launches in flight without recording their outcome: the
+     * next start settles them from the agents' heartbeats, as after a crash.
+     */
     @Override
     public void close() {
-        launchExecutor.shutdown();
+        launcher.stop();
+        launchExecutor.shutdownNow();
         try {
             launchExecutor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        launchExecutor.shutdownNow();
     }
 }

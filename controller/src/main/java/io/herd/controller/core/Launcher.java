@@ -31,12 +31,22 @@ final class Launcher {
     private final int retries;
     /** Hosts where each server's launch failed (under the inventory lock). */
     private final Map<String, Set<String>> failedHosts = new HashMap<>();
+    /** Set when the controller stops: outcomes of launches still in flight are left to reconciliation. */
+    private volatile boolean stopping;
 
     Launcher(Inventory inv, AgentPort agents, ExecutorService executor, int retries) {
         this.inv = inv;
         this.agents = agents;
         this.executor = executor;
         this.retries = retries;
+    }
+
+    /**
+     * Stops recording launch outcomes: like a crash, whatever is in flight is settled by the
+     * heartbeats after the next start (BUILDING servers whose domain is missing are relaunched).
+     */
+    void stop() {
+        stopping = true;
     }
 
     /** Queues the launch of a server the caller has put into {@code inv.launching}. */
@@ -80,6 +90,9 @@ final class Launcher {
     }
 
     private void succeeded(String serverId, String hostId) {
+        if (stopping) {
+            return;
+        }
         synchronized (inv.lock) {
             inv.launching.remove(serverId);
             failedHosts.remove(serverId);
@@ -93,6 +106,9 @@ final class Launcher {
     private void failed(ServerRecord launched, String hostId, String agentMessage, boolean definite) {
         String hostName;
         String next = null;
+        if (stopping) {
+            return;
+        }
         synchronized (inv.lock) {
             hostName = inv.hostName(hostId);
             ServerRecord s = inv.server(launched.id());

@@ -39,11 +39,10 @@ final class Decision {
 
     /** The first filter that turns the host away, or null when it passes them all. */
     Rejection rejection(int slot) {
-        HostSpec host = hosts.specs[slot];
-        if (!host.up()) {
+        if (!hosts.up[slot]) {
             return Rejection.HOST_DOWN;
         }
-        if (!host.schedulable()) {
+        if (!hosts.schedulable[slot]) {
             return Rejection.HOST_UNSCHEDULABLE;
         }
         for (int avoided : avoidedSlots) {

@@ -1,8 +1,6 @@
 package io.herd.controller.placement;
 
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,36 +11,35 @@ import java.util.Set;
 final class GroupState {
     GroupSpec spec;
     final Set<Claim> members = new LinkedHashSet<>();
-    private final Map<Integer, Integer> countByDomain = new HashMap<>();
+    private final IntCounts countByDomain = new IntCounts();
 
     GroupState(GroupSpec spec) {
         this.spec = spec;
     }
 
     int count(int domain) {
-        Integer count = countByDomain.get(domain);
-        return count == null ? 0 : count;
+        return countByDomain.get(domain);
     }
 
-    Map<Integer, Integer> counts() {
+    IntCounts counts() {
         return countByDomain;
     }
 
     void add(Claim claim, FailureDomains domains) {
         members.add(claim);
-        countByDomain.merge(domains.of(claim.slot, spec.scope()), 1, Integer::sum);
+        countByDomain.add(domains.of(claim.slot, spec.scope()), 1);
     }
 
     void remove(Claim claim, FailureDomains domains) {
         members.remove(claim);
-        countByDomain.computeIfPresent(domains.of(claim.slot, spec.scope()), (domain, count) -> count == 1 ? null : count - 1);
+        countByDomain.add(domains.of(claim.slot, spec.scope()), -1);
     }
 
     /** Counts again from the members, after the scope or a host's labels changed. */
     void recount(FailureDomains domains) {
         countByDomain.clear();
         for (Claim member : members) {
-            countByDomain.merge(domains.of(member.slot, spec.scope()), 1, Integer::sum);
+            countByDomain.add(domains.of(member.slot, spec.scope()), 1);
         }
     }
 
@@ -52,27 +49,29 @@ final class GroupState {
      * members elsewhere as the ones that break the rule.
      */
     int majorityDomain(FailureDomains domains) {
-        int best = -1;
-        int bestCount = 0;
-        boolean tie = false;
-        for (Map.Entry<Integer, Integer> entry : countByDomain.entrySet()) {
-            if (entry.getValue() > bestCount) {
-                best = entry.getKey();
-                bestCount = entry.getValue();
-                tie = false;
-            } else if (entry.getValue() == bestCount) {
-                tie = true;
+        if (countByDomain.size() <= 1) {
+            return members.isEmpty() ? -1 : domains.of(members.iterator().next().slot, spec.scope());
+        }
+        int[] best = {-1, 0, 0}; // domain, count, tie
+        countByDomain.forEach((domain, count) -> {
+            if (count > best[1]) {
+                best[0] = domain;
+                best[1] = count;
+                best[2] = 0;
+            } else if (count == best[1]) {
+                best[2] = 1;
             }
+        });
+        if (best[2] == 0) {
+            return best[0];
         }
-        if (!tie) {
-            return best;
-        }
+        int bestCount = best[1];
         for (Claim member : members) {
             int domain = domains.of(member.slot, spec.scope());
             if (count(domain) == bestCount) {
                 return domain;
             }
         }
-        return best;
+        return best[0];
     }
 }

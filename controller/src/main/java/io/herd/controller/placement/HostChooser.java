@@ -1,9 +1,7 @@
 package io.herd.controller.placement;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -105,14 +103,18 @@ final class HostChooser {
     }
 
     private int mostCrowded(Decision decision) {
-        List<Map.Entry<Integer, Integer>> byCount = new ArrayList<>(decision.group.counts().entrySet());
-        byCount.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
-        int i = 0;
-        while (i < byCount.size()) {
-            int level = byCount.get(i).getValue();
+        IntCounts counts = decision.group.counts();
+        // (count << 32 | domain), sorted descending: domains with the most members first
+        long[] byCount = new long[counts.size()];
+        int[] n = {0};
+        counts.forEach((domain, count) -> byCount[n[0]++] = ((long) count << 32) | domain);
+        Arrays.sort(byCount);
+        int i = byCount.length - 1;
+        while (i >= 0) {
+            long level = byCount[i] >>> 32;
             int best = -1;
-            for (; i < byCount.size() && byCount.get(i).getValue() == level; i++) {
-                best = better(decision, best, bestIn(decision, byCount.get(i).getKey()));
+            for (; i >= 0 && byCount[i] >>> 32 == level; i--) {
+                best = better(decision, best, bestIn(decision, (int) byCount[i]));
             }
             if (best >= 0) {
                 return best;

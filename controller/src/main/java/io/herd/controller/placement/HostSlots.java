@@ -21,6 +21,8 @@ final class HostSlots {
     long[] usedVcpus = new long[16];
     long[] usedMemoryMib = new long[16];
     long[] usedDiskGib = new long[16];
+    boolean[] up = new boolean[16];
+    boolean[] schedulable = new boolean[16];
     /** Up and schedulable: the host is a candidate at all. */
     boolean[] eligible = new boolean[16];
 
@@ -65,6 +67,8 @@ final class HostSlots {
         capacityVcpus[slot] = (long) allocatable.vcpus() - host.foreignUsage().vcpus();
         capacityMemoryMib[slot] = allocatable.memoryMib() - host.foreignUsage().memoryMib();
         capacityDiskGib[slot] = allocatable.diskGib() - host.foreignUsage().diskGib();
+        up[slot] = host.up();
+        schedulable[slot] = host.schedulable();
         eligible[slot] = host.up() && host.schedulable();
     }
 
@@ -108,6 +112,8 @@ final class HostSlots {
         usedVcpus = Arrays.copyOf(usedVcpus, length);
         usedMemoryMib = Arrays.copyOf(usedMemoryMib, length);
         usedDiskGib = Arrays.copyOf(usedDiskGib, length);
+        up = Arrays.copyOf(up, length);
+        schedulable = Arrays.copyOf(schedulable, length);
         eligible = Arrays.copyOf(eligible, length);
     }
 }

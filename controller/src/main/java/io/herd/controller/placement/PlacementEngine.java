@@ -3,7 +3,6 @@ package io.herd.controller.placement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +15,7 @@ import java.util.Set;
  * break a hard policy or over-commit a host.
  */
 public final class PlacementEngine {
+    private static final int[] NO_SLOTS = {};
     private final Object lock = new Object();
     private final HostSlots hosts = new HostSlots();
     private final FailureDomains domains = new FailureDomains();
@@ -23,7 +23,8 @@ public final class PlacementEngine {
     private final HostChooser chooser;
     private final Map<String, GroupState> groups = new HashMap<>();
     private final Map<String, Claim> claims = new HashMap<>();
-    private final List<Set<Claim>> claimsBySlot = new ArrayList<>();
+    /** Each host's claims, or null when it has none; a host holds few, so a list is enough. */
+    private final List<List<Claim>> claimsBySlot = new ArrayList<>();
     private long nextSequence;
 
     public PlacementEngine(Weighing weighing) {
@@ -62,7 +63,7 @@ public final class PlacementEngine {
             if (slot < 0) {
                 return;
             }
-            Set<Claim> here = claimsBySlot.get(slot);
+            List<Claim> here = claimsBySlot.get(slot);
             if (here != null) {
                 for (Claim claim : new ArrayList<>(here)) {
                     claims.remove(claim.serverId);
@@ -255,9 +256,9 @@ public final class PlacementEngine {
     private Claim record(String serverId, int slot, GroupState group, Resources resources) {
         Claim claim = new Claim(serverId, slot, group, resources, nextSequence++);
         claims.put(serverId, claim);
-        Set<Claim> here = claimsBySlot.get(slot);
+        List<Claim> here = claimsBySlot.get(slot);
         if (here == null) {
-            here = new LinkedHashSet<>();
+            here = new ArrayList<>(4);
             claimsBySlot.set(slot, here);
         }
         here.add(claim);
@@ -289,7 +290,7 @@ public final class PlacementEngine {
 
     private Set<GroupState> groupsOn(int slot) {
         Set<GroupState> found = new HashSet<>();
-        Set<Claim> here = claimsBySlot.get(slot);
+        List<Claim> here = claimsBySlot.get(slot);
         if (here != null) {
             for (Claim claim : here) {
                 if (claim.group != null) {
@@ -312,9 +313,9 @@ public final class PlacementEngine {
     }
 
     private void checkNewServers(List<String> serverIds) {
-        Set<String> seen = new HashSet<>();
+        Set<String> seen = serverIds.size() == 1 ? null : new HashSet<>();
         for (String serverId : serverIds) {
-            if (!seen.add(serverId)) {
+            if (seen != null && !seen.add(serverId)) {
                 throw new IllegalArgumentException("server id " + serverId + " appears twice in the request");
             }
             Claim existing = claims.get(serverId);
@@ -326,6 +327,9 @@ public final class PlacementEngine {
     }
 
     private int[] avoidedSlots(PlacementRequest request) {
+        if (request.avoidHosts().isEmpty()) {
+            return NO_SLOTS;
+        }
         return request.avoidHosts().stream().mapToInt(hosts::slotOf).filter(slot -> slot >= 0).toArray();
     }
 
