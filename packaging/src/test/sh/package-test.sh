@@ -10,6 +10,8 @@ set -euo pipefail
 target=${1:?target directory with the .deb files}
 version=${2:?expected version}
 packages=(herd-agent herd-controller herdctl)
+# exists while this test has the packages installed
+marker=/run/lock/herd-package-test.installed
 
 say() { printf 'package-test: %s\n' "$*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }
@@ -36,7 +38,12 @@ cleanup() {
   for pid in "${pids[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
-  dpkg --purge "${packages[@]}" >"$work/purge.log" 2>&1 || { cat "$work/purge.log" >&2; status=1; }
+  if dpkg --purge "${packages[@]}" >"$work/purge.log" 2>&1; then
+    rm -f "$marker"
+  else
+    cat "$work/purge.log" >&2
+    status=1
+  fi
   if ((status != 0)); then
     for log in "$work"/*.log; do
       [[ -s $log ]] && { say "--- $log"; tail -n 40 "$log" >&2; }
@@ -62,8 +69,22 @@ listen_port() {
   return 1
 }
 
-# A previous run that was killed may have left them installed: start clean.
+# Packages installed by someone else are not this test's to replace; ones a killed earlier
+# run left behind (its marker is still there) are purged first.
+installed=()
+for p in "${packages[@]}"; do
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    installed+=("$p")
+  fi
+done
+if ((${#installed[@]})) && [[ ! -e $marker ]]; then
+  trap - EXIT
+  rm -rf "$work"
+  say "SKIPPED: ${installed[*]} already installed on this machine; the test would replace them"
+  exit 0
+fi
 dpkg --purge "${packages[@]}" >/dev/null 2>&1 || true
+touch "$marker"
 
 debs=()
 for p in "${packages[@]}"; do
