@@ -4,6 +4,8 @@ import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
 import io.herd.api.v1.ServerState;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
@@ -34,6 +36,32 @@ final class EnumConverters {
         .map(name -> name.substring(name.startsWith(prefix) ? prefix.length() : 0))
         .map(name -> name.toLowerCase(Locale.ROOT).replace('_', '-'))
         .collect(Collectors.joining(", "));
+  }
+
+  /** The values as typed, for help and shell completion. */
+  private static <E extends Enum<E>> List<String> typed(Class<E> type, String prefix) {
+    return List.of(choices(type, prefix).split(", "));
+  }
+
+  static final class PolicyCandidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return typed(Policy.class, "").iterator();
+    }
+  }
+
+  static final class ScopeCandidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return typed(Scope.class, "").iterator();
+    }
+  }
+
+  static final class StateCandidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return typed(ServerState.class, "SERVER_STATE_").iterator();
+    }
   }
 
   static final class PolicyConverter implements ITypeConverter<Policy> {

@@ -40,6 +40,7 @@ final class GroupCommand {
         names = "--policy",
         required = true,
         converter = EnumConverters.PolicyConverter.class,
+        completionCandidates = EnumConverters.PolicyCandidates.class,
         description = "affinity, anti-affinity, soft-affinity or soft-anti-affinity.")
     Policy policy;
 
@@ -47,6 +48,7 @@ final class GroupCommand {
         names = "--scope",
         defaultValue = "host",
         converter = EnumConverters.ScopeConverter.class,
+        completionCandidates = EnumConverters.ScopeCandidates.class,
         description = "Failure domain the policy counts in: host, rack or zone "
             + "(default: ${DEFAULT-VALUE}).")
     Scope scope;

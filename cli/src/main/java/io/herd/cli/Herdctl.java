@@ -84,6 +84,7 @@ public final class Herdctl {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "table",
+      completionCandidates = OutputFormat.Candidates.class,
       scope = ScopeType.INHERIT,
       description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat outputFormat;

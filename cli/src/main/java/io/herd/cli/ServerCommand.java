@@ -145,6 +145,7 @@ final class ServerCommand {
     String host = "";
 
     @Option(names = "--state", paramLabel = "STATE", converter = EnumConverters.StateConverter.class,
+        completionCandidates = EnumConverters.StateCandidates.class,
         description = "Only servers in this state: building, active, error, deleting, unknown, stopped.")
     ServerState state = ServerState.SERVER_STATE_UNSPECIFIED;
 

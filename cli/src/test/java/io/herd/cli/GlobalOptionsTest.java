@@ -115,6 +115,9 @@ class GlobalOptionsTest extends CliTestSupport {
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(result.out())
         .contains("complete -F _complete_herdctl")
-        .contains("cordon", "uncordon", "watch", "--request-id", "--max-per-domain");
+        .contains("cordon", "uncordon", "watch", "--request-id", "--max-per-domain")
+        .contains("(\"affinity\" \"anti-affinity\" \"soft-affinity\" \"soft-anti-affinity\")")
+        .contains("(\"building\" \"active\" \"error\" \"deleting\" \"unknown\" \"stopped\")")
+        .doesNotContain("UNRECOGNIZED", "UNSPECIFIED");
   }
 }
