@@ -96,7 +96,8 @@ final class Cluster implements AutoCloseable {
     }
 
     void awaitHostsUp(List<String> names) {
-        await("hosts " + names + " UP").atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await("hosts " + names + " UP").atMost(START).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(io.grpc.StatusRuntimeException.class).until(() -> {
             for (JavaProcess a : agents.values()) {
                 if (!a.alive()) {
                     throw new IllegalStateException(a.name + " died: " + a.tail());

@@ -93,7 +93,7 @@ public final class HostManager {
 
     /**
      * Marks DOWN every host whose last heartbeat is older than 3 intervals (hosts loaded from
-     * the store count from the controller's start), and its running servers UNKNOWN.
+     * the store count from the controller's start), and its ACTIVE servers UNKNOWN.
      */
     public void checkLiveness() {
         synchronized (inv.lock) {
@@ -111,7 +111,9 @@ public final class HostManager {
                 }
                 for (String id : inv.serverIdsOn(h.id())) {
                     ServerRecord s = inv.server(id);
-                    if (inv.isLive(s)) {
+                    // BUILDING stays BUILDING: its domain was never seen running, so when the host
+                    // returns without it the server is launched again rather than declared vanished
+                    if (s.status() == ServerStatus.ACTIVE) {
                         changed.add(s.withStatus(ServerStatus.UNKNOWN, "host " + h.name() + " is down: no heartbeat "
                                 + "for " + CoreSettings.MISSED_HEARTBEATS_FOR_DOWN + " intervals", now));
                     }

@@ -3,7 +3,6 @@ package io.herd.controller.core;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
-import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Allocation;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.Store;
@@ -235,10 +234,6 @@ final class Inventory {
             }
         }
         return out;
-    }
-
-    boolean isLive(ServerRecord s) {
-        return s.status() == ServerStatus.ACTIVE || s.status() == ServerStatus.BUILDING;
     }
 
     private void putServer(ServerRecord s) {
