@@ -3,6 +3,8 @@ package io.herd.agent.hypervisor;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.xml.XMLConstants;
@@ -208,8 +210,8 @@ final class DomainXml {
         return null;
     }
 
-    private static java.util.List<Element> children(Element parent, String name) {
-        java.util.List<Element> out = new java.util.ArrayList<>();
+    private static List<Element> children(Element parent, String name) {
+        List<Element> out = new ArrayList<>();
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element && name.equals(n.getNodeName())) {
                 out.add((Element) n);

@@ -158,6 +158,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        LOG.info("stopping herd-agent (host {})", identity.hostId());
         health.enterTerminalState();
         heartbeats.ifPresent(HeartbeatSender::close);
         controllerChannel.ifPresent(ManagedChannel::shutdownNow);
