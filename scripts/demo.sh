@@ -54,7 +54,7 @@ fi
 
 # --- 2. build ---------------------------------------------------------------------------
 step "building herd (mvn package; the tests are scripts/test.sh)"
-mvn -B -ntp -q -DskipTests -pl cli,controller,agent -am package
+mvn -B -ntp -q -Dstyle.color=never -DskipTests -pl cli,controller,agent -am package
 
 work=$(mktemp -d /tmp/herd-demo.XXXXXX)
 pids=()
