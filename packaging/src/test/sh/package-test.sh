@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the built .deb packages on this machine with dpkg, runs the installed programs
 # (versions; a controller and an agent on libvirt's test driver, started by their launchers,
-# until herdctl sees the host registered), checks the systemd units with systemd-analyze
-# verify, and purges the packages again. Needs root; skipped with a message otherwise.
+# until herdctl sees the host registered; then a server created with --wait and a second
+# one refused with exit status 4), checks the systemd units with systemd-analyze verify,
+# and purges the packages again. Needs root; skipped with a message otherwise.
 #
 # usage: package-test.sh TARGET_DIR VERSION
 set -euo pipefail
@@ -138,7 +139,17 @@ listen_port "$work/conf-controller.log" "$conf_pid" >/dev/null \
   || fail "the shipped controller.yaml was refused: $(cat "$work/conf-controller.log")"
 kill "$conf_pid"
 
-herd-agent --config /etc/herd/agent.yaml --libvirt-uri test:///default --port 0 \
+# a test-driver host of its own size (test:///default is full: its one domain takes all memory)
+cat >"$work/node.xml" <<'XML'
+<node>
+  <cpu>
+    <mhz>2400</mhz><model>x86_64</model><active>4</active><max>4</max>
+    <nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>1</threads>
+  </cpu>
+  <memory>4194304</memory>
+</node>
+XML
+herd-agent --config /etc/herd/agent.yaml --libvirt-uri "test://$work/node.xml" --port 0 \
   --controller "127.0.0.1:$port" --host-name herd-package-test --rack rack-p \
   --state-dir "$work/agent" --image-dir "$work/images" --heartbeat-interval-ms 500 \
   >"$work/agent.log" 2>&1 &
@@ -158,6 +169,20 @@ done
 grep -q '"up" : true' "$work/hosts.json" || fail "the host is registered but not up"
 grep -q '"rack" : "rack-p"' "$work/hosts.json" || fail "the host's rack label did not arrive"
 say "host herd-package-test registered through the installed packages"
+
+say "a server through the installed herdctl, and one refused"
+export HERD_CONTROLLER=127.0.0.1:$port
+herdctl group create pkg --policy anti-affinity >"$work/group.log" 2>&1 || fail "group create: $(cat "$work/group.log")"
+herdctl server create pkg-1 --group pkg --memory 64M --wait -o json >"$work/server.json" 2>"$work/wait.log" \
+  || fail "server create --wait: $(cat "$work/wait.log")"
+grep -q '"state" : "SERVER_STATE_ACTIVE"' "$work/server.json" || fail "pkg-1 is not ACTIVE: $(cat "$work/server.json")"
+status=0
+herdctl server create pkg-2 --group pkg --memory 64M >/dev/null 2>"$work/refused.log" || status=$?
+((status == 4)) || fail "a second anti-affinity member on one host: exit $status, expected 4"
+grep -q "no valid host" "$work/refused.log" || fail "the refusal does not explain itself: $(cat "$work/refused.log")"
+server_id=$(sed -n 's/^ *"id" : "\([0-9a-f-]*\)",$/\1/p' "$work/server.json" | head -n 1)
+herdctl server delete "$server_id" >/dev/null || fail "server delete $server_id"
+herdctl group delete pkg >/dev/null || fail "group delete"
 
 say "purging"
 for pid in "${pids[@]}"; do
