@@ -43,7 +43,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A small stand-in for the controller's public API: three hosts, groups and servers kept in
  * maps, an anti-affinity group limited to one member per host, and launches that end ACTIVE
- * (or ERROR for servers whose name contains "doomed"). Enough to drive every herdctl command.
+ * (or ERROR for servers whose name contains "doomed"; never, for "stuck"). Enough to drive every herdctl command.
  */
 final class FakeController {
   static final String NO_VALID_HOST =
@@ -287,7 +287,7 @@ final class FakeController {
       response.onNext(ServerEvent.newBuilder().setKind(ServerEvent.Kind.KIND_SNAPSHOT).setServer(server).build());
     }
     for (Server server : matching) {
-      if (server.getState() != ServerState.SERVER_STATE_BUILDING) {
+      if (server.getState() != ServerState.SERVER_STATE_BUILDING || server.getName().contains("stuck")) {
         continue;
       }
       Server launched = server.getName().contains("doomed")

@@ -127,6 +127,14 @@ class ServerCommandTest extends CliTestSupport {
   }
 
   @Test
+  void waitGivesUpAtItsTimeoutNamingTheServersStillBuilding() {
+    Result result = herdctl("server", "create", "stuck", "--wait", "--wait-timeout", "1");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(result.err()).contains("herdctl: gave up waiting after 1 s; not settled: stuck (BUILDING)");
+  }
+
+  @Test
   void waitReopensAWatchTheControllerEndsAndStillSettles() {
     fake.completeWatch = true;
 
