@@ -36,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class PlacementDecisionBenchmark {
     private static final Resources[] FLAVORS = {
         new Resources(1, 2048, 10), new Resources(2, 4096, 20), new Resources(4, 8192, 40),
@@ -87,6 +87,8 @@ public class PlacementDecisionBenchmark {
             probes[i] = new PlacementRequest(List.of("probe" + i), FLAVORS[random.nextInt(3)], groupId);
         }
         tooBig = new PlacementRequest(List.of("too-big"), new Resources(1, 1 << 30, 1), null);
+        // settle the pre-filled inventory before measuring rather than in the first iterations
+        System.gc();
     }
 
     @Benchmark

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -169,13 +170,13 @@ final class DomainOps {
         }
     }
 
-    static java.util.Optional<HerdDomain> describe(Domain dom) throws LibvirtException {
+    static Optional<HerdDomain> describe(Domain dom) throws LibvirtException {
         DomainXml.Parsed parsed = DomainXml.parse(dom.getXMLDesc(0));
         if (parsed.spec().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         DomainInfo.DomainState state = dom.getInfo().state;
-        return java.util.Optional.of(new HerdDomain(parsed.spec().get(), coarse(state), stateName(state),
+        return Optional.of(new HerdDomain(parsed.spec().get(), coarse(state), stateName(state),
                 parsed.rootVolume()));
     }
 

@@ -3,6 +3,8 @@ package io.herd.agent.hypervisor;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.xml.XMLConstants;
@@ -208,8 +210,8 @@ final class DomainXml {
         return null;
     }
 
-    private static java.util.List<Element> children(Element parent, String name) {
-        java.util.List<Element> out = new java.util.ArrayList<>();
+    private static List<Element> children(Element parent, String name) {
+        List<Element> out = new ArrayList<>();
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element && name.equals(n.getNodeName())) {
                 out.add((Element) n);
@@ -223,7 +225,17 @@ final class DomainXml {
         return e == null ? null : e.getTextContent();
     }
 
+    // JAXP factories are slow to look up and not thread-safe: one builder and transformer per thread
+    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(DomainXml::createBuilder);
+    private static final ThreadLocal<Transformer> TRANSFORMER = ThreadLocal.withInitial(DomainXml::createTransformer);
+
     static DocumentBuilder newBuilder() {
+        DocumentBuilder builder = BUILDER.get();
+        builder.reset();
+        return builder;
+    }
+
+    private static DocumentBuilder createBuilder() {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
@@ -236,13 +248,21 @@ final class DomainXml {
         }
     }
 
-    static String serialize(Document doc) {
+    private static Transformer createTransformer() {
         try {
             Transformer t = TransformerFactory.newInstance().newTransformer();
             t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             t.setOutputProperty(OutputKeys.INDENT, "yes");
+            return t;
+        } catch (javax.xml.transform.TransformerConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML serializer cannot be configured", e);
+        }
+    }
+
+    static String serialize(Document doc) {
+        try {
             StringWriter out = new StringWriter();
-            t.transform(new DOMSource(doc), new StreamResult(out));
+            TRANSFORMER.get().transform(new DOMSource(doc), new StreamResult(out));
             return out.toString();
         } catch (TransformerException e) {
             throw new IllegalStateException("cannot serialise domain XML", e);

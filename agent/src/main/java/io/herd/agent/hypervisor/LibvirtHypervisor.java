@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.ConnectionCloseListener;
 import org.libvirt.event.LifecycleListener;
@@ -45,6 +46,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final Options options;
     private final ScheduledExecutorService supervisor;
     private final ReentrantLock[] stripes = new ReentrantLock[64];
+    private final ReentrantReadWriteLock sessionLock = new ReentrantReadWriteLock();
     private final LifecycleListener lifecycle = this::onLifecycle;
     private final ConnectionCloseListener onClose = (conn, reason) ->
             submitLost("libvirt closed the connection (" + reason + ")");
@@ -104,34 +106,40 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public HostFacts hostFacts() throws HypervisorException {
-        LibvirtSession s = session;
-        if (s == null) {
+        if (session == null) {
             return lastFacts.asDegraded(degradedReason);
         }
-        HostFacts facts = call(s, () -> {
-            var node = s.conn.nodeInfo();
-            DomainOps.Usage usage = DomainOps.usage(s);
-            return new HostFacts(node.cpus, node.memory / 1024, s.images.diskTotalGib(), s.images.diskFreeGib(),
-                    s.hypervisorType, s.libvirtVersion, s.acceleration, usage.all(), usage.foreign(),
-                    usage.domainCount(), false, "");
-        });
+        HostFacts facts;
+        try {
+            facts = withSession(s -> {
+                var node = s.conn.nodeInfo();
+                DomainOps.Usage usage = DomainOps.usage(s);
+                // nodeInfo().memory is KiB
+                return new HostFacts(node.cpus, node.memory / 1024, s.images.diskTotalGib(), s.images.diskFreeGib(),
+                        s.hypervisorType, s.libvirtVersion, s.acceleration, usage.all(), usage.foreign(),
+                        usage.domainCount(), false, "");
+            });
+        } catch (HypervisorException e) {
+            if (e.kind() == HypervisorException.Kind.UNAVAILABLE) {
+                return lastFacts.asDegraded(e.getMessage());
+            }
+            throw e;
+        }
         lastFacts = facts;
         return facts;
     }
 
     @Override
     public List<HerdDomain> listDomains() throws HypervisorException {
-        LibvirtSession s = requireSession();
-        return call(s, () -> DomainOps.list(s));
+        return withSession(DomainOps::list);
     }
 
     @Override
     public LaunchResult launch(DomainSpec spec) throws HypervisorException {
-        LibvirtSession s = requireSession();
         ReentrantLock lock = stripe(spec.serverId());
         lock.lock();
         try {
-            return call(s, () -> DomainOps.launch(s, spec));
+            return withSession(s -> DomainOps.launch(s, spec));
         } finally {
             lock.unlock();
         }
@@ -139,11 +147,10 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public boolean delete(UUID serverId) throws HypervisorException {
-        LibvirtSession s = requireSession();
         ReentrantLock lock = stripe(serverId);
         lock.lock();
         try {
-            return call(s, () -> DomainOps.delete(s, serverId));
+            return withSession(s -> DomainOps.delete(s, serverId));
         } finally {
             lock.unlock();
         }
@@ -158,20 +165,44 @@ public final class LibvirtHypervisor implements Hypervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LibvirtSession s = session;
-        session = null;
+        LibvirtSession s = detachSession();
         if (s != null) {
             s.close();
         }
     }
 
     private interface LibvirtCall<T> {
-        T run() throws LibvirtException, IOException, HypervisorException;
+        T run(LibvirtSession s) throws LibvirtException, IOException, HypervisorException;
+    }
+
+    /**
+     * Runs body on the current session. Calls hold the read lock so that a session is closed
+     * (under the write lock) only once no call is using its native connection.
+     */
+    private <T> T withSession(LibvirtCall<T> body) throws HypervisorException {
+        sessionLock.readLock().lock();
+        try {
+            LibvirtSession s = requireSession();
+            return call(s, body);
+        } finally {
+            sessionLock.readLock().unlock();
+        }
+    }
+
+    private LibvirtSession detachSession() {
+        sessionLock.writeLock().lock();
+        try {
+            LibvirtSession s = session;
+            session = null;
+            return s;
+        } finally {
+            sessionLock.writeLock().unlock();
+        }
     }
 
     private <T> T call(LibvirtSession s, LibvirtCall<T> body) throws HypervisorException {
         try {
-            return body.run();
+            return body.run(s);
         } catch (LibvirtException e) {
             String message = LibvirtErrors.message(e);
             if (LibvirtErrors.isConnectionLost(e) || !s.alive()) {
@@ -234,12 +265,14 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     /** Runs on the supervisor thread only. */
     private void lost(String reason) {
-        LibvirtSession s = session;
-        if (s == null || closed) {
+        if (session == null || closed) {
             return;
         }
-        session = null;
         degradedReason = reason;
+        LibvirtSession s = detachSession();
+        if (s == null) {
+            return;
+        }
         LOG.error("{} — agent degraded, reconnecting to {}", reason, options.uri());
         s.close();
         listener.onEvent("libvirt lost");

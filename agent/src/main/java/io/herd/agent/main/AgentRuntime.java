@@ -108,8 +108,7 @@ public final class AgentRuntime implements AutoCloseable {
         Optional<HeartbeatSender> heartbeats = Optional.empty();
         if (!config.controllerAddress().isEmpty()) {
             ManagedChannel ch = Grpc.newChannelBuilder(config.controllerAddress(), channelCredentials(config)).build();
-            String advertised = config.advertiseAddress().isEmpty()
-                    ? config.listenAddress() + ":" + port : config.advertiseAddress();
+            String advertised = advertisedAddress(config, port);
             HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(ch), reporter, hypervisor,
                     new HeartbeatSender.Settings(advertised, Duration.ofMillis(config.heartbeatIntervalMs()),
                             Duration.ofMillis(config.controllerTimeoutMs()),
@@ -159,6 +158,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        LOG.info("stopping herd-agent (host {})", identity.hostId());
         health.enterTerminalState();
         heartbeats.ifPresent(HeartbeatSender::close);
         controllerChannel.ifPresent(ManagedChannel::shutdownNow);
@@ -203,6 +203,22 @@ public final class AgentRuntime implements AutoCloseable {
                 .keyManager(tls.certFile().toFile(), tls.keyFile().toFile())
                 .trustManager(tls.caFile().toFile())
                 .build();
+    }
+
+    /** advertise_address, else the listen address, else (listening on all addresses) the host name. */
+    static String advertisedAddress(AgentConfig config, int port) {
+        if (!config.advertiseAddress().isEmpty()) {
+            return config.advertiseAddress();
+        }
+        String host = config.listenAddress();
+        try {
+            if (InetAddress.getByName(host).isAnyLocalAddress()) {
+                host = config.hostName();
+            }
+        } catch (UnknownHostException e) {
+            // checked at start; keep the configured text
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     private static void prepareDirectories(AgentConfig config) throws ConfigException {

@@ -167,11 +167,20 @@ public final class HeartbeatSender implements AutoCloseable {
         } catch (StatusRuntimeException e) {
             failures++;
             if (failures == 1 || failures % 10 == 0) {
-                LOG.warn("heartbeat #{} to the controller failed ({} in a row): {}",
-                        request.getSequence(), failures, e.getStatus());
+                LOG.warn("heartbeat #{} to the controller failed ({} in a row): {} {}",
+                        request.getSequence(), failures, e.getStatus().getCode(), describe(e));
             }
             return false;
         }
+    }
+
+    private static String describe(StatusRuntimeException e) {
+        String d = e.getStatus().getDescription();
+        Throwable cause = e.getStatus().getCause();
+        while (cause != null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return (d == null ? "" : d) + (cause == null ? "" : " (" + cause.getMessage() + ")");
     }
 
     private HeartbeatRequest build(String reason) throws HypervisorException {

@@ -164,6 +164,28 @@ class AgentServiceGrpcTest {
     }
 
     @Test
+    void concurrentLaunchesOfOneIdCreateOneDomain() throws Exception {
+        LaunchServerRequest r = request("racer").build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<LaunchServerResponse>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> stub.launchServer(r)));
+            }
+            int fresh = 0;
+            for (java.util.concurrent.Future<LaunchServerResponse> f : futures) {
+                if (!f.get(30, TimeUnit.SECONDS).getAlreadyExisted()) {
+                    fresh++;
+                }
+            }
+            assertThat(fresh).isEqualTo(1);
+            assertThat(serverIds()).filteredOn(r.getServerId()::equals).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void reflectionListsTheAgentsServices() throws Exception {
         CompletableFuture<List<String>> names = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)

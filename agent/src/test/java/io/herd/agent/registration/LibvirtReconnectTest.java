@@ -68,6 +68,9 @@ class LibvirtReconnectTest {
                             .isInstanceOfSatisfying(StatusRuntimeException.class,
                                     e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
 
+                    // at least one reconnect attempt fails before libvirtd "comes back"
+                    await().atMost(Duration.ofSeconds(30)).until(() -> stub.getHostInfo(
+                            GetHostInfoRequest.getDefaultInstance()).getDegradedReason().startsWith("cannot connect"));
                     int seen = registry.accepted().size();
                     proxy.start();
                     await().atMost(Duration.ofSeconds(30)).until(() -> registry.accepted().stream().skip(seen)

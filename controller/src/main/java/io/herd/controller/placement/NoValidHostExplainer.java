@@ -28,12 +28,14 @@ final class NoValidHostExplainer {
      */
     static PlacementResult.NoValidHost explain(Decision decision, int count, long placeable, boolean newAffinityGang) {
         HostSlots hosts = decision.hosts;
-        Map<Rejection, Integer> rejections = new EnumMap<>(Rejection.class);
+        // counted in an array, not the map, so that a scan of many hosts boxes nothing
+        int[] counts = new int[Rejection.values().length];
         long bestVcpus = Long.MIN_VALUE;
         long bestMemory = Long.MIN_VALUE;
         long bestDisk = Long.MIN_VALUE;
         int passing = 0;
-        for (int slot = 0; slot < hosts.highWater(); slot++) {
+        int highWater = hosts.highWater();
+        for (int slot = 0; slot < highWater; slot++) {
             if (!hosts.live(slot)) {
                 continue;
             }
@@ -42,13 +44,19 @@ final class NoValidHostExplainer {
                 passing++;
                 continue;
             }
-            rejections.merge(rejection, 1, Integer::sum);
-            switch (rejection) {
-                case INSUFFICIENT_VCPUS -> bestVcpus = Math.max(bestVcpus, hosts.freeVcpus(slot));
-                case INSUFFICIENT_MEMORY -> bestMemory = Math.max(bestMemory, hosts.freeMemoryMib(slot));
-                case INSUFFICIENT_DISK -> bestDisk = Math.max(bestDisk, hosts.freeDiskGib(slot));
-                default -> {
-                }
+            counts[rejection.ordinal()]++;
+            if (rejection == Rejection.INSUFFICIENT_VCPUS) {
+                bestVcpus = Math.max(bestVcpus, hosts.freeVcpus(slot));
+            } else if (rejection == Rejection.INSUFFICIENT_MEMORY) {
+                bestMemory = Math.max(bestMemory, hosts.freeMemoryMib(slot));
+            } else if (rejection == Rejection.INSUFFICIENT_DISK) {
+                bestDisk = Math.max(bestDisk, hosts.freeDiskGib(slot));
+            }
+        }
+        Map<Rejection, Integer> rejections = new EnumMap<>(Rejection.class);
+        for (Rejection rejection : Rejection.values()) {
+            if (counts[rejection.ordinal()] > 0) {
+                rejections.put(rejection, counts[rejection.ordinal()]);
             }
         }
         StringBuilder sentence = new StringBuilder("no valid host for ").append(count)

@@ -50,7 +50,7 @@ class PlacementPropertiesTest {
     }
 
     @Property(tries = 40)
-    void concurrentPlacementsReleasesAndHostChangesKeepEveryHardRule(
+    void concurrentPlacementsReleasesAndInventoryChangesKeepEveryHardRule(
             @ForAll long seed, @ForAll @IntRange(min = 2, max = 10) int hostCount,
             @ForAll @IntRange(min = 1, max = 3) int groupCount) throws InterruptedException {
         RandomInventory inventory = new RandomInventory(seed, hostCount, groupCount);
@@ -76,9 +76,19 @@ class PlacementPropertiesTest {
                 start.await();
                 Random random = new Random(seed);
                 List<HostSpec> hosts = new ArrayList<>(inventory.hosts.values());
+                List<GroupSpec> groups = new ArrayList<>(inventory.groups.values());
                 for (int i = 0; i < 200; i++) {
                     HostSpec host = hosts.get(random.nextInt(hosts.size()));
-                    engine.upsertHost(host.withUp(random.nextInt(3) > 0).withSchedulable(random.nextInt(4) > 0));
+                    switch (random.nextInt(10)) {
+                        case 0 -> engine.removeHost(host.id());
+                        case 1 -> {
+                            GroupSpec group = groups.get(random.nextInt(groups.size()));
+                            engine.removeGroup(group.id());
+                            engine.upsertGroup(group);
+                        }
+                        default -> engine.upsertHost(host.withUp(random.nextInt(3) > 0)
+                                .withSchedulable(random.nextInt(4) > 0));
+                    }
                 }
                 hosts.forEach(engine::upsertHost);
             } catch (Throwable e) {
@@ -138,7 +148,14 @@ class PlacementPropertiesTest {
                 engine.release(live.remove(random.nextInt(live.size())));
                 continue;
             }
-            PlacementResult result = engine.place(inventory.randomRequest(random, prefix, step));
+            PlacementResult result;
+            try {
+                result = engine.place(inventory.randomRequest(random, prefix, step));
+            } catch (IllegalArgumentException e) {
+                // the group is being removed and added again by the other thread
+                assertThat(e).hasMessageContaining("unknown group");
+                continue;
+            }
             if (result instanceof PlacementResult.Placed placed) {
                 placed.allocations().forEach(a -> live.add(a.serverId()));
             }

@@ -1,0 +1,71 @@
+package io.herd.agent.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.herd.agent.api.HostPolicy;
+import io.herd.agent.api.HostReporter;
+import io.herd.agent.host.HostIdentity;
+import io.herd.agent.hypervisor.DomainSpec;
+import io.herd.agent.testing.FakeHypervisor;
+import io.herd.agent.testing.FakeRegistry;
+import io.herd.api.v1.AgentRegistryGrpc;
+import io.herd.api.v1.HeartbeatRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The heartbeat loop on a hand-written fake hypervisor. */
+class HeartbeatSenderTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void whileLibvirtIsDownHeartbeatsSayDegradedAndKeepTheLastKnownServers() throws Exception {
+        FakeHypervisor hypervisor = new FakeHypervisor();
+        UUID id = UUID.randomUUID();
+        hypervisor.launch(new DomainSpec(id, "kept", 1, 64, 0, "", "g", ""));
+        HostReporter reporter = new HostReporter(hypervisor,
+                new HostIdentity("host-1", "h1", "r1", "z1", "fake:///", "test"), new HostPolicy(1, 512, 0, 4.0, 1.0));
+        try (FakeRegistry registry = new FakeRegistry()) {
+            ManagedChannel channel = Grpc.newChannelBuilder(registry.address(), InsecureChannelCredentials.create())
+                    .build();
+            HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(channel), reporter,
+                    hypervisor, new HeartbeatSender.Settings("127.0.0.1:1", Duration.ofMinutes(1),
+                    Duration.ofSeconds(5), Duration.ofMinutes(1)), Clock.fixed(NOW, ZoneOffset.UTC));
+            hypervisor.setEventListener(sender::trigger);
+            try {
+                sender.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !registry.accepted().isEmpty());
+                HeartbeatRequest first = registry.accepted().get(0);
+                assertThat(first.getServersList()).extracting(s -> s.getServerId()).containsExactly(id.toString());
+                assertThat(first.getCapacity().getReservedCpus()).isEqualTo(1);
+                assertThat(sender.lastAcknowledgedAt()).isEqualTo(NOW);
+
+                hypervisor.setDegraded(true);
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry.lastAccepted(
+                        HeartbeatRequest::getDegraded).isPresent());
+                HeartbeatRequest degraded = registry.lastAccepted(HeartbeatRequest::getDegraded).orElseThrow();
+                assertThat(degraded.getReason()).contains("libvirt lost");
+                assertThat(degraded.getDegradedReason()).isEqualTo("fake libvirt is down");
+                assertThat(degraded.getServersList()).extracting(s -> s.getServerId())
+                        .containsExactly(id.toString());
+
+                hypervisor.setDegraded(false);
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry.lastAccepted(h ->
+                        h.getReason().contains("libvirt connected") && !h.getDegraded()).isPresent());
+                assertThat(registry.accepted()).extracting(HeartbeatRequest::getSequence).isSorted()
+                        .doesNotHaveDuplicates();
+            } finally {
+                sender.close();
+                channel.shutdownNow();
+            }
+        }
+    }
+}
