@@ -83,6 +83,7 @@ public final class ControllerServer implements AutoCloseable {
                     .addService(new HostApi(core.hosts()))
                     .addService(new AgentRegistryApi(core.hosts()))
                     .addService(ProtoReflectionServiceV1.newInstance())
+                    .addService(legacyReflection())
                     .addService(health.getHealthService())
                     .build()
                     .start();
@@ -115,6 +116,15 @@ public final class ControllerServer implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * grpc.reflection.v1alpha, which grpcurl before 1.9 and many other tools still ask for;
+     * grpc-java deprecates it in favour of v1 (served too).
+     */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService legacyReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
     /** The bound port (useful with port 0). */

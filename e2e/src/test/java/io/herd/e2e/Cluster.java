@@ -2,8 +2,10 @@ package io.herd.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.HostServiceGrpc;
@@ -39,7 +41,12 @@ final class Cluster implements AutoCloseable {
     record HostShape(String name, int cpus, long memoryMib, String rack, String zone) {
     }
 
+    /** Certificate and key (PEM, PKCS#8) and the CA that signed them; used by every process and client. */
+    record Tls(Path cert, Path key, Path ca) {
+    }
+
     final Path dir;
+    final Tls tls;
     final int controllerPort;
     private final List<String> controllerArgs;
     JavaProcess controller;
@@ -52,14 +59,23 @@ final class Cluster implements AutoCloseable {
     private int restarts;
 
     Cluster(Path dir, String... extraControllerArgs) throws IOException {
+        this(dir, null, extraControllerArgs);
+    }
+
+    Cluster(Path dir, Tls tls, String... extraControllerArgs) throws IOException {
         this.dir = dir;
+        this.tls = tls;
         this.controllerPort = freePort();
         this.controllerArgs = new ArrayList<>(List.of("--listen", "127.0.0.1:" + controllerPort,
                 "--store-path", dir.resolve("controller/controller.db").toString(),
                 "--heartbeat-interval-ms", Long.toString(HEARTBEAT_MS)));
+        if (tls != null) {
+            this.controllerArgs.addAll(List.of("--tls-cert", tls.cert().toString(), "--tls-key", tls.key().toString(),
+                    "--tls-ca", tls.ca().toString()));
+        }
         this.controllerArgs.addAll(List.of(extraControllerArgs));
         startController();
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", controllerPort).usePlaintext().build();
+        channel = channelTo("127.0.0.1:" + controllerPort);
         groups = ServerGroupServiceGrpc.newBlockingStub(channel);
         servers = ServerServiceGrpc.newBlockingStub(channel);
         hosts = HostServiceGrpc.newBlockingStub(channel);
@@ -91,6 +107,10 @@ final class Cluster implements AutoCloseable {
                 "--image-dir", hostDir.resolve("images").toString(), "--state-dir", hostDir.resolve("state").toString(),
                 "--heartbeat-interval-ms", Long.toString(HEARTBEAT_MS), "--set", "heartbeat_max_backoff_ms=500",
                 "--set", "reserved_memory_mib=0"));
+        if (tls != null) {
+            args.addAll(List.of("--tls-cert", tls.cert().toString(), "--tls-key", tls.key().toString(),
+                    "--tls-ca", tls.ca().toString()));
+        }
         args.addAll(List.of(extraArgs));
         agents.put(name, JavaProcess.start("agent-" + name, dir.resolve("logs"), AGENT_JAR, args));
     }
@@ -131,9 +151,23 @@ final class Cluster implements AutoCloseable {
                 return c;
             }
         }
-        ManagedChannel c = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        ManagedChannel c = channelTo(address);
         agentChannels.add(c);
         return c;
+    }
+
+    /** A channel with this cluster's client certificate when it runs TLS, else plaintext. */
+    ManagedChannel channelTo(String address) {
+        if (tls == null) {
+            return ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        }
+        try {
+            return Grpc.newChannelBuilder(address, TlsChannelCredentials.newBuilder()
+                    .keyManager(tls.cert().toFile(), tls.key().toFile()).trustManager(tls.ca().toFile()).build())
+                    .build();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String nodeXml(int cpus, long memoryMib) {
