@@ -26,6 +26,7 @@ for tool in dpkg systemd-analyze; do
 done
 
 # One package test at a time on a machine: dpkg has one database.
+mkdir -p /run/lock
 exec 9>/run/lock/herd-package-test.lock
 flock 9
 
