@@ -192,7 +192,10 @@ public final class Herdctl {
     try {
       return new ControllerClient(channels.open(settings));
     } catch (IOException | IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, "cannot set up TLS: " + e.getMessage());
+      throw new CliException(
+          ExitCodes.USAGE,
+          (settings.tls() ? "cannot set up TLS with the given files: " : "cannot connect to " + settings.address() + ": ")
+              + e.getMessage());
     }
   }
 

@@ -126,6 +126,30 @@ class NettyChannelFactoryTest {
   }
 
   @Test
+  void aCaFileThatIsNoCertificateIsAUsageError(@TempDir Path dir) throws Exception {
+    Path garbage = Files.writeString(dir.resolve("ca.pem"), "this is not a certificate\n");
+
+    Run run = run("--controller", "127.0.0.1:7700", "--ca", garbage.toString(), "host", "list");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err().strip())
+        .startsWith("herdctl: cannot set up TLS with the given files: --ca " + garbage + " holds no");
+  }
+
+  @Test
+  void aKeyThatIsNoKeyIsAUsageError(@TempDir Path dir) throws Exception {
+    Path certs = makeCerts(dir);
+    Path badKey = Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+
+    Run run = run("--controller", "127.0.0.1:7700", "--ca", certs.resolve("ca.pem").toString(),
+        "--cert", certs.resolve("ops-alice.pem").toString(), "--key", badKey.toString(), "host", "list");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith("herdctl: cannot set up TLS with the given files:");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
   void mutualTlsWithAClientCertificateFromMakeCerts(@TempDir Path dir) throws Exception {
     Path certs = makeCerts(dir);
     Server server = tlsServer(certs, TlsServerCredentials.ClientAuth.REQUIRE);
