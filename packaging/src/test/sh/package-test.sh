@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the built .deb packages on this machine with dpkg, runs the installed programs
-# (versions; a controller and an agent on libvirt's test driver, started by their launchers,
+# (a second install as an upgrade does, keeping an edited conffile; versions; a controller and an agent on libvirt's test driver, started by their launchers,
 # until herdctl sees the host registered; then a server created with --wait and a second
 # one refused with exit status 4), checks the systemd units with systemd-analyze verify,
 # and purges the packages again. Needs root; skipped with a message otherwise.
@@ -100,6 +100,12 @@ dpkg -i "${debs[@]}" >"$work/install.log" 2>&1 || fail "dpkg -i failed: $(tail -
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" | grep -q "install ok installed" || fail "$p is not installed"
 done
+
+say "installing them again, as an upgrade does: an edited conffile survives"
+echo "# edited by the package test" >>/etc/herd/controller.yaml
+dpkg --force-confold -i "${debs[@]}" >"$work/reinstall.log" 2>&1 || fail "second dpkg -i failed: $(tail -n 5 "$work/reinstall.log")"
+grep -q "^# edited by the package test" /etc/herd/controller.yaml || fail "reinstalling lost the edit of controller.yaml"
+[[ $(stat -c %U /var/lib/herd) == herd ]] || fail "/var/lib/herd is not owned by herd after reinstalling"
 
 say "checking versions"
 [[ $(herd-controller --version) == "herd-controller $version" ]] || fail "herd-controller --version: $(herd-controller --version)"
