@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the built .deb packages on this machine with dpkg, runs the installed programs
-# (a second install as an upgrade does, keeping an edited conffile; versions; a controller and an agent on libvirt's test driver, started by their launchers,
-# until herdctl sees the host registered; then a server created with --wait and a second
-# one refused with exit status 4), checks the systemd units with systemd-analyze verify,
-# and purges the packages again. Needs root; skipped with a message otherwise.
+# Installs the built .deb packages on this machine with dpkg and installs them again as an
+# upgrade does (an edited conffile must survive); runs the installed programs: versions, and
+# a controller and an agent on libvirt's test driver started by their launchers, until
+# herdctl sees the host registered, then a server created with --wait and a second one
+# refused with exit status 4; checks the systemd units with systemd-analyze verify; and
+# purges the packages again. Needs root; skipped with a message otherwise.
 #
 # usage: package-test.sh TARGET_DIR VERSION
 set -euo pipefail
