@@ -37,6 +37,12 @@ final class Cluster implements AutoCloseable {
     static final Duration START = Duration.ofSeconds(60);
     static final long HEARTBEAT_MS = 500;
 
+    /** How the processes run: heartbeat interval and JVM options. */
+    record Options(long heartbeatMs, List<String> controllerJvm, List<String> agentJvm) {
+        static final Options TESTS = new Options(HEARTBEAT_MS, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    }
+
     /** What a test-driver host looks like: its size and its failure-domain labels. */
     record HostShape(String name, int cpus, long memoryMib, String rack, String zone) {
     }
@@ -47,6 +53,7 @@ final class Cluster implements AutoCloseable {
 
     final Path dir;
     final Tls tls;
+    final Options options;
     final int controllerPort;
     private final List<String> controllerArgs;
     JavaProcess controller;
@@ -63,12 +70,17 @@ final class Cluster implements AutoCloseable {
     }
 
     Cluster(Path dir, Tls tls, String... extraControllerArgs) throws IOException {
+        this(dir, tls, Options.TESTS, extraControllerArgs);
+    }
+
+    Cluster(Path dir, Tls tls, Options options, String... extraControllerArgs) throws IOException {
         this.dir = dir;
         this.tls = tls;
+        this.options = options;
         this.controllerPort = freePort();
         this.controllerArgs = new ArrayList<>(List.of("--listen", "127.0.0.1:" + controllerPort,
                 "--store-path", dir.resolve("controller/controller.db").toString(),
-                "--heartbeat-interval-ms", Long.toString(HEARTBEAT_MS)));
+                "--heartbeat-interval-ms", Long.toString(options.heartbeatMs())));
         if (tls != null) {
             this.controllerArgs.addAll(List.of("--tls-cert", tls.cert().toString(), "--tls-key", tls.key().toString(),
                     "--tls-ca", tls.ca().toString()));
@@ -82,7 +94,8 @@ final class Cluster implements AutoCloseable {
     }
 
     void startController() {
-        controller = JavaProcess.start("controller-" + restarts++, dir.resolve("logs"), CONTROLLER_JAR, controllerArgs);
+        controller = JavaProcess.start("controller-" + restarts++, dir.resolve("logs"), options.controllerJvm(),
+                CONTROLLER_JAR, controllerArgs);
         controller.awaitLog("herd-controller serving on", START);
     }
 
@@ -105,18 +118,19 @@ final class Cluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--libvirt-uri", uri, "--port", "0",
                 "--controller", "127.0.0.1:" + controllerPort, "--host-name", name, "--rack", rack, "--zone", zone,
                 "--image-dir", hostDir.resolve("images").toString(), "--state-dir", hostDir.resolve("state").toString(),
-                "--heartbeat-interval-ms", Long.toString(HEARTBEAT_MS), "--set", "heartbeat_max_backoff_ms=500",
+                "--heartbeat-interval-ms", Long.toString(options.heartbeatMs()),
+                "--set", "heartbeat_max_backoff_ms=" + Math.max(500, options.heartbeatMs()),
                 "--set", "reserved_memory_mib=0"));
         if (tls != null) {
             args.addAll(List.of("--tls-cert", tls.cert().toString(), "--tls-key", tls.key().toString(),
                     "--tls-ca", tls.ca().toString()));
         }
         args.addAll(List.of(extraArgs));
-        agents.put(name, JavaProcess.start("agent-" + name, dir.resolve("logs"), AGENT_JAR, args));
+        agents.put(name, JavaProcess.start("agent-" + name, dir.resolve("logs"), options.agentJvm(), AGENT_JAR, args));
     }
 
     void awaitHostsUp(List<String> names) {
-        await("hosts " + names + " UP").atMost(START).pollInterval(Duration.ofMillis(200))
+        await("hosts " + names + " UP").atMost(START.multipliedBy(Math.max(1, names.size() / 10))).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(io.grpc.StatusRuntimeException.class).until(() -> {
             for (JavaProcess a : agents.values()) {
                 if (!a.alive()) {

@@ -27,10 +27,13 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess start(String name, Path logDir, String jar, List<String> args) {
+        return start(name, logDir, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), jar, args);
+    }
+
+    static JavaProcess start(String name, Path logDir, List<String> jvmOptions, String jar, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar);
         command.addAll(args);

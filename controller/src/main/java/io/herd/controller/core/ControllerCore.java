@@ -17,14 +17,16 @@ public final class ControllerCore implements AutoCloseable {
 
     private final ExecutorService launchExecutor;
     private final Launcher launcher;
+    private final StoreWriter writer;
     private final GroupManager groups;
     private final ServerManager servers;
     private final HostManager hosts;
 
-    private ControllerCore(ExecutorService launchExecutor, Launcher launcher, GroupManager groups,
+    private ControllerCore(ExecutorService launchExecutor, Launcher launcher, StoreWriter writer, GroupManager groups,
                            ServerManager servers, HostManager hosts) {
         this.launchExecutor = launchExecutor;
         this.launcher = launcher;
+        this.writer = writer;
         this.groups = groups;
         this.servers = servers;
         this.hosts = hosts;
@@ -49,7 +51,7 @@ public final class ControllerCore implements AutoCloseable {
                 });
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
         Launcher launcher = new Launcher(inv, agents, executor, settings.launchRetries());
-        return new ControllerCore(executor, launcher, new GroupManager(inv, settings),
+        return new ControllerCore(executor, launcher, inv.writer, new GroupManager(inv, settings),
                 new ServerManager(inv, settings, launcher, agents), new HostManager(inv, settings, launcher));
     }
 
@@ -78,5 +80,6 @@ public final class ControllerCore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        writer.close();
     }
 }

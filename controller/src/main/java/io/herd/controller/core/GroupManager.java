@@ -3,7 +3,7 @@ package io.herd.controller.core;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.placement.Policy;
 import io.herd.controller.placement.Scope;
-import io.herd.controller.store.StoreException;
+import io.herd.controller.store.Mutation;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -34,11 +34,8 @@ public final class GroupManager {
             }
             GroupRecord g = new GroupRecord(UUID.randomUUID().toString(), name, policy, scope, maxPerDomain,
                     inv.now());
-            try {
-                inv.store.insertGroup(g);
-            } catch (StoreException e) {
-                throw ControllerException.unavailable(e.getMessage() + "; nothing was created, retry");
-            }
+            // rare: wait for the disk under the lock, so nobody sees a group that is not stored
+            StoreWriter.await(inv.writer.submit(new Mutation.InsertGroup(g)), "nothing was created, retry");
             inv.putGroup(g);
             LOG.info("created server group {} ({}, {}, scope {}, max {} per domain)", g.name(), g.id(),
                     policy.displayName(), scope.displayName(), maxPerDomain);
@@ -66,11 +63,7 @@ public final class GroupManager {
                 throw ControllerException.precondition("server group '" + g.name() + "' still has " + members
                         + " member(s); delete its servers first");
             }
-            try {
-                inv.store.deleteGroup(g.id());
-            } catch (StoreException e) {
-                throw ControllerException.unavailable(e.getMessage() + "; nothing was deleted, retry");
-            }
+            StoreWriter.await(inv.writer.submit(new Mutation.DeleteGroup(g.id())), "nothing was deleted, retry");
             inv.removeGroup(g);
             LOG.info("deleted server group {} ({})", g.name(), g.id());
         }

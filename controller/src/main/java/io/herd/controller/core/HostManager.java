@@ -4,7 +4,7 @@ import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Resources;
-import io.herd.controller.store.StoreException;
+import io.herd.controller.store.Mutation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,11 +49,7 @@ public final class HostManager {
                     old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true,
                     r.degraded(), r.degradedReason(), now, unknown);
             if (host.storedFieldsDiffer(old)) {
-                try {
-                    inv.store.upsertHost(host);
-                } catch (StoreException e) {
-                    throw ControllerException.unavailable(e.getMessage() + "; heartbeat not recorded, retry");
-                }
+                inv.writer.submit(new Mutation.UpsertHost(host));
             }
             inv.putHost(host);
             if (old == null) {
@@ -76,11 +72,7 @@ public final class HostManager {
                 inv.engine.release(id);
                 LOG.warn("server {}: its domain vanished from host {}", id, host.name());
             }
-            try {
-                inv.commit(outcome.changed());
-            } catch (StoreException e) {
-                LOG.error("host {}: could not record reconciled states: {}", host.name(), e.getMessage());
-            }
+            inv.commit(outcome.changed());
             relaunch = outcome.relaunch();
             inv.launching.addAll(relaunch);
         }
@@ -119,11 +111,7 @@ public final class HostManager {
                     }
                 }
             }
-            try {
-                inv.commit(changed);
-            } catch (StoreException e) {
-                LOG.error("could not record UNKNOWN servers: {}", e.getMessage());
-            }
+            inv.commit(changed);
         }
     }
 
@@ -143,11 +131,7 @@ public final class HostManager {
     public HostView setSchedulable(String idOrName, boolean schedulable, String reason) {
         synchronized (inv.lock) {
             HostRecord h = require(idOrName).withSchedulable(schedulable, schedulable ? "" : reason);
-            try {
-                inv.store.upsertHost(h);
-            } catch (StoreException e) {
-                throw ControllerException.unavailable(e.getMessage() + "; nothing changed, retry");
-            }
+            StoreWriter.await(inv.writer.submit(new Mutation.UpsertHost(h)), "nothing changed, retry");
             inv.putHost(h);
             LOG.info("host {} is {}schedulable{}", h.name(), schedulable ? "" : "not ",
                     schedulable ? "" : ": " + reason);

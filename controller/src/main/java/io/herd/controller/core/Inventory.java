@@ -5,6 +5,7 @@ import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.placement.Allocation;
 import io.herd.controller.placement.PlacementEngine;
+import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,8 @@ final class Inventory {
     final Object lock = new Object();
     final PlacementEngine engine;
     final Store store;
+    /** Every write after the start goes through here, in the order of the changes in memory. */
+    final StoreWriter writer;
     final Clock clock;
     final WatchHub watchers = new WatchHub();
     /** When this controller started: hosts loaded from the store get this long to heartbeat. */
@@ -45,6 +49,8 @@ final class Inventory {
     private final Map<String, Set<String>> membersByGroup = new HashMap<>();
     private final Map<String, Set<String>> serversByHost = new HashMap<>();
     private final Map<String, List<String>> requests = new HashMap<>();
+    /** Store writes of creates not yet on disk, by request id: a replay waits for them too. */
+    final Map<String, CompletableFuture<Void>> pendingRequests = new HashMap<>();
     /** Servers whose launch is queued or in flight (never relaunched from a heartbeat meanwhile). */
     final Set<String> launching = new HashSet<>();
     /** Consecutive heartbeats of its host that did not list a server's domain. */
@@ -53,6 +59,7 @@ final class Inventory {
     Inventory(PlacementEngine engine, Store store, Clock clock) {
         this.engine = engine;
         this.store = store;
+        this.writer = new StoreWriter(store);
         this.clock = clock;
         this.startedAt = clock.instant();
     }
@@ -198,32 +205,45 @@ final class Inventory {
         }
     }
 
-    /** Writes changed servers to the store in one transaction, then to memory, then tells watchers. */
-    void commit(List<ServerRecord> changed) {
+    /**
+     * Changes servers in memory, tells watchers, and queues the change for the store (in one
+     * transaction). The future says when it is on disk.
+     */
+    CompletableFuture<Void> commit(List<ServerRecord> changed) {
         if (changed.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        store.updateServers(changed);
         for (ServerRecord s : changed) {
             putServer(s);
             watchers.publish(new ServerChange(ServerChange.Kind.CHANGED, view(s)));
         }
+        return writer.submit(new Mutation.UpdateServers(changed));
     }
 
-    void commit(ServerRecord changed) {
-        commit(List.of(changed));
+    CompletableFuture<Void> commit(ServerRecord changed) {
+        return commit(List.of(changed));
     }
 
-    /** Deletes the server from the store, releases its claim and tells watchers. */
-    void remove(ServerRecord s) {
-        store.deleteServer(s.id());
+    /** Forgets the server, releases its claim, tells watchers, and queues its deletion for the store. */
+    CompletableFuture<Void> remove(ServerRecord s) {
+        forget(s);
+        return writer.submit(new Mutation.DeleteServer(s.id()));
+    }
+
+    /** Forgets the server in memory only (its creation never reached the disk). */
+    void forget(ServerRecord s) {
         engine.release(s.id());
         ServerRecord old = servers.remove(s.id());
         if (old != null) {
             unindex(old);
         }
         missingCounts.remove(s.id());
+        launching.remove(s.id());
         watchers.publish(new ServerChange(ServerChange.Kind.DELETED, new ServerView(s, hostName(s.hostId()))));
+    }
+
+    void forgetRequest(String requestId) {
+        requests.remove(requestId);
     }
 
     List<ServerRecord> serversWhere(java.util.function.Predicate<ServerRecord> filter) {

@@ -5,7 +5,6 @@ import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.PlacementRequest;
 import io.herd.controller.placement.PlacementResult;
-import io.herd.controller.store.StoreException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,6 +105,7 @@ final class Launcher {
     private void failed(ServerRecord launched, String hostId, String agentMessage, boolean definite) {
         String hostName;
         String next = null;
+        java.util.concurrent.CompletableFuture<Void> moved = null;
         if (stopping) {
             return;
         }
@@ -126,7 +126,7 @@ final class Launcher {
                 if (again instanceof PlacementResult.Placed placed) {
                     next = placed.allocations().get(0).hostId();
                     LOG.warn("server {}: {}; retrying on host {}", s.id(), why, inv.hostName(next));
-                    commitLogged(s.withHost(next, ServerStatus.BUILDING, why + "; retrying on host "
+                    moved = inv.commit(s.withHost(next, ServerStatus.BUILDING, why + "; retrying on host "
                             + inv.hostName(next), inv.now()));
                 } else {
                     why = why + "; no other host fits: " + ((PlacementResult.NoValidHost) again).explanation();
@@ -145,6 +145,17 @@ final class Launcher {
             forgetDomain(hostId, launched.id());
         }
         if (next != null) {
+            // the new host must be on disk before its agent is called: after a crash the store
+            // must point at every host that may hold the domain
+            try {
+                StoreWriter.await(moved, "launch not retried");
+            } catch (ControllerException e) {
+                LOG.error("server {}: {}", launched.id(), e.getMessage());
+                synchronized (inv.lock) {
+                    inv.launching.remove(launched.id());
+                }
+                return;
+            }
             submit(launched.id());
         }
     }
@@ -173,10 +184,6 @@ final class Launcher {
     }
 
     private void commitLogged(ServerRecord s) {
-        try {
-            inv.commit(s);
-        } catch (StoreException e) {
-            LOG.error("server {}: could not record state {}: {}", s.id(), s.status(), e.getMessage());
-        }
+        inv.commit(s);
     }
 }

@@ -7,12 +7,13 @@ import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Allocation;
 import io.herd.controller.placement.PlacementRequest;
 import io.herd.controller.placement.PlacementResult;
-import io.herd.controller.store.StoreException;
+import io.herd.controller.store.Mutation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -45,54 +46,45 @@ public final class ServerManager {
      */
     public Created create(CreateServers req) {
         List<ServerRecord> created;
+        CompletableFuture<Void> written;
         synchronized (inv.lock) {
-            if (!req.requestId().isEmpty()) {
+            if (!req.requestId().isEmpty() && inv.request(req.requestId()) != null) {
+                written = inv.pendingRequests.get(req.requestId());
+                created = null;
+            } else {
+                created = claim(req);
+                written = inv.writer.submit(new Mutation.InsertServers(req.requestId(), created));
+                if (!req.requestId().isEmpty()) {
+                    inv.pendingRequests.put(req.requestId(), written);
+                }
+            }
+        }
+        if (created == null) {
+            // a repeat: answer once the first request's servers are on disk
+            if (written != null) {
+                StoreWriter.await(written, "retry");
+            }
+            synchronized (inv.lock) {
                 List<String> seen = inv.request(req.requestId());
-                if (seen != null) {
-                    return new Created(seen.stream().map(inv::server).filter(Objects::nonNull).map(inv::view)
-                            .toList(), true);
+                if (seen == null) {
+                    throw ControllerException.unavailable("the first request with this request_id failed; retry");
                 }
+                return new Created(seen.stream().map(inv::server).filter(Objects::nonNull).map(inv::view).toList(),
+                        true);
             }
-            GroupRecord group = null;
-            if (!req.groupRef().isEmpty()) {
-                group = inv.findGroup(req.groupRef());
-                if (group == null) {
-                    throw ControllerException.notFound("group_id: no server group with id or name '"
-                            + req.groupRef() + "'");
-                }
-                int members = inv.memberIds(group.id()).size();
-                if (settings.maxMembersPerGroup() > 0 && members + req.count() > settings.maxMembersPerGroup()) {
-                    throw ControllerException.exhausted("quota: server group '" + group.name() + "' has " + members
-                            + " member(s); " + req.count() + " more would pass the most allowed, "
-                            + settings.maxMembersPerGroup() + " (quotas.max_members_per_group)");
-                }
+        }
+        try {
+            StoreWriter.await(written, "nothing was created, retry");
+        } catch (ControllerException e) {
+            synchronized (inv.lock) {
+                created.forEach(inv::forget);
+                inv.forgetRequest(req.requestId());
+                inv.pendingRequests.remove(req.requestId());
             }
-            List<String> ids = new ArrayList<>(req.count());
-            for (int i = 0; i < req.count(); i++) {
-                ids.add(UUID.randomUUID().toString());
-            }
-            PlacementResult result = inv.engine.place(
-                    new PlacementRequest(ids, req.flavor(), group == null ? null : group.id()));
-            if (result instanceof PlacementResult.NoValidHost none) {
-                throw ControllerException.exhausted(none.explanation());
-            }
-            List<Allocation> allocations = ((PlacementResult.Placed) result).allocations();
-            Instant now = inv.now();
-            created = new ArrayList<>(allocations.size());
-            for (int i = 0; i < allocations.size(); i++) {
-                Allocation a = allocations.get(i);
-                created.add(new ServerRecord(a.serverId(), req.nameOf(i + 1), group == null ? "" : group.id(),
-                        a.hostId(), ServerStatus.BUILDING, "", req.vcpus(), req.memoryMib(), req.diskGib(),
-                        req.image(), req.network(), req.requestId(), now, now));
-            }
-            try {
-                inv.store.insertServers(req.requestId(), created);
-            } catch (StoreException e) {
-                ids.forEach(inv.engine::release);
-                throw ControllerException.unavailable(e.getMessage() + "; nothing was created, retry");
-            }
-            inv.addCreated(req.requestId(), created);
-            inv.launching.addAll(ids);
+            throw e;
+        }
+        synchronized (inv.lock) {
+            inv.pendingRequests.remove(req.requestId());
         }
         for (ServerRecord s : created) {
             launcher.submit(s.id());
@@ -100,6 +92,46 @@ public final class ServerManager {
         synchronized (inv.lock) {
             return new Created(created.stream().map(inv::view).toList(), false);
         }
+    }
+
+    /** Under the lock: quota, placement and claim, and the new servers in memory (BUILDING, launch pending). */
+    private List<ServerRecord> claim(CreateServers req) {
+        GroupRecord group = null;
+        if (!req.groupRef().isEmpty()) {
+            group = inv.findGroup(req.groupRef());
+            if (group == null) {
+                throw ControllerException.notFound("group_id: no server group with id or name '"
+                        + req.groupRef() + "'");
+            }
+            int members = inv.memberIds(group.id()).size();
+            if (settings.maxMembersPerGroup() > 0 && members + req.count() > settings.maxMembersPerGroup()) {
+                throw ControllerException.exhausted("quota: server group '" + group.name() + "' has " + members
+                        + " member(s); " + req.count() + " more would pass the most allowed, "
+                        + settings.maxMembersPerGroup() + " (quotas.max_members_per_group)");
+            }
+        }
+        List<String> ids = new ArrayList<>(req.count());
+        for (int i = 0; i < req.count(); i++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        PlacementResult result = inv.engine.place(
+                new PlacementRequest(ids, req.flavor(), group == null ? null : group.id()));
+        if (result instanceof PlacementResult.NoValidHost none) {
+            throw ControllerException.exhausted(none.explanation());
+        }
+        List<Allocation> allocations = ((PlacementResult.Placed) result).allocations();
+        Instant now = inv.now();
+        List<ServerRecord> created = new ArrayList<>(allocations.size());
+        for (int i = 0; i < allocations.size(); i++) {
+            Allocation a = allocations.get(i);
+            created.add(new ServerRecord(a.serverId(), req.nameOf(i + 1), group == null ? "" : group.id(),
+                    a.hostId(), ServerStatus.BUILDING, "", req.vcpus(), req.memoryMib(), req.diskGib(),
+                    req.image(), req.network(), req.requestId(), now, now));
+        }
+        inv.addCreated(req.requestId(), created);
+        // no heartbeat may launch them before their claim is on disk
+        inv.launching.addAll(ids);
+        return created;
     }
 
     public ServerView get(String id) {
@@ -152,17 +184,16 @@ public final class ServerManager {
                         + "; the server is unchanged, retry the delete");
             }
         }
+        ServerView gone;
+        CompletableFuture<Void> removed;
         synchronized (inv.lock) {
             ServerRecord current = inv.server(id);
-            ServerView gone = inv.view(current == null ? before : current);
-            try {
-                inv.remove(current == null ? before : current);
-            } catch (StoreException e) {
-                throw ControllerException.unavailable(e.getMessage() + "; the domain is deleted, retry the delete");
-            }
-            LOG.info("deleted server {} ({})", before.name(), id);
-            return gone;
+            gone = inv.view(current == null ? before : current);
+            removed = inv.remove(current == null ? before : current);
         }
+        StoreWriter.await(removed, "the domain is deleted; the server may reappear in ERROR after a restart");
+        LOG.info("deleted server {} ({})", before.name(), id);
+        return gone;
     }
 
     /**
@@ -212,10 +243,6 @@ public final class ServerManager {
     }
 
     private void commitOrUnavailable(ServerRecord s) {
-        try {
-            inv.commit(s);
-        } catch (StoreException e) {
-            throw ControllerException.unavailable(e.getMessage() + "; retry");
-        }
+        inv.commit(s);
     }
 }

@@ -143,7 +143,33 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public synchronized void insertGroup(GroupRecord g) {
+    public synchronized void apply(List<Mutation> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            for (Mutation m : batch) {
+                if (m instanceof Mutation.InsertGroup x) {
+                    writeInsertGroup(x.group());
+                } else if (m instanceof Mutation.DeleteGroup x) {
+                    writeDeleteGroup(x.groupId());
+                } else if (m instanceof Mutation.UpsertHost x) {
+                    writeUpsertHost(x.host());
+                } else if (m instanceof Mutation.InsertServers x) {
+                    writeInsertServers(x.requestId(), x.servers());
+                } else if (m instanceof Mutation.UpdateServers x) {
+                    writeUpdateServers(x.servers());
+                } else if (m instanceof Mutation.DeleteServer x) {
+                    writeDeleteServer(x.serverId());
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw rollback("write " + batch.size() + " change(s)", e);
+        }
+    }
+
+    private void writeInsertGroup(GroupRecord g) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO server_groups "
                 + "(id, name, policy, scope, max_per_domain, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, g.id());
@@ -153,25 +179,17 @@ public final class SqliteStore implements Store {
             ps.setInt(5, g.maxPerDomain());
             ps.setLong(6, g.createdAt().toEpochMilli());
             ps.executeUpdate();
-            connection.commit();
-        } catch (SQLException e) {
-            throw rollback("insert server group " + g.name(), e);
         }
     }
 
-    @Override
-    public synchronized void deleteGroup(String groupId) {
+    private void writeDeleteGroup(String groupId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM server_groups WHERE id = ?")) {
             ps.setString(1, groupId);
             ps.executeUpdate();
-            connection.commit();
-        } catch (SQLException e) {
-            throw rollback("delete server group " + groupId, e);
         }
     }
 
-    @Override
-    public synchronized void upsertHost(HostRecord h) {
+    private void writeUpsertHost(HostRecord h) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO hosts (id, name, rack, zone, "
                 + "agent_address, cpus, memory_mib, disk_free_gib, disk_total_gib, reserved_cpus, "
                 + "reserved_memory_mib, reserved_disk_gib, cpu_allocation_ratio, ram_allocation_ratio, "
@@ -202,15 +220,11 @@ public final class SqliteStore implements Store {
             ps.setString(21, h.unschedulableReason());
             ps.setLong(22, h.lastHeartbeat().toEpochMilli());
             ps.executeUpdate();
-            connection.commit();
-        } catch (SQLException e) {
-            throw rollback("write host " + h.id(), e);
         }
     }
 
-    @Override
-    public synchronized void insertServers(String requestId, List<ServerRecord> servers) {
-        try {
+    private void writeInsertServers(String requestId, List<ServerRecord> servers) throws SQLException {
+        {
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO servers (" + SERVER_COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (ServerRecord s : servers) {
@@ -228,14 +242,10 @@ public final class SqliteStore implements Store {
                     ps.executeUpdate();
                 }
             }
-            connection.commit();
-        } catch (SQLException e) {
-            throw rollback("insert " + servers.size() + " servers", e);
         }
     }
 
-    @Override
-    public synchronized void updateServers(List<ServerRecord> servers) {
+    private void writeUpdateServers(List<ServerRecord> servers) throws SQLException {
         if (servers.isEmpty()) {
             return;
         }
@@ -250,20 +260,13 @@ public final class SqliteStore implements Store {
                 ps.addBatch();
             }
             ps.executeBatch();
-            connection.commit();
-        } catch (SQLException e) {
-            throw rollback("update " + servers.size() + " servers", e);
         }
     }
 
-    @Override
-    public synchronized void deleteServer(String serverId) {
+    private void writeDeleteServer(String serverId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM servers WHERE id = ?")) {
             ps.setString(1, serverId);
             ps.executeUpdate();
-            connection.commit();
-        } catch (SQLException e) {
-            throw rollback("delete server " + serverId, e);
         }
     }
 

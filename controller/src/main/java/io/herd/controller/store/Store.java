@@ -22,22 +22,36 @@ public interface Store extends AutoCloseable {
     /** request_id → the ids of the servers it created, in creation order. */
     Map<String, List<String>> loadRequests();
 
-    void insertGroup(GroupRecord group);
-
-    void deleteGroup(String groupId);
-
-    void upsertHost(HostRecord host);
-
     /**
-     * Inserts the servers of one create request, and the request id when it is not empty,
-     * in one transaction: all or nothing.
+     * Writes every mutation in one transaction, in order: all of them are on disk when this
+     * returns, or none (and it throws {@link StoreException}).
      */
-    void insertServers(String requestId, List<ServerRecord> servers);
+    void apply(List<Mutation> batch);
 
-    /** Updates servers (state, host, message) in one transaction. */
-    void updateServers(List<ServerRecord> servers);
+    default void insertGroup(GroupRecord group) {
+        apply(List.of(new Mutation.InsertGroup(group)));
+    }
 
-    void deleteServer(String serverId);
+    default void deleteGroup(String groupId) {
+        apply(List.of(new Mutation.DeleteGroup(groupId)));
+    }
+
+    default void upsertHost(HostRecord host) {
+        apply(List.of(new Mutation.UpsertHost(host)));
+    }
+
+    /** The servers of one create request and its request id (when not empty), all or nothing. */
+    default void insertServers(String requestId, List<ServerRecord> servers) {
+        apply(List.of(new Mutation.InsertServers(requestId, servers)));
+    }
+
+    default void updateServers(List<ServerRecord> servers) {
+        apply(List.of(new Mutation.UpdateServers(servers)));
+    }
+
+    default void deleteServer(String serverId) {
+        apply(List.of(new Mutation.DeleteServer(serverId)));
+    }
 
     @Override
     void close();
