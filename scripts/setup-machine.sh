@@ -6,7 +6,8 @@
 set -euo pipefail
 
 PACKAGES=(openjdk-17-jdk-headless maven python3 curl
-          libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils)
+          libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+          systemd)  # systemd: systemd-analyze verify checks the packaged units
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

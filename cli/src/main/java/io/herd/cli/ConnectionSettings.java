@@ -1,0 +1,15 @@
+package io.herd.cli;
+
+import java.nio.file.Path;
+
+/**
+ * How to reach the controller: its address and, for TLS, the files to use.
+ *
+ * @param address where the public API listens
+ * @param tls whether to use TLS (implied by any of the files)
+ * @param caFile CA certificates that sign the controller's certificate; null: the JVM's
+ * @param certFile client certificate chain (PEM) for mutual TLS; null: none
+ * @param keyFile the client certificate's private key (PKCS#8 PEM); null: none
+ */
+public record ConnectionSettings(
+    ControllerAddress address, boolean tls, Path caFile, Path certFile, Path keyFile) {}

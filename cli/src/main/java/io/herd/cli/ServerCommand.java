@@ -1,0 +1,266 @@
+package io.herd.cli;
+
+import io.herd.api.v1.CreateServersRequest;
+import io.herd.api.v1.CreateServersResponse;
+import io.herd.api.v1.DeleteServerRequest;
+import io.herd.api.v1.GetServerRequest;
+import io.herd.api.v1.ListServersRequest;
+import io.herd.api.v1.ListServersResponse;
+import io.herd.api.v1.Server;
+import io.herd.api.v1.ServerEvent;
+import io.herd.api.v1.ServerState;
+import io.herd.api.v1.WatchServersRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code herdctl server …}: ServerService. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = "Servers (virtual machines): create, list, show, delete, watch.",
+    subcommands = {
+      ServerCommand.Create.class,
+      ServerCommand.ListServers.class,
+      ServerCommand.Show.class,
+      ServerCommand.Delete.class,
+      ServerCommand.Watch.class
+    })
+final class ServerCommand {
+  private ServerCommand() {}
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Place and boot servers, all or nothing (CreateServers).",
+        "Sizes take binary units: 512M, 4G, 1.5G, 1T."
+      })
+  static final class Create extends ControllerCommand {
+    @Parameters(
+        index = "0",
+        paramLabel = "NAME",
+        description = "Server name; with --count N the servers are NAME-1 … NAME-N.")
+    String name;
+
+    @Option(names = "--group", paramLabel = "GROUP", description = "Server group id or name.")
+    String group = "";
+
+    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1",
+        description = "Virtual CPUs (default: ${DEFAULT-VALUE}).")
+    int vcpus;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "512M",
+        converter = SizeConverters.Mib.class,
+        description = "Memory; a bare number is MiB (default: ${DEFAULT-VALUE}).")
+    long memoryMib;
+
+    @Option(names = "--disk", paramLabel = "SIZE", defaultValue = "0",
+        converter = SizeConverters.Gib.class,
+        description = "Root disk; a bare number is GiB. 0 only without --image (default: 0).")
+    long diskGib;
+
+    @Option(names = "--image", paramLabel = "IMAGE",
+        description = "Base image in the agents' image directory; none: a diskless server.")
+    String image = "";
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1",
+        description = "How many servers, placed all or nothing (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--request-id", paramLabel = "ID",
+        description = "Idempotency key: repeating it returns the same servers.")
+    String requestId = "";
+
+    @Option(names = "--network", paramLabel = "NETWORK",
+        description = "libvirt network for one NIC; none: no NIC.")
+    String network = "";
+
+    @Option(names = "--wait",
+        description = "Follow the servers until each is ACTIVE or ERROR, progress on stderr.")
+    boolean waitForSettled;
+
+    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
+        description = "Give up --wait after this long (default: ${DEFAULT-VALUE}).")
+    long waitTimeoutSeconds;
+
+    @Override
+    int run(ControllerClient client) {
+      CreateServersResponse response =
+          client
+              .servers()
+              .createServers(
+                  CreateServersRequest.newBuilder()
+                      .setName(name)
+                      .setGroupId(group)
+                      .setVcpus(vcpus)
+                      .setMemoryMib(memoryMib)
+                      .setDiskGib(diskGib)
+                      .setImage(image)
+                      .setCount(count)
+                      .setRequestId(requestId)
+                      .setNetwork(network)
+                      .build());
+      if (response.getReplayed()) {
+        err().println("herdctl: request id " + requestId + " was used before: these are its servers");
+        err().flush();
+      }
+      Output output = output();
+      if (!waitForSettled) {
+        output.print(response, () -> ServerView.table(response.getServersList(), output.width()));
+        return ExitCodes.OK;
+      }
+      ServerWaiter.Outcome outcome =
+          new ServerWaiter(client.serverStream(), err())
+              .await(response.getServersList(), Duration.ofSeconds(waitTimeoutSeconds));
+      CreateServersResponse settled =
+          response.toBuilder().clearServers().addAllServers(outcome.servers()).build();
+      output.print(settled, () -> ServerView.table(settled.getServersList(), output.width()));
+      if (outcome.allActive()) {
+        return ExitCodes.OK;
+      }
+      for (Server server : outcome.servers()) {
+        if (outcome.deletedIds().contains(server.getId())) {
+          err().println("herdctl: server " + server.getName() + " was deleted while waiting");
+        } else if (server.getState() != ServerState.SERVER_STATE_ACTIVE) {
+          err().println("herdctl: server " + server.getName() + " is " + Names.state(server.getState())
+              + ": " + server.getStateMessage());
+        }
+      }
+      err().flush();
+      return ExitCodes.SERVER_ERROR;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List servers (ListServers).")
+  static final class ListServers extends ControllerCommand {
+    @Option(names = "--group", paramLabel = "GROUP", description = "Only this group (id or name).")
+    String group = "";
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Only this host (id or name).")
+    String host = "";
+
+    @Option(names = "--state", paramLabel = "STATE", converter = EnumConverters.StateConverter.class,
+        completionCandidates = EnumConverters.StateCandidates.class,
+        description = "Only servers in this state: building, active, error, deleting, unknown, stopped.")
+    ServerState state = ServerState.SERVER_STATE_UNSPECIFIED;
+
+    @Override
+    int run(ControllerClient client) {
+      ListServersResponse response =
+          client
+              .servers()
+              .listServers(
+                  ListServersRequest.newBuilder().setGroupId(group).setHost(host).setState(state).build());
+      Output output = output();
+      output.print(response, () -> ServerView.table(response.getServersList(), output.width()));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one server (GetServer).")
+  static final class Show extends ControllerCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Server id.")
+    String id;
+
+    @Override
+    int run(ControllerClient client) {
+      Server server = client.servers().getServer(GetServerRequest.newBuilder().setId(id).build());
+      output().print(server, () -> ServerView.details(server));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete a server: stop its domain, release capacity and membership (DeleteServer).")
+  static final class Delete extends ControllerCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Server id.")
+    String id;
+
+    @Override
+    int run(ControllerClient client) {
+      Server server = client.servers().deleteServer(DeleteServerRequest.newBuilder().setId(id).build());
+      output().print(server, () -> "deleted server " + server.getName() + " (" + server.getId() + ")\n");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "watch",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print the current state of servers, then every change, until interrupted (WatchServers).",
+        "With --output json: one ServerEvent object per line."
+      })
+  static final class Watch extends ControllerCommand {
+    @Option(names = "--group", paramLabel = "GROUP", description = "Only this group (id or name).")
+    String group = "";
+
+    @Option(names = "--id", paramLabel = "ID", description = "Only these servers (repeatable).")
+    List<String> ids = new ArrayList<>();
+
+    @Override
+    int run(ControllerClient client) {
+      Iterator<ServerEvent> events =
+          client
+              .serverStream()
+              .watchServers(WatchServersRequest.newBuilder().setGroupId(group).addAllServerIds(ids).build());
+      Output output = output();
+      while (events.hasNext()) {
+        ServerEvent event = events.next();
+        output.printStreamed(event, () -> ServerView.eventLine(event));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** Tables and details of servers. */
+  static final class ServerView {
+    private ServerView() {}
+
+    static String table(List<Server> servers, int width) {
+      Table table = new Table("ID", "NAME", "STATE", "HOST").shrinkable("NAME", "HOST");
+      for (Server server : servers) {
+        table.row(server.getId(), server.getName(), Names.state(server.getState()),
+            Names.orDash(server.getHostName()));
+      }
+      return table.render(width);
+    }
+
+    static String eventLine(ServerEvent event) {
+      Server server = event.getServer();
+      String kind = event.getKind().name().replace("KIND_", "").toLowerCase(java.util.Locale.ROOT);
+      return String.format("%-8s  %s  %-8s  %s on %s%s", kind, server.getId(),
+          Names.state(server.getState()), server.getName(), Names.orDash(server.getHostName()),
+          server.getStateMessage().isEmpty() ? "" : ": " + server.getStateMessage());
+    }
+
+    static String details(Server server) {
+      Details details =
+          new Details()
+              .add("id", server.getId())
+              .add("name", server.getName())
+              .add("state", Names.state(server.getState()));
+      if (!server.getStateMessage().isEmpty()) {
+        details.add("state message", server.getStateMessage());
+      }
+      return details
+          .add("group", Names.orDash(server.getGroupId()))
+          .add("host", server.getHostName().isEmpty() ? "-" : server.getHostName() + " (" + server.getHostId() + ")")
+          .add("vcpus", server.getVcpus())
+          .add("memory", Sizes.formatMib(server.getMemoryMib()) + " (" + server.getMemoryMib() + " MiB)")
+          .add("disk", server.getDiskGib() == 0 ? "none" : Sizes.formatGib(server.getDiskGib()))
+          .add("image", Names.orDash(server.getImage()))
+          .add("request id", Names.orDash(server.getRequestId()))
+          .add("created", Names.time(server.getCreatedAt()))
+          .add("updated", Names.time(server.getUpdatedAt()))
+          .render();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.herd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GlobalOptionsTest extends CliTestSupport {
+  @Test
+  void controllerDefaultsToLoopback() {
+    herdctl("host", "list");
+
+    assertThat(lastSettings.get().address()).isEqualTo(new ControllerAddress("127.0.0.1", 7700));
+    assertThat(lastSettings.get().tls()).isFalse();
+  }
+
+  @Test
+  void controllerComesFromTheEnvironmentWhenNoFlagIsGiven() {
+    herdctlWithEnv(Map.of(Herdctl.CONTROLLER_ENV, "ctl.example:7900"), "host", "list");
+
+    assertThat(lastSettings.get().address()).isEqualTo(new ControllerAddress("ctl.example", 7900));
+  }
+
+  @Test
+  void flagBeatsTheEnvironmentAndWorksAfterTheSubcommand() {
+    Result result = herdctlWithEnv(Map.of(Herdctl.CONTROLLER_ENV, "ctl.example:7900"),
+        "host", "list", "--controller", "[::1]:7701", "-o", "json");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(lastSettings.get().address()).isEqualTo(new ControllerAddress("::1", 7701));
+    assertThat(result.out()).startsWith("{");
+  }
+
+  @Test
+  void badControllerAddressIsAUsageErrorNamingItsSource() {
+    Result flag = herdctl("--controller", "nohost", "host", "list");
+    Result env = herdctlWithEnv(Map.of(Herdctl.CONTROLLER_ENV, "ctl:seventy"), "host", "list");
+
+    assertThat(flag.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(flag.err().strip()).isEqualTo("herdctl: bad --controller: 'nohost' is not host:port (e.g. 127.0.0.1:7700)");
+    assertThat(env.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(env.err()).contains("bad HERD_CONTROLLER: 'ctl:seventy' has no numeric port");
+  }
+
+  @Test
+  void tlsFilesImplyTlsAndArePassedOn(@TempDir Path dir) throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+    Path key = Files.writeString(dir.resolve("key.pem"), "x");
+
+    herdctl("--ca", ca.toString(), "--cert", cert.toString(), "--key", key.toString(), "host", "list");
+
+    ConnectionSettings settings = lastSettings.get();
+    assertThat(settings.tls()).isTrue();
+    assertThat(settings.caFile()).isEqualTo(ca);
+    assertThat(settings.certFile()).isEqualTo(cert);
+    assertThat(settings.keyFile()).isEqualTo(key);
+  }
+
+  @Test
+  void certWithoutKeyIsAUsageError(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+
+    Result result = herdctl("host", "list", "--cert", cert.toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("--cert and --key go together");
+  }
+
+  @Test
+  void missingCaFileIsAUsageErrorNamingTheOption(@TempDir Path dir) {
+    Result result = herdctl("host", "list", "--ca", dir.resolve("absent.pem").toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("--ca").contains("absent.pem: no such readable file");
+  }
+
+  @Test
+  void unreachableControllerIsExitFive() {
+    Result result = herdctlOn("nobody-listens-here", Map.of(), "group", "list");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(result.err())
+        .startsWith("herdctl: cannot reach the controller at 127.0.0.1:7700: Could not find server: nobody-listens-here");
+    assertThat(result.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    Result result = herdctl("server", "reboot");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("Unmatched argument at index 1: 'reboot'");
+  }
+
+  @Test
+  void versionAndHelpNeedNoController() {
+    Result version = herdctlOn("nobody-listens-here", Map.of(), "--version");
+    Result help = herdctlOn("nobody-listens-here", Map.of(), "--help");
+
+    assertThat(version.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(version.out().strip()).matches("herdctl \\d+\\.\\d+\\.\\d+.*");
+    assertThat(help.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(help.out()).contains("group", "server", "host", "completion", "Exit codes:", "HERD_CONTROLLER");
+    assertThat(lastSettings.get()).isNull();
+  }
+
+  @Test
+  void completionPrintsABashScriptKnowingEveryCommand() {
+    Result result = herdctl("completion");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(result.out())
+        .contains("complete -F _complete_herdctl")
+        .contains("cordon", "uncordon", "watch", "--request-id", "--max-per-domain")
+        .contains("(\"affinity\" \"anti-affinity\" \"soft-affinity\" \"soft-anti-affinity\")")
+        .contains("(\"building\" \"active\" \"error\" \"deleting\" \"unknown\" \"stopped\")")
+        .doesNotContain("UNRECOGNIZED", "UNSPECIFIED");
+  }
+}

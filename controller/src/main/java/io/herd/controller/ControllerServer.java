@@ -1,0 +1,155 @@
+package io.herd.controller;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.herd.controller.agents.GrpcAgentPort;
+import io.herd.controller.api.AgentRegistryApi;
+import io.herd.controller.api.HostApi;
+import io.herd.controller.api.ServerApi;
+import io.herd.controller.api.ServerGroupApi;
+import io.herd.controller.config.ControllerConfig;
+import io.herd.controller.core.ControllerCore;
+import io.herd.controller.core.CoreSettings;
+import io.herd.controller.placement.PlacementEngine;
+import io.herd.controller.store.SqliteStore;
+import io.herd.controller.store.Store;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running herd-controller: the store, the core, the gRPC server (public API, agent
+ * registry, reflection, health) and the liveness checker. Owns their lifecycle.
+ */
+public final class ControllerServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerServer.class);
+
+    private final Store store;
+    private final GrpcAgentPort agents;
+    private final ControllerCore core;
+    private final Server server;
+    private final ScheduledExecutorService liveness;
+
+    private ControllerServer(Store store, GrpcAgentPort agents, ControllerCore core, Server server,
+                             ScheduledExecutorService liveness) {
+        this.store = store;
+        this.agents = agents;
+        this.core = core;
+        this.server = server;
+        this.liveness = liveness;
+    }
+
+    public static ControllerServer start(ControllerConfig config, Clock clock) throws IOException {
+        long started = System.nanoTime();
+        if (!config.tls() && !config.listensOnLoopback()) {
+            LOG.warn("*** INSECURE: serving plaintext gRPC on non-loopback address {} (--insecure). Anyone who can "
+                    + "reach it can create and delete servers. Configure tls.* to stop this. ***",
+                    config.listenHost());
+        }
+        Store store = SqliteStore.open(config.storePath());
+        GrpcAgentPort agents = null;
+        ControllerCore core = null;
+        try {
+            agents = new GrpcAgentPort(config.tls() ? new GrpcAgentPort.Tls(config.tlsCert().toFile(),
+                    config.tlsKey().toFile(), config.tlsCa().toFile()) : null, config.launchTimeout(),
+                    Duration.ofSeconds(60));
+            CoreSettings settings = new CoreSettings(config.heartbeatInterval(), config.maxGroups(),
+                    config.maxMembersPerGroup(), config.launchRetries());
+            core = ControllerCore.start(store, new PlacementEngine(config.weighing()), agents, clock, settings,
+                    config.launchParallelism());
+            HealthStatusManager health = new HealthStatusManager();
+            ServerCredentials credentials = config.tls()
+                    ? TlsServerCredentials.newBuilder()
+                            .keyManager(config.tlsCert().toFile(), config.tlsKey().toFile())
+                            .trustManager(config.tlsCa().toFile())
+                            .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
+                            .build()
+                    : InsecureServerCredentials.create();
+            Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+                    .forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()), credentials)
+                    .addService(new ServerGroupApi(core.groups()))
+                    .addService(new ServerApi(core.servers()))
+                    .addService(new HostApi(core.hosts()))
+                    .addService(new AgentRegistryApi(core.hosts()))
+                    .addService(ProtoReflectionServiceV1.newInstance())
+                    .addService(legacyReflection())
+                    .addService(health.getHealthService())
+                    .build()
+                    .start();
+            health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+            ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "host-liveness");
+                t.setDaemon(true);
+                return t;
+            });
+            long periodMs = Math.max(10, config.heartbeatInterval().toMillis() / 2);
+            ControllerCore c = core;
+            liveness.scheduleAtFixedRate(() -> {
+                try {
+                    c.hosts().checkLiveness();
+                } catch (RuntimeException e) {
+                    LOG.error("liveness check failed", e);
+                }
+            }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+            LOG.info("herd-controller serving on {}:{} ({}), store {}, ready in {} ms", config.listenHost(),
+                    server.getPort(), config.tls() ? "TLS" : "plaintext", config.storePath(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return new ControllerServer(store, agents, core, server, liveness);
+        } catch (IOException | RuntimeException e) {
+            if (core != null) {
+                core.close();
+            }
+            if (agents != null) {
+                agents.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * grpc.reflection.v1alpha, which grpcurl before 1.9 and many other tools still ask for;
+     * grpc-java deprecates it in favour of v1 (served too).
+     */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService legacyReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        liveness.shutdownNow();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        core.close();
+        agents.close();
+        store.close();
+    }
+}

@@ -1,0 +1,132 @@
+package io.herd.controller;
+
+import io.herd.controller.config.ConfigException;
+import io.herd.controller.config.ConfigLoader;
+import io.herd.controller.config.ControllerConfig;
+import io.herd.controller.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar herd-controller.jar [--config FILE] [overrides]}. */
+@Command(name = "herd-controller", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "herd's controller: server groups, placement and launches across herd-agents (gRPC).")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (see docs/controller.md).")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "gRPC listen address [listen], "
+            + "default 127.0.0.1:7700; port 0 picks a free one.")
+    String listen;
+
+    @Option(names = "--store-path", paramLabel = "FILE", description = "SQLite database [store.path], "
+            + "default /var/lib/herd/controller.db.")
+    String storePath;
+
+    @Option(names = "--heartbeat-interval-ms", paramLabel = "MS", description = "[heartbeat_interval_ms], default 5000.")
+    String heartbeatIntervalMs;
+
+    @Option(names = "--max-groups", paramLabel = "N", description = "[quotas.max_groups], 0 = no limit.")
+    String maxGroups;
+
+    @Option(names = "--max-members-per-group", paramLabel = "N",
+            description = "[quotas.max_members_per_group], 0 = no limit.")
+    String maxMembersPerGroup;
+
+    @Option(names = "--launch-parallelism", paramLabel = "N", description = "[launch.parallelism], default 32.")
+    String launchParallelism;
+
+    @Option(names = "--launch-retries", paramLabel = "N", description = "[launch.retries], default 2.")
+    String launchRetries;
+
+    @Option(names = "--launch-timeout-ms", paramLabel = "MS", description = "[launch.timeout_ms], default 300000.")
+    String launchTimeoutMs;
+
+    @Option(names = "--weighing", paramLabel = "spread|pack", description = "[placement.weighing], default spread.")
+    String weighing;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "[tls.cert_file] PEM certificate.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "[tls.key_file] PEM private key (PKCS#8).")
+    String tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "[tls.ca_file] PEM CA for agents and clients.")
+    String tlsCa;
+
+    @Option(names = "--insecure", description = "[insecure] allow plaintext on a non-loopback listen address.")
+    boolean insecure;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        put(overrides, "listen", listen);
+        put(overrides, "store.path", storePath);
+        put(overrides, "heartbeat_interval_ms", heartbeatIntervalMs);
+        put(overrides, "quotas.max_groups", maxGroups);
+        put(overrides, "quotas.max_members_per_group", maxMembersPerGroup);
+        put(overrides, "launch.parallelism", launchParallelism);
+        put(overrides, "launch.retries", launchRetries);
+        put(overrides, "launch.timeout_ms", launchTimeoutMs);
+        put(overrides, "placement.weighing", weighing);
+        put(overrides, "tls.cert_file", tlsCert);
+        put(overrides, "tls.key_file", tlsKey);
+        put(overrides, "tls.ca_file", tlsCa);
+        if (insecure) {
+            overrides.put("insecure", "true");
+        }
+        ControllerConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config, overrides);
+        } catch (ConfigException e) {
+            System.err.println("herd-controller: bad configuration: " + e.getMessage());
+            return 2;
+        }
+        ControllerServer server;
+        try {
+            server = ControllerServer.start(cfg, Clock.systemUTC());
+        } catch (StoreException e) {
+            System.err.println("herd-controller: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        // the first line on stdout says where it listens: scripts and tests read it
+        System.out.println("herd-controller listening on " + cfg.listenHost() + ":" + server.port());
+        System.out.flush();
+        server.awaitTermination();
+        return 0;
+    }
+
+    private static void put(Map<String, String> overrides, String key, String value) {
+        if (value != null) {
+            overrides.put(key, value);
+        }
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/herd-controller-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"herd-controller " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.herd.controller.agents;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.herd.api.v1.AgentServiceGrpc;
+import io.herd.api.v1.DeleteAgentServerRequest;
+import io.herd.api.v1.LaunchServerRequest;
+import io.herd.controller.core.AgentPort;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Calls agents over gRPC, one channel per agent address. With TLS files configured the
+ * calls use mutual TLS: the controller's certificate as client certificate, the CA to check
+ * the agent's.
+ */
+public final class GrpcAgentPort implements AgentPort, AutoCloseable {
+
+    /** Client certificate, key and CA for mutual TLS; null fields mean plaintext. */
+    public record Tls(File certFile, File keyFile, File caFile) {
+    }
+
+    private final ChannelCredentials credentials;
+    private final Duration launchTimeout;
+    private final Duration deleteTimeout;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    public GrpcAgentPort(Tls tls, Duration launchTimeout, Duration deleteTimeout) throws IOException {
+        this.credentials = tls == null ? InsecureChannelCredentials.create()
+                : TlsChannelCredentials.newBuilder()
+                        .keyManager(tls.certFile(), tls.keyFile())
+                        .trustManager(tls.caFile())
+                        .build();
+        this.launchTimeout = launchTimeout;
+        this.deleteTimeout = deleteTimeout;
+    }
+
+    @Override
+    public void launch(String agentAddress, LaunchOrder order) throws AgentException {
+        LaunchServerRequest req = LaunchServerRequest.newBuilder()
+                .setServerId(order.serverId())
+                .setName(order.name())
+                .setVcpus(order.vcpus())
+                .setMemoryMib(order.memoryMib())
+                .setDiskGib(order.diskGib())
+                .setImage(order.image())
+                .setGroupId(order.groupId())
+                .setNetwork(order.network())
+                .build();
+        try {
+            AgentServiceGrpc.newBlockingStub(channel(agentAddress))
+                    .withDeadlineAfter(launchTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .launchServer(req);
+        } catch (StatusRuntimeException e) {
+            throw failure(agentAddress, e);
+        }
+    }
+
+    @Override
+    public void delete(String agentAddress, String serverId) throws AgentException {
+        try {
+            AgentServiceGrpc.newBlockingStub(channel(agentAddress))
+                    .withDeadlineAfter(deleteTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .deleteServer(DeleteAgentServerRequest.newBuilder().setServerId(serverId).build());
+        } catch (StatusRuntimeException e) {
+            throw failure(agentAddress, e);
+        }
+    }
+
+    private ManagedChannel channel(String address) {
+        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials).build());
+    }
+
+    private static AgentException failure(String address, StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        boolean definite = code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED
+                && code != Status.Code.UNKNOWN && code != Status.Code.CANCELLED;
+        String description = e.getStatus().getDescription();
+        return new AgentException(code + (description == null ? "" : ": " + description)
+                + (definite ? "" : " (agent at " + address + ")"), definite);
+    }
+
+    @Override
+    public void close() {
+        for (ManagedChannel c : channels.values()) {
+            c.shutdownNow();
+        }
+        for (ManagedChannel c : channels.values()) {
+            try {
+                c.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

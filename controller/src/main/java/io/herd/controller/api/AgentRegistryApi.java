@@ -1,0 +1,97 @@
+package io.herd.controller.api;
+
+import io.grpc.stub.StreamObserver;
+import io.herd.api.v1.AgentRegistryGrpc;
+import io.herd.api.v1.AgentServer;
+import io.herd.api.v1.HeartbeatRequest;
+import io.herd.api.v1.HeartbeatResponse;
+import io.herd.api.v1.ServerState;
+import io.herd.controller.core.HostManager;
+import io.herd.controller.core.HostReport;
+import io.herd.controller.model.HostCapacity;
+import java.util.ArrayList;
+import java.util.List;
+
+/** herd.v1.AgentRegistry: every agent's heartbeat. */
+public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplBase {
+
+    private final HostManager hosts;
+
+    public AgentRegistryApi(HostManager hosts) {
+        this.hosts = hosts;
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest req, StreamObserver<HeartbeatResponse> out) {
+        Calls.unary(out, () -> {
+            HostReport.Ack ack = hosts.heartbeat(validate(req));
+            return HeartbeatResponse.newBuilder()
+                    .setHeartbeatIntervalMs((int) Math.min(Integer.MAX_VALUE, ack.heartbeatIntervalMs()))
+                    .addAllUnknownServerIds(ack.unknownServerIds())
+                    .build();
+        });
+    }
+
+    private static HostReport validate(HeartbeatRequest req) {
+        String hostId = Fields.name("host_id", req.getHostId());
+        String hostName = Fields.name("host_name", req.getHostName());
+        String address = Fields.name("agent_address", req.getAgentAddress());
+        if (address.lastIndexOf(':') <= 0) {
+            throw Fields.invalid("agent_address", "must be host:port, was '" + address + "'");
+        }
+        if (!req.hasCapacity()) {
+            throw Fields.invalid("capacity", "required");
+        }
+        io.herd.api.v1.HostCapacity c = req.getCapacity();
+        double cpuRatio = ratio("capacity.cpu_allocation_ratio", c.getCpuAllocationRatio());
+        double ramRatio = ratio("capacity.ram_allocation_ratio", c.getRamAllocationRatio());
+        HostCapacity capacity = new HostCapacity((int) Math.min(Integer.MAX_VALUE, Fields.unsigned(c.getCpus())),
+                nonNegative("capacity.memory_mib", c.getMemoryMib()),
+                nonNegative("capacity.disk_free_gib", c.getDiskFreeGib()),
+                nonNegative("capacity.disk_total_gib", c.getDiskTotalGib()),
+                (int) Math.min(Integer.MAX_VALUE, Fields.unsigned(c.getReservedCpus())),
+                nonNegative("capacity.reserved_memory_mib", c.getReservedMemoryMib()),
+                nonNegative("capacity.reserved_disk_gib", c.getReservedDiskGib()), cpuRatio, ramRatio);
+        List<HostReport.ReportedDomain> domains = new ArrayList<>(req.getServersCount());
+        for (int i = 0; i < req.getServersCount(); i++) {
+            AgentServer s = req.getServers(i);
+            String id = Fields.name("servers[" + i + "].server_id", s.getServerId());
+            domains.add(new HostReport.ReportedDomain(id, s.getState() == ServerState.SERVER_STATE_ACTIVE,
+                    s.getLibvirtState().isEmpty() ? s.getState().name() : s.getLibvirtState()));
+        }
+        return new HostReport(hostId, hostName, address,
+                Fields.optional("labels.rack", req.getLabels().getRack()),
+                Fields.optional("labels.zone", req.getLabels().getZone()),
+                capacity, resources("usage", req.getUsage()), resources("foreign_usage", req.getForeignUsage()),
+                req.getAcceleration() == io.herd.api.v1.Acceleration.UNRECOGNIZED ? ""
+                        : req.getAcceleration().name(),
+                req.getDegraded(), req.getDegradedReason(), req.getAgentVersion(), domains);
+    }
+
+    /** 0 (not set) means 1.0. */
+    private static double ratio(String field, double value) {
+        if (value == 0) {
+            return 1.0;
+        }
+        if (!(value > 0) || value > 1000 || Double.isInfinite(value)) {
+            throw Fields.invalid(field, "must be a positive number up to 1000, was " + value);
+        }
+        return value;
+    }
+
+    private static long nonNegative(String field, long value) {
+        if (value < 0) {
+            throw Fields.invalid(field, "too large: " + Long.toUnsignedString(value));
+        }
+        return value;
+    }
+
+    private static io.herd.controller.placement.Resources resources(String field, io.herd.api.v1.Resources r) {
+        nonNegative(field + ".memory_mib", r.getMemoryMib());
+        nonNegative(field + ".disk_gib", r.getDiskGib());
+        if (r.getVcpus() < 0) {
+            throw Fields.invalid(field + ".vcpus", "too large: " + Integer.toUnsignedString(r.getVcpus()));
+        }
+        return ProtoMapper.resources(r);
+    }
+}

@@ -1,0 +1,55 @@
+package io.herd.controller.config;
+
+import io.herd.controller.placement.Weighing;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything herd-controller is configured with, validated. YAML keys in brackets.
+ *
+ * @param listenHost         address the gRPC port binds to [listen, host part]
+ * @param listenPort         gRPC port, 0 = any free port [listen, port part]
+ * @param storePath          SQLite database file [store.path]
+ * @param heartbeatInterval  interval agents heartbeat at; 3 missed = host DOWN [heartbeat_interval_ms]
+ * @param maxGroups          most server groups, 0 = no limit [quotas.max_groups]
+ * @param maxMembersPerGroup most servers in a group, 0 = no limit [quotas.max_members_per_group]
+ * @param launchParallelism  launches in flight at once [launch.parallelism]
+ * @param launchRetries      other hosts tried after a failed launch [launch.retries]
+ * @param launchTimeout      how long one launch may take at an agent [launch.timeout_ms]
+ * @param weighing           spread or pack [placement.weighing]
+ * @param tlsCert            certificate (PEM) of the controller, server and client side [tls.cert_file]
+ * @param tlsKey             its private key (PEM, PKCS#8) [tls.key_file]
+ * @param tlsCa              CA (PEM) that signs agents' and clients' certificates [tls.ca_file]
+ * @param insecure           allow a non-loopback listen address without TLS [insecure]
+ */
+public record ControllerConfig(
+        String listenHost,
+        int listenPort,
+        Path storePath,
+        Duration heartbeatInterval,
+        int maxGroups,
+        int maxMembersPerGroup,
+        int launchParallelism,
+        int launchRetries,
+        Duration launchTimeout,
+        Weighing weighing,
+        Path tlsCert,
+        Path tlsKey,
+        Path tlsCa,
+        boolean insecure) {
+
+    public boolean tls() {
+        return tlsCert != null;
+    }
+
+    /** Whether the listen address is a loopback one (or the host name resolves only to loopback). */
+    public boolean listensOnLoopback() {
+        try {
+            return InetAddress.getByName(listenHost).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.herd.controller.api;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.herd.api.v1.AgentRegistryGrpc;
+import io.herd.api.v1.AgentServer;
+import io.herd.api.v1.CreateServerGroupRequest;
+import io.herd.api.v1.CreateServersRequest;
+import io.herd.api.v1.CreateServersResponse;
+import io.herd.api.v1.GetServerRequest;
+import io.herd.api.v1.HeartbeatRequest;
+import io.herd.api.v1.HeartbeatResponse;
+import io.herd.api.v1.HostCapacity;
+import io.herd.api.v1.HostServiceGrpc;
+import io.herd.api.v1.Labels;
+import io.herd.api.v1.Policy;
+import io.herd.api.v1.Scope;
+import io.herd.api.v1.ServerGroup;
+import io.herd.api.v1.ServerGroupServiceGrpc;
+import io.herd.api.v1.ServerServiceGrpc;
+import io.herd.api.v1.ServerState;
+import io.herd.controller.core.ControllerCore;
+import io.herd.controller.core.CoreSettings;
+import io.herd.controller.core.FakeAgents;
+import io.herd.controller.core.FakeClock;
+import io.herd.controller.placement.PlacementEngine;
+import io.herd.controller.placement.Weighing;
+import io.herd.controller.store.SqliteStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A controller in-process: real core, real SQLite store in a temp dir, real placement
+ * engine, hand-written fake agents and a fake clock; the gRPC services on an in-process
+ * server, and blocking stubs to call them.
+ */
+final class Harness implements AutoCloseable {
+
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+    final Path dbFile;
+    final CoreSettings settings;
+    final FakeAgents agents;
+    final FakeClock clock;
+    ControllerCore core;
+    private SqliteStore store;
+    private Server server;
+    private ManagedChannel channel;
+    ServerGroupServiceGrpc.ServerGroupServiceBlockingStub groups;
+    ServerServiceGrpc.ServerServiceBlockingStub servers;
+    ServerServiceGrpc.ServerServiceStub serversAsync;
+    HostServiceGrpc.HostServiceBlockingStub hosts;
+    AgentRegistryGrpc.AgentRegistryBlockingStub registry;
+
+    Harness(Path dir) throws IOException {
+        this(dir, new CoreSettings(HEARTBEAT, 0, 0, 2));
+    }
+
+    Harness(Path dir, CoreSettings settings) throws IOException {
+        this.dbFile = dir.resolve("controller.db");
+        this.settings = settings;
+        this.agents = new FakeAgents();
+        this.clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+        start();
+    }
+
+    private void start() throws IOException {
+        store = SqliteStore.open(dbFile);
+        core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock, settings, 4);
+        String name = "controller-" + UUID.randomUUID();
+        server = InProcessServerBuilder.forName(name)
+                .addService(new ServerGroupApi(core.groups()))
+                .addService(new ServerApi(core.servers()))
+                .addService(new HostApi(core.hosts()))
+                .addService(new AgentRegistryApi(core.hosts()))
+                .build()
+                .start();
+        channel = InProcessChannelBuilder.forName(name).build();
+        groups = ServerGroupServiceGrpc.newBlockingStub(channel);
+        servers = ServerServiceGrpc.newBlockingStub(channel);
+        serversAsync = ServerServiceGrpc.newStub(channel);
+        hosts = HostServiceGrpc.newBlockingStub(channel);
+        registry = AgentRegistryGrpc.newBlockingStub(channel);
+    }
+
+    /** Stops everything but the fake agents and the clock, and starts again on the same database. */
+    void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    static String address(String hostId) {
+        return hostId + ".test:7701";
+    }
+
+    /** A heartbeat of host {@code id} listing the domains the fake agent runs there, all running. */
+    HeartbeatResponse heartbeat(String id, String rack, String zone, int cpus, long memoryMib, long diskGib) {
+        HeartbeatRequest.Builder b = HeartbeatRequest.newBuilder()
+                .setHostId(id)
+                .setHostName(id)
+                .setAgentAddress(address(id))
+                .setLabels(Labels.newBuilder().setRack(rack).setZone(zone))
+                .setCapacity(HostCapacity.newBuilder().setCpus(cpus).setMemoryMib(memoryMib).setDiskFreeGib(diskGib)
+                        .setDiskTotalGib(diskGib).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0));
+        Set<String> running = agents.on(address(id));
+        for (String serverId : running) {
+            b.addServers(AgentServer.newBuilder().setServerId(serverId).setState(ServerState.SERVER_STATE_ACTIVE)
+                    .setLibvirtState("running"));
+        }
+        return registry.heartbeat(b.build());
+    }
+
+    HeartbeatResponse heartbeat(String id) {
+        return heartbeat(id, "", "", 16, 65_536, 1_000);
+    }
+
+    ServerGroup group(String name, Policy policy, Scope scope, int maxPerDomain) {
+        return groups.createServerGroup(CreateServerGroupRequest.newBuilder().setName(name).setPolicy(policy)
+                .setScope(scope).setMaxPerDomain(maxPerDomain).build());
+    }
+
+    static CreateServersRequest.Builder request(String name, String group) {
+        return CreateServersRequest.newBuilder().setName(name).setVcpus(1).setMemoryMib(512).setDiskGib(1)
+                .setImage("base.qcow2").setGroupId(group);
+    }
+
+    CreateServersResponse create(String name, String group, int count) {
+        return servers.createServers(request(name, group).setCount(count).build());
+    }
+
+    ServerState state(String serverId) {
+        return servers.getServer(GetServerRequest.newBuilder().setId(serverId).build()).getState();
+    }
+
+    private void stop() throws InterruptedException {
+        channel.shutdownNow();
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+        core.close();
+        store.close();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}

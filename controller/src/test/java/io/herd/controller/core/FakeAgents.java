@@ -1,0 +1,70 @@
+package io.herd.controller.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Agents in memory: each address keeps the set of server ids it "runs". Launches can be made
+ * to fail on chosen addresses, or to wait for a latch.
+ */
+public final class FakeAgents implements AgentPort {
+
+    /** address → server ids running there. */
+    public final Map<String, Set<String>> domains = new ConcurrentHashMap<>();
+    /** Every launch call, as serverId@address, in order. */
+    public final List<String> launches = new CopyOnWriteArrayList<>();
+    public final List<String> deletes = new CopyOnWriteArrayList<>();
+    public final Set<String> failingLaunches = ConcurrentHashMap.newKeySet();
+    public final Set<String> failingDeletes = ConcurrentHashMap.newKeySet();
+    public volatile CountDownLatch launchGate;
+    /** With a gate: create the domain first, then wait (a launch whose answer never comes back). */
+    public volatile boolean domainBeforeGate;
+
+    @Override
+    public void launch(String address, LaunchOrder order) throws AgentException {
+        launches.add(order.serverId() + "@" + address);
+        if (domainBeforeGate) {
+            domains.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(order.serverId());
+        }
+        CountDownLatch gate = launchGate;
+        if (gate != null) {
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new AgentException("DEADLINE_EXCEEDED: test gate never opened", false);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentException("interrupted", false);
+            }
+        }
+        if (failingLaunches.contains(address)) {
+            throw new AgentException("INTERNAL: libvirt said no on " + address, true);
+        }
+        domains.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(order.serverId());
+    }
+
+    @Override
+    public void delete(String address, String serverId) throws AgentException {
+        if (failingDeletes.contains(address)) {
+            throw new AgentException("UNAVAILABLE: connection refused", false);
+        }
+        deletes.add(serverId + "@" + address);
+        Set<String> running = domains.get(address);
+        if (running != null) {
+            running.remove(serverId);
+        }
+    }
+
+    public Set<String> on(String address) {
+        return domains.getOrDefault(address, Set.of());
+    }
+
+    public long launchesOf(String serverId) {
+        return launches.stream().filter(l -> l.startsWith(serverId + "@")).count();
+    }
+}

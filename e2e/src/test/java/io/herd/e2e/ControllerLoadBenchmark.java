@@ -1,0 +1,178 @@
+package io.herd.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import io.herd.api.v1.AgentServer;
+import io.herd.api.v1.CreateServerGroupRequest;
+import io.herd.api.v1.CreateServersRequest;
+import io.herd.api.v1.GetServerGroupRequest;
+import io.herd.api.v1.Policy;
+import io.herd.api.v1.Scope;
+import io.herd.api.v1.ServerEvent;
+import io.herd.api.v1.ServerServiceGrpc;
+import io.herd.api.v1.ServerState;
+import io.herd.api.v1.WatchServersRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end load benchmark (not part of the test suite: run it by name, see
+ * docs/benchmarks.md). One controller, {@code herd.bench.agents} agent processes on the test
+ * driver; measures CreateServers latency (one client, then many) and servers created →
+ * ACTIVE per second, then checks that every server runs where the controller said and that
+ * no group's policy is broken.
+ */
+class ControllerLoadBenchmark {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void createServersEndToEnd() throws Exception {
+        int agents = Integer.getInteger("herd.bench.agents", 50);
+        int sequential = Integer.getInteger("herd.bench.sequential", 1000);
+        int burst = Integer.getInteger("herd.bench.burst", 3000);
+        int clients = Integer.getInteger("herd.bench.clients", 16);
+        int groupCount = 20;
+        // enough room per host for every anti-affinity group's share of the servers
+        int maxPerHost = Math.max(4, (300 + sequential + burst) / groupCount / agents + 2);
+        Cluster.Options options = new Cluster.Options(5000, List.of("-Xmx1g"),
+                List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        try (Cluster cluster = new Cluster(dir, null, options)) {
+            List<Cluster.HostShape> shapes = new ArrayList<>();
+            for (int i = 0; i < agents; i++) {
+                shapes.add(new Cluster.HostShape(String.format("b%02d", i), 32 + 16 * (i % 3), 262_144,
+                        "rack" + (i / 10), "zone" + (i / 25)));
+            }
+            long startAgents = System.nanoTime();
+            cluster.startTestAgents(shapes, "--set", "cpu_allocation_ratio=16");
+            long agentsUpMs = (System.nanoTime() - startAgents) / 1_000_000;
+
+            List<String> groups = new ArrayList<>();
+            for (int g = 0; g < groupCount; g++) {
+                Policy policy = g % 2 == 0 ? Policy.ANTI_AFFINITY : Policy.SOFT_ANTI_AFFINITY;
+                groups.add(cluster.groups.createServerGroup(CreateServerGroupRequest.newBuilder()
+                        .setName("bench-" + g).setPolicy(policy).setScope(Scope.HOST)
+                        .setMaxPerDomain(policy == Policy.ANTI_AFFINITY ? maxPerHost : 0).build()).getId());
+            }
+
+            // warm-up, then one client: latency of a single CreateServers (count = 1)
+            run(cluster, groups, "warm", 300, 4);
+            long[] single = run(cluster, groups, "seq", sequential, 1);
+
+            // many clients: latency under load and servers created → ACTIVE per second
+            Set<String> active = ConcurrentHashMap.newKeySet();
+            Context.CancellableContext watch = Context.current().withCancellation();
+            ServerServiceGrpc.ServerServiceStub async = ServerServiceGrpc.newStub(
+                    cluster.channelTo("127.0.0.1:" + cluster.controllerPort));
+            watch.run(() -> async.watchServers(WatchServersRequest.getDefaultInstance(), new StreamObserver<>() {
+                @Override
+                public void onNext(ServerEvent e) {
+                    if (e.getKind() == ServerEvent.Kind.KIND_CHANGED
+                            && e.getServer().getState() == ServerState.SERVER_STATE_ACTIVE
+                            && e.getServer().getName().startsWith("burst")) {
+                        active.add(e.getServer().getId());
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            }));
+            long t0 = System.nanoTime();
+            long[] loaded = run(cluster, groups, "burst", burst, clients);
+            long acked = System.nanoTime();
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5)).until(() -> active.size() == burst);
+            long allActive = System.nanoTime();
+            watch.cancel(null);
+
+            // outcome: every domain where the controller put it, and no hard policy broken
+            Map<String, Integer> perGroupHost = new HashMap<>();
+            int domains = 0;
+            for (Map.Entry<String, List<AgentServer>> e : cluster.domainsByHost().entrySet()) {
+                for (AgentServer d : e.getValue()) {
+                    domains++;
+                    perGroupHost.merge(d.getGroupId() + "@" + e.getKey(), 1, Integer::sum);
+                }
+            }
+            assertThat(domains).isEqualTo(300 + sequential + burst);
+            for (int g = 0; g < groupCount; g += 2) {
+                String id = groups.get(g);
+                perGroupHost.forEach((k, n) -> {
+                    if (k.startsWith(id + "@")) {
+                        assertThat(n).isLessThanOrEqualTo(maxPerHost);
+                    }
+                });
+                assertThat(cluster.groups.getServerGroup(GetServerGroupRequest.newBuilder().setId(id).build())
+                        .getCompliance().getCompliant()).isTrue();
+            }
+
+            double seconds = (allActive - t0) / 1e9;
+            String line = String.format(java.util.Locale.ROOT, "{\"agents\":%d,\"agents_up_ms\":%d,"
+                            + "\"single_client\":{\"calls\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f},"
+                            + "\"burst\":{\"calls\":%d,\"clients\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
+                            + "\"acks_per_s\":%.0f,\"created_to_active_per_s\":%.0f,\"all_active_s\":%.2f},"
+                            + "\"domains\":%d,\"hard_violations\":0}",
+                    agents, agentsUpMs, sequential, pct(single, 50), pct(single, 99), pct(single, 100),
+                    burst, clients, pct(loaded, 50), pct(loaded, 99), burst / ((acked - t0) / 1e9),
+                    burst / seconds, seconds, domains);
+            System.out.println("CONTROLLER-BENCH " + line);
+            Files.writeString(Path.of("target", "controller-bench.json"), line + "\n");
+        }
+    }
+
+    /** Sends {@code n} CreateServers (count = 1) from {@code clients} threads; returns each call's latency in ns. */
+    private static long[] run(Cluster cluster, List<String> groups, String prefix, int n, int clients)
+            throws Exception {
+        long[] latencies = new long[n];
+        AtomicLong next = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            workers.add(pool.submit(() -> {
+                for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    CreateServersRequest req = CreateServersRequest.newBuilder().setName(prefix + "-" + i)
+                            .setVcpus(1).setMemoryMib(64).setGroupId(groups.get((int) (i % groups.size()))).build();
+                    long start = System.nanoTime();
+                    cluster.servers.createServers(req);
+                    latencies[(int) i] = System.nanoTime() - start;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get(10, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        return latencies;
+    }
+
+    private static double pct(long[] ns, int p) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        int index = Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1e6;
+    }
+}

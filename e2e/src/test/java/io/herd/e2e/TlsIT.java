@@ -1,0 +1,82 @@
+package io.herd.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.herd.api.v1.CreateServersRequest;
+import io.herd.api.v1.GetServerRequest;
+import io.herd.api.v1.ListHostsRequest;
+import io.herd.api.v1.HostServiceGrpc;
+import io.herd.api.v1.Server;
+import io.herd.api.v1.ServerState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With certificate files, the public API is TLS and controller ↔ agent traffic is mutual TLS both ways. */
+class TlsIT {
+
+    @TempDir
+    Path dir;
+    Cluster cluster;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void heartbeatsAndLaunchesGoOverMutualTlsAndPlaintextIsRefused() throws Exception {
+        Path pki = dir.resolve("pki");
+        Files.createDirectories(pki);
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=herd-test-ca",
+                "-keyout", pki.resolve("ca.key").toString(), "-out", pki.resolve("ca.pem").toString());
+        Files.writeString(pki.resolve("ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                + "extendedKeyUsage=serverAuth,clientAuth\n");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=herd", "-keyout", pki.resolve("herd.key").toString(),
+                "-out", pki.resolve("herd.csr").toString());
+        openssl("x509", "-req", "-in", pki.resolve("herd.csr").toString(), "-CA", pki.resolve("ca.pem").toString(),
+                "-CAkey", pki.resolve("ca.key").toString(), "-CAcreateserial", "-days", "2",
+                "-extfile", pki.resolve("ext").toString(), "-out", pki.resolve("herd.pem").toString());
+
+        cluster = new Cluster(dir, new Cluster.Tls(pki.resolve("herd.pem"), pki.resolve("herd.key"),
+                pki.resolve("ca.pem")));
+        cluster.startTestAgents(List.of(new Cluster.HostShape("secure", 4, 8_192, "r1", "z1")));
+        Server s = cluster.servers.createServers(CreateServersRequest.newBuilder().setName("tls").setVcpus(1)
+                .setMemoryMib(64).build()).getServers(0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.servers.getServer(
+                GetServerRequest.newBuilder().setId(s.getId()).build()).getState() == ServerState.SERVER_STATE_ACTIVE);
+        assertThat(cluster.domainsByHost().get("secure")).extracting(d -> d.getServerId()).containsExactly(s.getId());
+
+        ManagedChannel plaintext = ManagedChannelBuilder.forAddress("127.0.0.1", cluster.controllerPort)
+                .usePlaintext().build();
+        try {
+            assertThatThrownBy(() -> HostServiceGrpc.newBlockingStub(plaintext).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listHosts(ListHostsRequest.getDefaultInstance()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        } finally {
+            plaintext.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void openssl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Commands.Result r = Commands.run(cmd.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+}
