@@ -113,7 +113,8 @@ public final class HeartbeatSender implements AutoCloseable {
                 return;
             }
             if (event == null) {
-                reason = "interval";
+                // a heartbeat that failed is retried with its own reason, so an event is not lost
+                reason = ok ? "interval" : reason;
                 continue;
             }
             List<String> more = new ArrayList<>();

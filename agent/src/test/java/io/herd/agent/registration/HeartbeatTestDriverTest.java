@@ -73,22 +73,23 @@ class HeartbeatTestDriverTest {
                 AgentServiceGrpc.newBlockingStub(channel).launchServer(LaunchServerRequest.newBuilder()
                         .setServerId(id).setName("web").setVcpus(2).setMemoryMib(256).build());
                 // the interval is a minute: only the lifecycle event can explain a prompt heartbeat
-                await().atMost(Duration.ofSeconds(10)).until(() -> registry.lastAccepted(h ->
+                await().atMost(Duration.ofSeconds(30)).until(() -> registry.lastAccepted(h ->
                         h.getReason().startsWith("event:") && h.getServersList().stream().anyMatch(s ->
                                 s.getServerId().equals(id) && s.getState() == ServerState.SERVER_STATE_ACTIVE))
                         .isPresent());
                 HeartbeatRequest h = registry.lastAccepted(x -> x.getServersCount() == 1).orElseThrow();
                 assertThat(h.getUsage().getVcpus()).isEqualTo(2);
                 assertThat(h.getUsage().getMemoryMib()).isEqualTo(256);
+                // answered to the delete's own event heartbeat: the agent is waiting out a minute
+                registry.answerInterval(100);
                 AgentServiceGrpc.newBlockingStub(channel).deleteServer(
                         DeleteAgentServerRequest.newBuilder().setServerId(id).build());
             } finally {
                 channel.shutdownNow();
             }
 
-            registry.answerInterval(100);
             int before = registry.accepted().size();
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted().stream()
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.accepted().stream()
                     .skip(before).filter(h -> h.getReason().equals("interval")).count() >= 5);
             assertThat(agent.heartbeats().orElseThrow().interval()).isEqualTo(Duration.ofMillis(100));
         }
