@@ -126,6 +126,31 @@ abstract class HypervisorContractTest {
     }
 
     @Test
+    void aRepeatedLaunchStartsADomainThatWasStoppedBehindHerdsBack() throws Exception {
+        DomainSpec spec = spec("restart-me");
+        hypervisor.launch(spec);
+        Connect conn = new Connect(uri());
+        try {
+            Domain d = conn.domainLookupByUUIDString(spec.serverId().toString());
+            try {
+                d.destroy();
+            } finally {
+                d.free();
+            }
+        } finally {
+            conn.close();
+        }
+        assertThat(stateOutside(spec.domainName())).isEqualTo("shut off");
+        assertThat(hypervisor.listDomains()).filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
+                .singleElement().satisfies(d -> assertThat(d.state()).isEqualTo(HerdDomain.State.STOPPED));
+
+        LaunchResult again = hypervisor.launch(spec);
+        assertThat(again.alreadyExisted()).isTrue();
+        assertThat(again.domain().state()).isEqualTo(HerdDomain.State.RUNNING);
+        assertThat(stateOutside(spec.domainName())).isEqualTo("running");
+    }
+
+    @Test
     void unknownImageIsNotFoundAndLeavesNothingBehind() throws Exception {
         DomainSpec spec = withImage(spec("ghost"), "no-such-image.qcow2", 1);
         assertThatThrownBy(() -> hypervisor.launch(spec))

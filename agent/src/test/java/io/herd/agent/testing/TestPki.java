@@ -1,13 +1,24 @@
 package io.herd.agent.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
-/** A throw-away CA and certificates made with openssl, for mutual-TLS tests. */
+/**
+ * A throw-away CA and certificates for mutual-TLS tests, made with the JDK's keytool (always
+ * there with the JDK); private keys are written as PKCS#8 PEM, as grpc-java reads them.
+ */
 public final class TestPki {
 
+    private static final String PASS = "herd-test";
     private final Path dir;
 
     private TestPki(Path dir) {
@@ -18,8 +29,10 @@ public final class TestPki {
     public static TestPki create(Path dir, String name) throws IOException {
         Files.createDirectories(dir);
         TestPki pki = new TestPki(dir);
-        pki.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + name,
-                "-keyout", dir.resolve("ca.key").toString(), "-out", dir.resolve("ca.pem").toString());
+        pki.keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=" + name, "-ext", "bc:c", "-keystore", pki.caStore().toString());
+        pki.keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", pki.caStore().toString(),
+                "-file", pki.ca().toString());
         return pki;
     }
 
@@ -27,22 +40,26 @@ public final class TestPki {
         return dir.resolve("ca.pem");
     }
 
+    private Path caStore() {
+        return dir.resolve("ca.p12");
+    }
+
     /**
      * Issues a certificate for 127.0.0.1/localhost usable as server and client certificate.
      *
-     * @return the certificate; the PKCS#8 key is beside it with the extension .key
+     * @return the PEM certificate; the PKCS#8 PEM key is beside it with the extension .key
      */
     public Path issue(String name) throws IOException {
-        Path key = dir.resolve(name + ".key");
+        Path store = dir.resolve(name + ".p12");
         Path csr = dir.resolve(name + ".csr");
         Path cert = dir.resolve(name + ".pem");
-        Path ext = dir.resolve(name + ".ext");
-        Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                + "extendedKeyUsage=serverAuth,clientAuth\n");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name,
-                "-keyout", key.toString(), "-out", csr.toString());
-        openssl("x509", "-req", "-in", csr.toString(), "-CA", ca().toString(), "-CAkey", dir.resolve("ca.key").toString(),
-                "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", cert.toString());
+        keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=" + name, "-keystore", store.toString());
+        keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-file", csr.toString());
+        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", caStore().toString(), "-infile", csr.toString(),
+                "-outfile", cert.toString(), "-validity", "2", "-ext", "san=dns:localhost,ip:127.0.0.1",
+                "-ext", "eku=serverAuth,clientAuth");
+        Files.writeString(keyOf(cert), pem("PRIVATE KEY", privateKey(store, name)), StandardCharsets.US_ASCII);
         return cert;
     }
 
@@ -51,12 +68,31 @@ public final class TestPki {
         return cert.resolveSibling(file.substring(0, file.length() - ".pem".length()) + ".key");
     }
 
-    private void openssl(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    private static byte[] privateKey(Path store, String alias) throws IOException {
+        try (InputStream in = Files.newInputStream(store)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, PASS.toCharArray());
+            Key key = ks.getKey(alias, PASS.toCharArray());
+            return key.getEncoded(); // PKCS#8
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read the key from " + store, e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private void keytool(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASS, "-noprompt"));
         Virsh.Result r = Virsh.exec(cmd);
         if (r.exitCode() != 0) {
-            throw new AssertionError("openssl failed: " + r.output());
+            throw new AssertionError("keytool failed: " + String.join(" ", cmd) + "\n" + r.output());
         }
     }
 }
