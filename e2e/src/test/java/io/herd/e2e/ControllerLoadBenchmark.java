@@ -80,14 +80,17 @@ class ControllerLoadBenchmark {
 
             // many clients: latency under load and servers created → ACTIVE per second
             Set<String> active = ConcurrentHashMap.newKeySet();
+            AtomicLong snapshot = new AtomicLong();
             Context.CancellableContext watch = Context.current().withCancellation();
             ServerServiceGrpc.ServerServiceStub async = ServerServiceGrpc.newStub(
                     cluster.channelTo("127.0.0.1:" + cluster.controllerPort));
             watch.run(() -> async.watchServers(WatchServersRequest.getDefaultInstance(), new StreamObserver<>() {
                 @Override
                 public void onNext(ServerEvent e) {
-                    if (e.getKind() == ServerEvent.Kind.KIND_CHANGED
-                            && e.getServer().getState() == ServerState.SERVER_STATE_ACTIVE
+                    if (e.getKind() == ServerEvent.Kind.KIND_SNAPSHOT) {
+                        snapshot.incrementAndGet();
+                    }
+                    if (e.getServer().getState() == ServerState.SERVER_STATE_ACTIVE
                             && e.getServer().getName().startsWith("burst")) {
                         active.add(e.getServer().getId());
                     }
@@ -101,6 +104,8 @@ class ControllerLoadBenchmark {
                 public void onCompleted() {
                 }
             }));
+            // the watch is in place once its snapshot (every server so far) has arrived
+            await().atMost(Duration.ofMinutes(1)).until(() -> snapshot.get() == 300 + sequential);
             long controllerCpu0 = cpuMs(cluster.controller.pid());
             long agentsCpu0 = cluster.agents.values().stream().mapToLong(a -> cpuMs(a.pid())).sum();
             long t0 = System.nanoTime();
