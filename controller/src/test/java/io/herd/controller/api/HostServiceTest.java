@@ -157,6 +157,24 @@ class HostServiceTest {
     }
 
     @Test
+    void aGroupReportsWhenAHostMovingRacksBreaksItsPolicyAndWhichMembers() {
+        h.heartbeat("h1", "r1", "z1", 16, 65_536, 1_000);
+        h.heartbeat("h2", "r2", "z1", 16, 65_536, 1_000);
+        ServerGroup g = h.group("racks", Policy.ANTI_AFFINITY, Scope.RACK, 0);
+        java.util.List<Server> members = h.create("m", g.getId(), 2).getServersList();
+        assertThat(h.groups.getServerGroup(io.herd.api.v1.GetServerGroupRequest.newBuilder().setId("racks").build())
+                .getCompliance().getCompliant()).isTrue();
+        // an operator re-labels h2 into rack r1: both members now share a rack
+        h.heartbeat("h2", "r1", "z1", 16, 65_536, 1_000);
+        io.herd.api.v1.Compliance c = h.groups.getServerGroup(io.herd.api.v1.GetServerGroupRequest.newBuilder()
+                .setId("racks").build()).getCompliance();
+        assertThat(c.getCompliant()).isFalse();
+        assertThat(c.getReason()).isNotEmpty();
+        assertThat(c.getViolatingMemberIdsList()).isNotEmpty()
+                .isSubsetOf(members.stream().map(Server::getId).toList());
+    }
+
+    @Test
     void aVanishedDomainPutsItsServerInErrorAndUnknownDomainsAreReportedNotDeleted() {
         h.heartbeat("h1");
         Server s = h.create("s", "", 1).getServers(0);
