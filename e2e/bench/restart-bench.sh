@@ -7,6 +7,7 @@ HOSTS=${1:-10000}
 SERVERS=${2:-100000}
 JAR=controller/target/herd-controller.jar
 DIR=$(mktemp -d)
+PID=""
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DIR"' EXIT
 
 start() {  # starts the controller on $DIR/c.db; sets PID and ELAPSED_MS (start to the listening line)

@@ -199,11 +199,9 @@ final class Cluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        for (ManagedChannel c : agentChannels) {
-            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+    public void close() {
+        channel.shutdownNow();
+        agentChannels.forEach(ManagedChannel::shutdownNow);
         for (JavaProcess a : agents.values()) {
             a.close();
         }

@@ -80,14 +80,17 @@ class ControllerLoadBenchmark {
 
             // many clients: latency under load and servers created → ACTIVE per second
             Set<String> active = ConcurrentHashMap.newKeySet();
+            AtomicLong snapshot = new AtomicLong();
             Context.CancellableContext watch = Context.current().withCancellation();
             ServerServiceGrpc.ServerServiceStub async = ServerServiceGrpc.newStub(
                     cluster.channelTo("127.0.0.1:" + cluster.controllerPort));
             watch.run(() -> async.watchServers(WatchServersRequest.getDefaultInstance(), new StreamObserver<>() {
                 @Override
                 public void onNext(ServerEvent e) {
-                    if (e.getKind() == ServerEvent.Kind.KIND_CHANGED
-                            && e.getServer().getState() == ServerState.SERVER_STATE_ACTIVE
+                    if (e.getKind() == ServerEvent.Kind.KIND_SNAPSHOT) {
+                        snapshot.incrementAndGet();
+                    }
+                    if (e.getServer().getState() == ServerState.SERVER_STATE_ACTIVE
                             && e.getServer().getName().startsWith("burst")) {
                         active.add(e.getServer().getId());
                     }
@@ -101,11 +104,17 @@ class ControllerLoadBenchmark {
                 public void onCompleted() {
                 }
             }));
+            // the watch is in place once its snapshot (every server so far) has arrived
+            await().atMost(Duration.ofMinutes(1)).until(() -> snapshot.get() == 300 + sequential);
+            long controllerCpu0 = cpuMs(cluster.controller.pid());
+            long agentsCpu0 = cluster.agents.values().stream().mapToLong(a -> cpuMs(a.pid())).sum();
             long t0 = System.nanoTime();
             long[] loaded = run(cluster, groups, "burst", burst, clients);
             long acked = System.nanoTime();
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5)).until(() -> active.size() == burst);
             long allActive = System.nanoTime();
+            long controllerCpu = cpuMs(cluster.controller.pid()) - controllerCpu0;
+            long agentsCpu = cluster.agents.values().stream().mapToLong(a -> cpuMs(a.pid())).sum() - agentsCpu0;
             watch.cancel(null);
 
             // outcome: every domain where the controller put it, and no hard policy broken
@@ -134,10 +143,11 @@ class ControllerLoadBenchmark {
                             + "\"single_client\":{\"calls\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f},"
                             + "\"burst\":{\"calls\":%d,\"clients\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                             + "\"acks_per_s\":%.0f,\"created_to_active_per_s\":%.0f,\"all_active_s\":%.2f},"
+                            + "\"cpu_ms_per_server\":{\"controller\":%.2f,\"agents\":%.2f},"
                             + "\"domains\":%d,\"hard_violations\":0}",
                     agents, agentsUpMs, sequential, pct(single, 50), pct(single, 99), pct(single, 100),
                     burst, clients, pct(loaded, 50), pct(loaded, 99), burst / ((acked - t0) / 1e9),
-                    burst / seconds, seconds, domains);
+                    burst / seconds, seconds, (double) controllerCpu / burst, (double) agentsCpu / burst, domains);
             System.out.println("CONTROLLER-BENCH " + line);
             Files.writeString(Path.of("target", "controller-bench.json"), line + "\n");
         }
@@ -167,6 +177,18 @@ class ControllerLoadBenchmark {
         }
         pool.shutdown();
         return latencies;
+    }
+
+    /** CPU time (user + system) a process has used, ms, from /proc (Linux). */
+    private static long cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name, in clock ticks
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     private static double pct(long[] ns, int p) {

@@ -14,10 +14,8 @@ import io.herd.api.v1.ListHostsRequest;
 import io.herd.api.v1.HostServiceGrpc;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -40,20 +38,7 @@ class TlsIT {
 
     @Test
     void heartbeatsAndLaunchesGoOverMutualTlsAndPlaintextIsRefused() throws Exception {
-        Path pki = dir.resolve("pki");
-        Files.createDirectories(pki);
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=herd-test-ca",
-                "-keyout", pki.resolve("ca.key").toString(), "-out", pki.resolve("ca.pem").toString());
-        Files.writeString(pki.resolve("ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                + "extendedKeyUsage=serverAuth,clientAuth\n");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=herd", "-keyout", pki.resolve("herd.key").toString(),
-                "-out", pki.resolve("herd.csr").toString());
-        openssl("x509", "-req", "-in", pki.resolve("herd.csr").toString(), "-CA", pki.resolve("ca.pem").toString(),
-                "-CAkey", pki.resolve("ca.key").toString(), "-CAcreateserial", "-days", "2",
-                "-extfile", pki.resolve("ext").toString(), "-out", pki.resolve("herd.pem").toString());
-
-        cluster = new Cluster(dir, new Cluster.Tls(pki.resolve("herd.pem"), pki.resolve("herd.key"),
-                pki.resolve("ca.pem")));
+        cluster = new Cluster(dir, TestPki.create(dir.resolve("pki")));
         cluster.startTestAgents(List.of(new Cluster.HostShape("secure", 4, 8_192, "r1", "z1")));
         Server s = cluster.servers.createServers(CreateServersRequest.newBuilder().setName("tls").setVcpus(1)
                 .setMemoryMib(64).build()).getServers(0);
@@ -71,12 +56,5 @@ class TlsIT {
         } finally {
             plaintext.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    private static void openssl(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Commands.Result r = Commands.run(cmd.toArray(String[]::new));
-        assertThat(r.exitCode()).as(r.output()).isZero();
     }
 }

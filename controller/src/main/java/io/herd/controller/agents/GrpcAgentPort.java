@@ -82,8 +82,11 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
 
     private static AgentException failure(String address, StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
+        // unreachable, cut off, or a domain with this id already there (a launch racing
+        // another of the same server): a domain may exist, so the launcher cleans up after it
         boolean definite = code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED
-                && code != Status.Code.UNKNOWN && code != Status.Code.CANCELLED;
+                && code != Status.Code.UNKNOWN && code != Status.Code.CANCELLED
+                && code != Status.Code.ALREADY_EXISTS;
         String description = e.getStatus().getDescription();
         return new AgentException(code + (description == null ? "" : ": " + description)
                 + (definite ? "" : " (agent at " + address + ")"), definite);

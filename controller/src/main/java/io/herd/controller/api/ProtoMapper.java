@@ -87,6 +87,7 @@ final class ProtoMapper {
                 .setAllocatable(resources(v.allocatable()))
                 .setAllocated(resources(v.allocated()))
                 .setForeignUsage(resources(h.foreignUsage()))
+                .setUsage(resources(h.usage()))
                 .setServerCount(v.serverCount())
                 .setAcceleration(acceleration(h.acceleration()))
                 .setAgentAddress(h.agentAddress())

@@ -167,7 +167,7 @@ public final class ServerManager {
             }
             HostRecord host = before.holdsClaim() ? inv.host(before.hostId()) : null;
             address = host == null ? "" : host.agentAddress();
-            commitOrUnavailable(before.withStatus(ServerStatus.DELETING, "", inv.now()));
+            inv.commit(before.withStatus(ServerStatus.DELETING, "", inv.now()));
         }
         if (!address.isEmpty()) {
             try {
@@ -176,7 +176,7 @@ public final class ServerManager {
                 synchronized (inv.lock) {
                     ServerRecord now = inv.server(id);
                     if (now != null && now.status() == ServerStatus.DELETING) {
-                        commitOrUnavailable(before.withStatus(before.status(), before.statusMessage(), inv.now()));
+                        inv.commit(before.withStatus(before.status(), before.statusMessage(), inv.now()));
                     }
                 }
                 throw ControllerException.unavailable("agent of host " + inv.hostName(before.hostId()) + " at "
@@ -240,9 +240,5 @@ public final class ServerManager {
             throw ControllerException.notFound("id: no server with id '" + id + "'");
         }
         return s;
-    }
-
-    private void commitOrUnavailable(ServerRecord s) {
-        inv.commit(s);
     }
 }

@@ -90,6 +90,10 @@ final class Harness implements AutoCloseable {
         registry = AgentRegistryGrpc.newBlockingStub(channel);
     }
 
+    io.grpc.Channel channel() {
+        return channel;
+    }
+
     /** Stops everything but the fake agents and the clock, and starts again on the same database. */
     void restart() throws IOException, InterruptedException {
         stop();
@@ -149,7 +153,12 @@ final class Harness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the harness", e);
+        }
     }
 }

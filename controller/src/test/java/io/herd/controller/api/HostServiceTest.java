@@ -68,13 +68,18 @@ class HostServiceTest {
                 .build()).getServers(0);
         await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
         // the agent now reports 190 GiB free: the server's 10 GiB are still counted once
-        h.heartbeat("h1", "", "", 8, 16_384, 190);
+        h.registry.heartbeat(beat("h1").setCapacity(HostCapacity.newBuilder().setCpus(8).setMemoryMib(16_384)
+                .setDiskFreeGib(190).setCpuAllocationRatio(1).setRamAllocationRatio(1))
+                .setUsage(io.herd.api.v1.Resources.newBuilder().setVcpus(3).setMemoryMib(1536))
+                .addServers(AgentServer.newBuilder().setServerId(s.getId()).setState(ServerState.SERVER_STATE_ACTIVE))
+                .build());
         Host host = h.hosts.getHost(GetHostRequest.newBuilder().setId("h1").build());
         assertThat(host.getAllocated().getVcpus()).isEqualTo(2);
         assertThat(host.getAllocated().getMemoryMib()).isEqualTo(1024);
         assertThat(host.getAllocated().getDiskGib()).isEqualTo(10);
         assertThat(host.getAllocatable().getDiskGib()).isEqualTo(200);
         assertThat(host.getServerCount()).isEqualTo(1);
+        assertThat(host.getUsage().getVcpus()).isEqualTo(3);
     }
 
     @Test
@@ -131,6 +136,42 @@ class HostServiceTest {
         h.heartbeat(down);
         assertThat(h.hosts.getHost(GetHostRequest.newBuilder().setId(down).build()).getUp()).isTrue();
         assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_ACTIVE);
+    }
+
+    @Test
+    void aBuildingServerStaysBuildingWhileItsHostIsDownAndIsLaunchedAgainWhenTheHostReturnsWithoutIt() {
+        h.heartbeat("h1");
+        h.agents.launchGate = new java.util.concurrent.CountDownLatch(1);
+        Server s = h.create("s", "", 1).getServers(0);
+        await().until(() -> h.agents.launches.size() == 1);
+        h.clock.advance(Duration.ofSeconds(16));
+        h.core.hosts().checkLiveness();
+        assertThat(h.hosts.getHost(GetHostRequest.newBuilder().setId("h1").build()).getUp()).isFalse();
+        assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_BUILDING);
+        // the launch in flight fails (the host went away); no other host, so the server is in ERROR
+        h.agents.failingLaunches.add(Harness.address("h1"));
+        h.agents.launchGate.countDown();
+        await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ERROR);
+        assertThat(h.servers.getServer(GetServerRequest.newBuilder().setId(s.getId()).build()).getStateMessage())
+                .contains("libvirt said no");
+    }
+
+    @Test
+    void aGroupReportsWhenAHostMovingRacksBreaksItsPolicyAndWhichMembers() {
+        h.heartbeat("h1", "r1", "z1", 16, 65_536, 1_000);
+        h.heartbeat("h2", "r2", "z1", 16, 65_536, 1_000);
+        ServerGroup g = h.group("racks", Policy.ANTI_AFFINITY, Scope.RACK, 0);
+        java.util.List<Server> members = h.create("m", g.getId(), 2).getServersList();
+        assertThat(h.groups.getServerGroup(io.herd.api.v1.GetServerGroupRequest.newBuilder().setId("racks").build())
+                .getCompliance().getCompliant()).isTrue();
+        // an operator re-labels h2 into rack r1: both members now share a rack
+        h.heartbeat("h2", "r1", "z1", 16, 65_536, 1_000);
+        io.herd.api.v1.Compliance c = h.groups.getServerGroup(io.herd.api.v1.GetServerGroupRequest.newBuilder()
+                .setId("racks").build()).getCompliance();
+        assertThat(c.getCompliant()).isFalse();
+        assertThat(c.getReason()).isNotEmpty();
+        assertThat(c.getViolatingMemberIdsList()).isNotEmpty()
+                .isSubsetOf(members.stream().map(Server::getId).toList());
     }
 
     @Test
