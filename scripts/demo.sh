@@ -137,6 +137,8 @@ remember_servers() {
 # They run in sessions of their own, so that Ctrl-C reaches only this script, whose clean-up
 # then deletes the servers through herd before it stops them.
 step "starting a controller (store: $work/controller.db)"
+# made here, not by the background job's redirection, so that the first read finds it
+: >"$work/controller.out"
 setsid java -jar controller/target/herd-controller.jar --listen 127.0.0.1:0 \
   --store-path "$work/controller.db" --heartbeat-interval-ms 1000 \
   >"$work/controller.out" 2>"$work/controller.log" &
