@@ -24,10 +24,22 @@ import java.util.List;
 /** herd.v1.ServerService. */
 public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
 
+    /**
+     * Changes a watcher may fall behind (sent while its stream is not ready) before the watch is
+     * ended: a client that stops reading must not make the controller buffer without bound.
+     */
+    static final int DEFAULT_MAX_WATCH_BACKLOG = 10_000;
+
     private final ServerManager servers;
+    private final int maxWatchBacklog;
 
     public ServerApi(ServerManager servers) {
+        this(servers, DEFAULT_MAX_WATCH_BACKLOG);
+    }
+
+    ServerApi(ServerManager servers, int maxWatchBacklog) {
         this.servers = servers;
+        this.maxWatchBacklog = maxWatchBacklog;
     }
 
     @Override
@@ -81,7 +93,8 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
                 Fields.name("server_ids[" + i + "]", req.getServerIds(i));
             }
             List<String> ids = List.copyOf(req.getServerIdsList());
-            Runnable cancel = servers.watch(group, ids, change -> send(stream, change));
+            WatchStream watch = new WatchStream(stream, maxWatchBacklog);
+            Runnable cancel = servers.watch(group, ids, watch::send);
             stream.setOnCancelHandler(cancel);
             if (stream.isCancelled()) {
                 cancel.run();
@@ -93,16 +106,33 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
         }
     }
 
-    private static void send(ServerCallStreamObserver<ServerEvent> stream, ServerChange change) {
-        ServerEvent.Kind kind = switch (change.kind()) {
-            case SNAPSHOT -> ServerEvent.Kind.KIND_SNAPSHOT;
-            case CHANGED -> ServerEvent.Kind.KIND_CHANGED;
-            case DELETED -> ServerEvent.Kind.KIND_DELETED;
-        };
-        synchronized (stream) {
+    /** One watcher's stream: sends in order, and ends a watch that has fallen too far behind. */
+    private static final class WatchStream {
+        private final ServerCallStreamObserver<ServerEvent> stream;
+        private final int maxBacklog;
+        private int backlog;
+
+        WatchStream(ServerCallStreamObserver<ServerEvent> stream, int maxBacklog) {
+            this.stream = stream;
+            this.maxBacklog = maxBacklog;
+        }
+
+        /** Throws when the watch is over, which unsubscribes it. */
+        synchronized void send(ServerChange change) {
             if (stream.isCancelled()) {
                 throw Status.CANCELLED.asRuntimeException();
             }
+            backlog = stream.isReady() ? 0 : backlog + 1;
+            if (backlog > maxBacklog) {
+                stream.onError(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell more than " + maxBacklog
+                        + " changes behind and was ended; watch again to get a fresh snapshot").asRuntimeException());
+                throw Status.CANCELLED.asRuntimeException();
+            }
+            ServerEvent.Kind kind = switch (change.kind()) {
+                case SNAPSHOT -> ServerEvent.Kind.KIND_SNAPSHOT;
+                case CHANGED -> ServerEvent.Kind.KIND_CHANGED;
+                case DELETED -> ServerEvent.Kind.KIND_DELETED;
+            };
             stream.onNext(ServerEvent.newBuilder().setKind(kind).setServer(ProtoMapper.server(change.server())).build());
         }
     }

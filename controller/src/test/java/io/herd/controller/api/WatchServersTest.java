@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -13,10 +18,12 @@ import io.herd.api.v1.Scope;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerEvent;
 import io.herd.api.v1.ServerGroup;
+import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.api.v1.ServerState;
 import io.herd.api.v1.WatchServersRequest;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +107,60 @@ class WatchServersTest {
         assertThat(error.get()).isInstanceOf(StatusRuntimeException.class);
         assertThat(Status.fromThrowable(error.get()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(Status.fromThrowable(error.get()).getDescription()).contains("server_ids[0]");
+    }
+
+    @Test
+    void aWatcherThatStopsReadingIsEndedInsteadOfBufferedWithoutBound() throws Exception {
+        ServerGroup g = h.group("web", Policy.SOFT_AFFINITY, Scope.HOST, 0);
+        String name = "slow-watch-" + UUID.randomUUID();
+        io.grpc.Server server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new ServerApi(h.core.servers(), 3)).build().start();
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        try {
+            List<ServerEvent> events = new CopyOnWriteArrayList<>();
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            AtomicReference<ClientCallStreamObserver<WatchServersRequest>> call = new AtomicReference<>();
+            ServerServiceGrpc.newStub(channel).watchServers(WatchServersRequest.newBuilder().setGroupId("web").build(),
+                    new ClientResponseObserver<WatchServersRequest, ServerEvent>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<WatchServersRequest> requestStream) {
+                            requestStream.disableAutoRequestWithInitial(0); // a client that never reads
+                            call.set(requestStream);
+                        }
+
+                        @Override
+                        public void onNext(ServerEvent value) {
+                            events.add(value);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            error.set(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            // each server is one change in BUILDING and one in ACTIVE: far more than 3 unread
+            for (int i = 0; i < 4; i++) {
+                Server s = h.create("s" + i, g.getId(), 1).getServers(0);
+                await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
+            }
+            assertThat(events).isEmpty();
+            call.get().request(100);
+            await().until(() -> error.get() != null);
+
+            assertThat(Status.fromThrowable(error.get()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(Status.fromThrowable(error.get()).getDescription()).contains("watch again");
+            assertThat(events).hasSize(3);
+            // the watch is gone: later changes are not sent to it
+            h.create("later", g.getId(), 1);
+            assertThat(events).hasSize(3);
+        } finally {
+            channel.shutdownNow();
+            server.shutdownNow();
+        }
     }
 
     private static StreamObserver<ServerEvent> collector(List<ServerEvent> events, AtomicReference<Throwable> error) {
