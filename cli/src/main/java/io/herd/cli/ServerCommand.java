@@ -178,15 +178,29 @@ final class ServerCommand {
   @Command(
       name = "delete",
       mixinStandardHelpOptions = true,
-      description = "Delete a server: stop its domain, release capacity and membership (DeleteServer).")
+      description = {
+        "Delete a server: stop its domain, release capacity and membership (DeleteServer).",
+        "With --force (only when its host is down): forget it without reaching the host."
+      })
   static final class Delete extends ControllerCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Server id.")
     String id;
 
+    @Option(names = "--force",
+        description = {
+          "Only for a server whose host is down (no heartbeat for 3 intervals) or gone: the controller",
+          "forgets it without calling the host's agent, in any state, and releases its capacity and",
+          "group membership at once. Refused while the host is up. If the host comes back with the",
+          "domain, herd reports it as unknown and leaves it: remove it there with virsh."
+        })
+    boolean force;
+
     @Override
     int run(ControllerClient client) {
-      Server server = client.servers().deleteServer(DeleteServerRequest.newBuilder().setId(id).build());
-      output().print(server, () -> "deleted server " + server.getName() + " (" + server.getId() + ")\n");
+      Server server =
+          client.servers().deleteServer(DeleteServerRequest.newBuilder().setId(id).setForce(force).build());
+      output().print(server, () -> (force ? "force-deleted server " : "deleted server ") + server.getName()
+          + " (" + server.getId() + ")" + (force ? " without reaching host " + server.getHostName() : "") + "\n");
       return ExitCodes.OK;
     }
   }

@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -55,6 +56,8 @@ final class FakeController {
   final Map<String, Server> servers = new LinkedHashMap<>();
   final Map<String, Host> hosts = new LinkedHashMap<>();
   final Map<String, List<Server>> requests = new LinkedHashMap<>();
+  /** Every DeleteServer request received, in order. */
+  final List<DeleteServerRequest> deleteRequests = new CopyOnWriteArrayList<>();
   /** Counts down when a watch stream is cancelled by its client. */
   final CountDownLatch watchCancelled = new CountDownLatch(1);
   /** Whether WatchServers completes after its events (the watch command's end) or stays open. */
@@ -200,6 +203,11 @@ final class FakeController {
       public void deleteServer(DeleteServerRequest request, StreamObserver<Server> response) {
         call(response, () -> {
           Server server = server(request.getId());
+          deleteRequests.add(request);
+          if (request.getForce() && hosts.get(server.getHostId()).getUp()) {
+            throw Status.FAILED_PRECONDITION.withDescription("force: server " + server.getId() + " is on host "
+                + server.getHostName() + ", which is up; delete it without force").asRuntimeException();
+          }
           servers.remove(server.getId());
           if (!server.getGroupId().isEmpty()) {
             ServerGroup group = groups.get(server.getGroupId());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herd.api.v1.Host;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerState;
 import java.util.List;
@@ -210,6 +211,38 @@ class ServerCommandTest extends CliTestSupport {
     assertThat(result.out()).contains("\"state\" : \"SERVER_STATE_DELETING\"");
     assertThat(fake.servers).isEmpty();
     assertThat(fake.group("web").getMemberIdsList()).isEmpty();
+  }
+
+  @Test
+  void deleteWithForceAsksForceAndIsRefusedWhileTheHostIsUp() {
+    herdctl("group", "create", "web", "--policy", "anti-affinity");
+    herdctl("server", "create", "app", "--group", "web");
+    Server server = fake.servers.values().iterator().next();
+
+    Result refused = herdctl("server", "delete", server.getId(), "--force");
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.CONFLICT);
+    assertThat(refused.err()).contains("which is up").contains(server.getHostName());
+    assertThat(fake.servers).containsKey(server.getId());
+    assertThat(fake.deleteRequests).singleElement().satisfies(r -> assertThat(r.getForce()).isTrue());
+
+    Host host = fake.hosts.get(server.getHostId());
+    fake.hosts.put(host.getId(), host.toBuilder().setUp(false).build());
+    Result forced = herdctl("server", "delete", server.getId(), "--force");
+
+    assertThat(forced.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(forced.out()).contains("force-deleted server app").contains(server.getHostName());
+    assertThat(fake.servers).isEmpty();
+    assertThat(fake.group("web").getMemberIdsList()).isEmpty();
+  }
+
+  @Test
+  void deleteWithoutForceDoesNotAskForce() {
+    herdctl("server", "create", "app");
+    String id = fake.servers.keySet().iterator().next();
+
+    assertThat(herdctl("server", "delete", id).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(fake.deleteRequests).singleElement().satisfies(r -> assertThat(r.getForce()).isFalse());
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
 
     @Override
     public void deleteServer(DeleteServerRequest req, StreamObserver<Server> out) {
-        Calls.unary(out, () -> ProtoMapper.server(servers.delete(Fields.name("id", req.getId()))));
+        Calls.unary(out, () -> ProtoMapper.server(servers.delete(Fields.name("id", req.getId()), req.getForce())));
     }
 
     @Override

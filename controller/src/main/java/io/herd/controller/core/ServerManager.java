@@ -152,6 +152,41 @@ public final class ServerManager {
         }
     }
 
+    /**
+     * Deletes a server: without {@code force} through its agent ({@link #delete(String)}); with
+     * {@code force} only in the controller ({@link #forceDelete(String)}).
+     */
+    public ServerView delete(String id, boolean force) {
+        return force ? forceDelete(id) : delete(id);
+    }
+
+    /**
+     * Forgets a server whose host is down or unknown without calling its agent, in any state:
+     * its removal is on disk before memory, the placement engine and watchers see it, so a
+     * failed write changes nothing. A launch still in flight finds no server when it ends and
+     * records nothing; a domain left on the host is reported as unknown when the host returns,
+     * never deleted.
+     */
+    public ServerView forceDelete(String id) {
+        synchronized (inv.lock) {
+            ServerRecord s = require(id);
+            HostRecord host = s.hostId().isEmpty() ? null : inv.host(s.hostId());
+            if (host != null && host.up()) {
+                throw ControllerException.precondition("force: server " + id + " is on host " + host.name()
+                        + ", which is up; delete it without force (force is only for a server whose host is down "
+                        + "or unknown)");
+            }
+            StoreWriter.await(inv.writer.submit(new Mutation.DeleteServer(id)), "nothing changed, retry");
+            ServerView gone = inv.view(s);
+            inv.forget(s);
+            LOG.warn("force-deleted server {} ({}) in state {} without reaching its host {}: capacity and "
+                            + "membership released; a domain left there is reported as unknown, remove it with virsh",
+                    s.name(), id, s.status(), host == null ? (s.hostId().isEmpty() ? "(none)" : s.hostId())
+                            : host.name());
+            return gone;
+        }
+    }
+
     /** Stops the domain through its agent, then releases the claim and membership and forgets the server. */
     public ServerView delete(String id) {
         ServerRecord before;
@@ -188,8 +223,13 @@ public final class ServerManager {
         CompletableFuture<Void> removed;
         synchronized (inv.lock) {
             ServerRecord current = inv.server(id);
-            gone = inv.view(current == null ? before : current);
-            removed = inv.remove(current == null ? before : current);
+            if (current == null) {
+                // force-deleted while the agent was deleting the domain: already forgotten
+                LOG.info("deleted server {} ({}); it had been force-deleted meanwhile", before.name(), id);
+                return inv.view(before);
+            }
+            gone = inv.view(current);
+            removed = inv.remove(current);
         }
         StoreWriter.await(removed, "the domain is deleted; the server may reappear in ERROR after a restart");
         LOG.info("deleted server {} ({})", before.name(), id);
