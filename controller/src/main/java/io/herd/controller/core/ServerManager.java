@@ -208,15 +208,18 @@ public final class ServerManager {
             try {
                 agents.delete(address, id);
             } catch (AgentPort.AgentException e) {
+                boolean forced;
                 synchronized (inv.lock) {
                     ServerRecord now = inv.server(id);
+                    forced = now == null;
                     if (now != null && now.status() == ServerStatus.DELETING) {
                         inv.commit(before.withStatus(before.status(), before.statusMessage(), inv.now()));
                     }
                 }
                 throw ControllerException.unavailable("agent of host " + inv.hostName(before.hostId()) + " at "
-                        + address + " did not delete server " + id + ": " + e.getMessage()
-                        + "; the server is unchanged, retry the delete");
+                        + address + " did not delete server " + id + ": " + e.getMessage() + (forced
+                        ? "; the server was force-deleted meanwhile: remove its domain on that host with virsh"
+                        : "; the server is unchanged, retry the delete"));
             }
         }
         ServerView gone;

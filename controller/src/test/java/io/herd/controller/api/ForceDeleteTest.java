@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,50 @@ class ForceDeleteTest {
 
         assertCode(Status.Code.NOT_FOUND, s.getId(), () -> h.state(s.getId()));
         assertThat(host("a").getAllocated().getVcpus()).isZero();
+    }
+
+    @Test
+    void aDeleteInFlightWhenTheHostDiesIsOvertakenByForceAndAnswersHonestly() throws Exception {
+        h.heartbeat("a");
+        h.heartbeat("b");
+        Server s = h.create("s", "", 1).getServers(0);
+        await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
+        String dead = s.getHostId();
+        String alive = dead.equals("a") ? "b" : "a";
+        h.agents.deleteGate = new CountDownLatch(1);
+        AtomicReference<Throwable> answer = new AtomicReference<>();
+        CountDownLatch answered = new CountDownLatch(1);
+        h.serversAsync.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(Server value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.set(t);
+                        answered.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answered.countDown();
+                    }
+                });
+        await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_DELETING);
+        goDown(dead, alive);
+
+        forceDelete(s.getId());
+
+        assertCode(Status.Code.NOT_FOUND, s.getId(), () -> h.state(s.getId()));
+        h.agents.failingDeletes.add(Harness.address(dead));
+        h.agents.deleteGate.countDown();
+        assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Status.fromThrowable(answer.get()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(Status.fromThrowable(answer.get()).getDescription()).contains("force-deleted meanwhile");
+        // the failed delete does not bring the server back
+        assertCode(Status.Code.NOT_FOUND, s.getId(), () -> h.state(s.getId()));
+        assertThat(host(dead).getAllocated().getVcpus()).isZero();
     }
 
     /** Moves the clock past 3 heartbeat intervals, keeping {@code alive} up, and marks {@code dead} DOWN. */

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Agents in memory: each address keeps the set of server ids it "runs". Launches can be made
- * to fail on chosen addresses, or to wait for a latch.
+ * to fail on chosen addresses, or to wait for a latch; so can deletes.
  */
 public final class FakeAgents implements AgentPort {
 
@@ -22,6 +22,8 @@ public final class FakeAgents implements AgentPort {
     public final Set<String> failingLaunches = ConcurrentHashMap.newKeySet();
     public final Set<String> failingDeletes = ConcurrentHashMap.newKeySet();
     public volatile CountDownLatch launchGate;
+    /** With a gate: deletes wait for it before answering. */
+    public volatile CountDownLatch deleteGate;
     /** With a gate: create the domain first, then wait (a launch whose answer never comes back). */
     public volatile boolean domainBeforeGate;
 
@@ -50,6 +52,17 @@ public final class FakeAgents implements AgentPort {
 
     @Override
     public void delete(String address, String serverId) throws AgentException {
+        CountDownLatch gate = deleteGate;
+        if (gate != null) {
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new AgentException("DEADLINE_EXCEEDED: test gate never opened", false);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentException("interrupted", false);
+            }
+        }
         if (failingDeletes.contains(address)) {
             throw new AgentException("UNAVAILABLE: connection refused", false);
         }
