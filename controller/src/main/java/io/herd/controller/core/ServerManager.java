@@ -209,9 +209,12 @@ public final class ServerManager {
                 agents.delete(address, id);
             } catch (AgentPort.AgentException e) {
                 boolean forced;
+                boolean hostDown;
                 synchronized (inv.lock) {
                     ServerRecord now = inv.server(id);
                     forced = now == null;
+                    HostRecord host = inv.host(before.hostId());
+                    hostDown = host == null || !host.up();
                     if (now != null && now.status() == ServerStatus.DELETING) {
                         inv.commit(before.withStatus(before.status(), before.statusMessage(), inv.now()));
                     }
@@ -219,7 +222,8 @@ public final class ServerManager {
                 throw ControllerException.unavailable("agent of host " + inv.hostName(before.hostId()) + " at "
                         + address + " did not delete server " + id + ": " + e.getMessage() + (forced
                         ? "; the server was force-deleted meanwhile: remove its domain on that host with virsh"
-                        : "; the server is unchanged, retry the delete"));
+                        : "; the server is unchanged, retry the delete" + (hostDown ? " (its host is DOWN; if it "
+                        + "is gone for good, delete with force to forget the server without reaching it)" : "")));
             }
         }
         ServerView gone;

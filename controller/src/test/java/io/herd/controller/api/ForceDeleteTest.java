@@ -69,6 +69,12 @@ class ForceDeleteTest {
         assertThat(h.state(onA.getId())).isEqualTo(ServerState.SERVER_STATE_UNKNOWN);
         assertThat(host("a").getAllocated().getVcpus()).isEqualTo(1);
         assertCode(Status.Code.RESOURCE_EXHAUSTED, "", () -> h.create("more", g.getId(), 1));
+        // an ordinary delete needs the dead host's agent, and points at force
+        h.agents.failingDeletes.add(Harness.address("a"));
+        assertCode(Status.Code.UNAVAILABLE, "delete with force", () -> h.servers.deleteServer(
+                DeleteServerRequest.newBuilder().setId(onA.getId()).build()));
+        assertThat(h.state(onA.getId())).isEqualTo(ServerState.SERVER_STATE_UNKNOWN);
+        h.agents.failingDeletes.clear();
 
         Server gone = forceDelete(onA.getId());
 
