@@ -3,8 +3,10 @@ package io.herd.agent.hypervisor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -35,6 +37,7 @@ final class DomainOps {
             rootVolume = s.images.createOverlay(spec.serverId(), base, spec.diskGib());
         }
         boolean launched = false;
+        s.metadata.forget(spec.serverId().toString());
         try {
             Domain dom = s.conn.domainDefineXML(DomainXml.build(spec, s.domainType, rootVolume));
             try {
@@ -102,17 +105,23 @@ final class DomainOps {
             dom.undefine();
         } finally {
             dom.free();
+            s.metadata.forget(serverId.toString());
         }
         s.images.deleteOverlay(serverId);
         LOG.info("deleted {}", DomainSpec.domainName(serverId));
         return true;
     }
 
+    /** herd's domains; reads the XML only of domains not seen before (see {@link MetadataCache}). */
     static List<HerdDomain> list(LibvirtSession s) throws LibvirtException {
         List<HerdDomain> out = new ArrayList<>();
-        for (Domain dom : s.conn.listAllDomains(0)) {
+        Domain[] domains = s.conn.listAllDomains(0);
+        Set<String> seen = new HashSet<>(domains.length * 2);
+        for (Domain dom : domains) {
             try {
-                describe(dom).ifPresent(out::add);
+                String uuid = dom.getUUIDString();
+                seen.add(uuid);
+                describe(dom, s.metadata.get(dom, uuid)).ifPresent(out::add);
             } catch (LibvirtException e) {
                 // the domain vanished between listing and reading it
                 if (!LibvirtErrors.isNoDomain(e)) {
@@ -122,6 +131,7 @@ final class DomainOps {
                 dom.free();
             }
         }
+        s.metadata.retainOnly(seen);
         return out;
     }
 
@@ -138,7 +148,7 @@ final class DomainOps {
         Domain[] domains = s.conn.listAllDomains(0);
         for (Domain dom : domains) {
             try {
-                DomainXml.Parsed parsed = DomainXml.parse(dom.getXMLDesc(0));
+                DomainXml.Parsed parsed = s.metadata.get(dom, dom.getUUIDString());
                 if (parsed.spec().isPresent()) {
                     DomainSpec spec = parsed.spec().get();
                     all = all.plus(spec.vcpus(), spec.memoryMib(), spec.diskGib());
@@ -171,7 +181,10 @@ final class DomainOps {
     }
 
     static Optional<HerdDomain> describe(Domain dom) throws LibvirtException {
-        DomainXml.Parsed parsed = DomainXml.parse(dom.getXMLDesc(0));
+        return describe(dom, DomainXml.parse(dom.getXMLDesc(0)));
+    }
+
+    private static Optional<HerdDomain> describe(Domain dom, DomainXml.Parsed parsed) throws LibvirtException {
         if (parsed.spec().isEmpty()) {
             return Optional.empty();
         }

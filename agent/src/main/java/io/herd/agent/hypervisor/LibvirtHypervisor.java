@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.ConnectionCloseListener;
+import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -283,6 +284,13 @@ public final class LibvirtHypervisor implements Hypervisor {
     private int onLifecycle(org.libvirt.Domain dom, org.libvirt.event.DomainEvent event) {
         String name;
         try {
+            DomainEventType type = event.getType();
+            if (type == DomainEventType.DEFINED || type == DomainEventType.UNDEFINED) {
+                LibvirtSession s = session;
+                if (s != null) {
+                    s.metadata.forget(dom.getUUIDString());
+                }
+            }
             name = dom.getName();
         } catch (LibvirtException e) {
             name = "?";

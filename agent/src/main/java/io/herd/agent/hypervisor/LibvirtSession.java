@@ -24,6 +24,8 @@ final class LibvirtSession implements AutoCloseable {
     final Acceleration acceleration;
     /** The {@code type} attribute of herd's domains on this driver. */
     final String domainType;
+    /** Parsed XML of the domains seen on this connection. */
+    final MetadataCache metadata = new MetadataCache();
     private final LifecycleListener lifecycle;
     private final boolean closeListenerRegistered;
 
