@@ -107,6 +107,11 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public HostFacts hostFacts() throws HypervisorException {
+        return hostFacts(true);
+    }
+
+    @Override
+    public HostFacts hostFacts(boolean full) throws HypervisorException {
         if (session == null) {
             return lastFacts.asDegraded(degradedReason);
         }
@@ -114,7 +119,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             facts = withSession(s -> {
                 var node = s.conn.nodeInfo();
-                DomainOps.Usage usage = DomainOps.usage(s);
+                DomainOps.Usage usage = DomainOps.usage(s.domains.refresh(s, full));
                 // nodeInfo().memory is KiB
                 return new HostFacts(node.cpus, node.memory / 1024, s.images.diskTotalGib(), s.images.diskFreeGib(),
                         s.hypervisorType, s.libvirtVersion, s.acceleration, usage.all(), usage.foreign(),
@@ -132,7 +137,12 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public List<HerdDomain> listDomains() throws HypervisorException {
-        return withSession(DomainOps::list);
+        return listDomains(true);
+    }
+
+    @Override
+    public List<HerdDomain> listDomains(boolean full) throws HypervisorException {
+        return withSession(s -> DomainOps.list(s.domains.refresh(s, full)));
     }
 
     @Override
@@ -285,11 +295,13 @@ public final class LibvirtHypervisor implements Hypervisor {
         String name;
         try {
             DomainEventType type = event.getType();
-            if (type == DomainEventType.DEFINED || type == DomainEventType.UNDEFINED) {
-                LibvirtSession s = session;
-                if (s != null) {
-                    s.metadata.forget(dom.getUUIDString());
+            LibvirtSession s = session;
+            if (s != null) {
+                String uuid = dom.getUUIDString();
+                if (type == DomainEventType.DEFINED || type == DomainEventType.UNDEFINED) {
+                    s.metadata.forget(uuid);
                 }
+                s.domains.changed(uuid);
             }
             name = dom.getName();
         } catch (LibvirtException e) {

@@ -26,6 +26,8 @@ final class LibvirtSession implements AutoCloseable {
     final String domainType;
     /** Parsed XML of the domains seen on this connection. */
     final MetadataCache metadata = new MetadataCache();
+    /** Every domain as last read, refreshed in full or by what changed. */
+    final DomainTable domains = new DomainTable();
     private final LifecycleListener lifecycle;
     private final boolean closeListenerRegistered;
 

@@ -54,6 +54,8 @@ public final class HeartbeatSender implements AutoCloseable {
     private volatile Duration interval;
     private volatile Instant lastAcknowledgedAt;
     private volatile List<AgentServer> lastServers = List.of();
+    /** When the domains were last read in full (event heartbeats read only what changed). */
+    private Instant lastFullRead = Instant.MIN;
     private int failures;
 
     public HeartbeatSender(AgentRegistryGrpc.AgentRegistryBlockingStub registry, HostReporter reporter,
@@ -185,12 +187,19 @@ public final class HeartbeatSender implements AutoCloseable {
     }
 
     private HeartbeatRequest build(String reason) throws HypervisorException {
-        HostInfo info = reporter.hostInfo();
+        // an event heartbeat reads only the domains that changed, but at least once an interval
+        // every domain is read again, so that a change no event announced is still reported
+        Instant at = clock.instant();
+        boolean full = !reason.startsWith("event: ") || !at.isBefore(lastFullRead.plus(interval));
+        if (full) {
+            lastFullRead = at;
+        }
+        HostInfo info = reporter.hostInfo(full);
         List<AgentServer> servers = lastServers;
         if (!info.getDegraded()) {
             try {
                 List<AgentServer> now = new ArrayList<>();
-                for (HerdDomain d : hypervisor.listDomains()) {
+                for (HerdDomain d : hypervisor.listDomains(false)) {
                     now.add(ProtoMapper.server(d));
                 }
                 servers = now;

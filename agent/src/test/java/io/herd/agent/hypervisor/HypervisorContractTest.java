@@ -223,6 +223,38 @@ abstract class HypervisorContractTest {
     }
 
     @Test
+    void aListingOfWhatChangedFollowsLaunchesAndWhatEventsReport() throws Exception {
+        hypervisor.listDomains(true);
+        DomainSpec spec = spec("incremental");
+        hypervisor.launch(spec);
+        // herd's own launch is seen at once, without waiting for its event
+        assertThat(hypervisor.listDomains(false)).filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
+                .singleElement().satisfies(d -> assertThat(d.state()).isEqualTo(HerdDomain.State.RUNNING));
+        Connect conn = new Connect(uri());
+        try {
+            Domain d = conn.domainLookupByUUIDString(spec.serverId().toString());
+            try {
+                d.destroy();
+            } finally {
+                d.free();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hypervisor.listDomains(false))
+                    .filteredOn(x -> x.spec().serverId().equals(spec.serverId()))
+                    .singleElement().satisfies(x -> assertThat(x.state()).isEqualTo(HerdDomain.State.STOPPED)));
+            d = conn.domainLookupByUUIDString(spec.serverId().toString());
+            try {
+                d.undefine();
+            } finally {
+                d.free();
+            }
+        } finally {
+            conn.close();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hypervisor.listDomains(false))
+                .extracting(x -> x.spec().serverId()).doesNotContain(spec.serverId()));
+    }
+
+    @Test
     void aDomainUndefinedBehindHerdsBackIsNoLongerListed() throws Exception {
         DomainSpec spec = spec("gone");
         hypervisor.launch(spec);
