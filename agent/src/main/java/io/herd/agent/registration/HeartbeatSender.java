@@ -33,6 +33,8 @@ public final class HeartbeatSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSender.class);
     private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     private static final String STOP = "\u0000stop";
+    /** How long an event heartbeat waits for the events that follow the first. */
+    private static final Duration EVENT_BATCH = Duration.ofMillis(10);
 
     /**
      * @param agentAddress host:port where this agent's AgentService is reachable
@@ -121,12 +123,33 @@ public final class HeartbeatSender implements AutoCloseable {
             }
             List<String> more = new ArrayList<>();
             more.add(event);
-            events.drainTo(more);
+            try {
+                collectEvents(more);
+            } catch (InterruptedException e) {
+                return;
+            }
             if (more.contains(STOP)) {
                 return;
             }
             reason = "event: " + String.join("; ", more);
         }
+    }
+
+    /**
+     * Adds the events that arrive within {@link #EVENT_BATCH} of the first one, so that the
+     * events of one change (a launch defines, then starts a domain) go out in one heartbeat.
+     */
+    private void collectEvents(List<String> into) throws InterruptedException {
+        long deadline = System.nanoTime() + EVENT_BATCH.toNanos();
+        while (!into.contains(STOP)) {
+            long left = deadline - System.nanoTime();
+            String next = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                break;
+            }
+            into.add(next);
+        }
+        events.drainTo(into);
     }
 
     private Duration backoff() {
