@@ -23,6 +23,11 @@ public final class HostReporter {
     }
 
     public HostInfo hostInfo() throws HypervisorException {
-        return ProtoMapper.hostInfo(identity, policy, hypervisor.hostFacts());
+        return hostInfo(true);
+    }
+
+    /** With {@code full} false, see {@link Hypervisor#hostFacts(boolean)}. */
+    public HostInfo hostInfo(boolean full) throws HypervisorException {
+        return ProtoMapper.hostInfo(identity, policy, hypervisor.hostFacts(full));
     }
 }

@@ -21,6 +21,16 @@ final class DomainOps {
 
     static LaunchResult launch(LibvirtSession s, DomainSpec spec)
             throws LibvirtException, IOException, HypervisorException {
+        try {
+            return launchOnce(s, spec);
+        } finally {
+            // whatever happened, the next refresh reads this domain again
+            s.domains.changed(spec.serverId().toString());
+        }
+    }
+
+    private static LaunchResult launchOnce(LibvirtSession s, DomainSpec spec)
+            throws LibvirtException, IOException, HypervisorException {
         Domain existing = lookup(s, spec.serverId());
         if (existing != null) {
             try {
@@ -35,6 +45,7 @@ final class DomainOps {
             rootVolume = s.images.createOverlay(spec.serverId(), base, spec.diskGib());
         }
         boolean launched = false;
+        s.metadata.forget(spec.serverId().toString());
         try {
             Domain dom = s.conn.domainDefineXML(DomainXml.build(spec, s.domainType, rootVolume));
             try {
@@ -102,25 +113,20 @@ final class DomainOps {
             dom.undefine();
         } finally {
             dom.free();
+            s.metadata.forget(serverId.toString());
+            s.domains.changed(serverId.toString());
         }
         s.images.deleteOverlay(serverId);
         LOG.info("deleted {}", DomainSpec.domainName(serverId));
         return true;
     }
 
-    static List<HerdDomain> list(LibvirtSession s) throws LibvirtException {
+    /** herd's domains among the table's entries. */
+    static List<HerdDomain> list(List<DomainTable.Entry> entries) {
         List<HerdDomain> out = new ArrayList<>();
-        for (Domain dom : s.conn.listAllDomains(0)) {
-            try {
-                describe(dom).ifPresent(out::add);
-            } catch (LibvirtException e) {
-                // the domain vanished between listing and reading it
-                if (!LibvirtErrors.isNoDomain(e)) {
-                    throw e;
-                }
-            } finally {
-                dom.free();
-            }
+        for (DomainTable.Entry e : entries) {
+            e.parsed().spec().ifPresent(spec -> out.add(new HerdDomain(spec, coarse(e.state()), stateName(e.state()),
+                    e.parsed().rootVolume())));
         }
         return out;
     }
@@ -132,31 +138,20 @@ final class DomainOps {
      * herd's domains count whatever their state (their capacity is promised to them);
      * other domains count while they are active.
      */
-    static Usage usage(LibvirtSession s) throws LibvirtException {
+    static Usage usage(List<DomainTable.Entry> entries) {
         ResourceAmount all = ResourceAmount.ZERO;
         ResourceAmount foreign = ResourceAmount.ZERO;
-        Domain[] domains = s.conn.listAllDomains(0);
-        for (Domain dom : domains) {
-            try {
-                DomainXml.Parsed parsed = DomainXml.parse(dom.getXMLDesc(0));
-                if (parsed.spec().isPresent()) {
-                    DomainSpec spec = parsed.spec().get();
-                    all = all.plus(spec.vcpus(), spec.memoryMib(), spec.diskGib());
-                } else if (dom.isActive() != 0) {
-                    DomainInfo info = dom.getInfo();
-                    long memoryMib = info.maxMem / 1024; // KiB
-                    all = all.plus(info.nrVirtCpu, memoryMib, 0);
-                    foreign = foreign.plus(info.nrVirtCpu, memoryMib, 0);
-                }
-            } catch (LibvirtException e) {
-                if (!LibvirtErrors.isNoDomain(e)) {
-                    throw e;
-                }
-            } finally {
-                dom.free();
+        for (DomainTable.Entry e : entries) {
+            if (e.parsed().spec().isPresent()) {
+                DomainSpec spec = e.parsed().spec().get();
+                all = all.plus(spec.vcpus(), spec.memoryMib(), spec.diskGib());
+            } else if (e.active()) {
+                long memoryMib = e.maxMemKib() / 1024;
+                all = all.plus(e.vcpus(), memoryMib, 0);
+                foreign = foreign.plus(e.vcpus(), memoryMib, 0);
             }
         }
-        return new Usage(all, foreign, domains.length);
+        return new Usage(all, foreign, entries.size());
     }
 
     static Domain lookup(LibvirtSession s, UUID serverId) throws LibvirtException {
@@ -171,7 +166,10 @@ final class DomainOps {
     }
 
     static Optional<HerdDomain> describe(Domain dom) throws LibvirtException {
-        DomainXml.Parsed parsed = DomainXml.parse(dom.getXMLDesc(0));
+        return describe(dom, DomainXml.parse(dom.getXMLDesc(0)));
+    }
+
+    private static Optional<HerdDomain> describe(Domain dom, DomainXml.Parsed parsed) throws LibvirtException {
         if (parsed.spec().isEmpty()) {
             return Optional.empty();
         }

@@ -16,6 +16,20 @@ public interface Hypervisor extends AutoCloseable {
     List<HerdDomain> listDomains() throws HypervisorException;
 
     /**
+     * Like {@link #hostFacts()}; with {@code full} false it may re-read only the domains that
+     * lifecycle events (or herd's own launches and deletes) said changed since the last read,
+     * which is cheap on a host with many domains. Callers do a full read now and then.
+     */
+    default HostFacts hostFacts(boolean full) throws HypervisorException {
+        return hostFacts();
+    }
+
+    /** Like {@link #listDomains()}; with {@code full} false, as for {@link #hostFacts(boolean)}. */
+    default List<HerdDomain> listDomains(boolean full) throws HypervisorException {
+        return listDomains();
+    }
+
+    /**
      * Defines and starts the domain; returns once it runs. A domain that already exists with
      * the same spec is returned as it is ({@code alreadyExisted}); with another spec the launch
      * fails with {@link HypervisorException.Kind#CONFLICT}. A failed launch leaves no domain

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.ConnectionCloseListener;
+import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +107,11 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public HostFacts hostFacts() throws HypervisorException {
+        return hostFacts(true);
+    }
+
+    @Override
+    public HostFacts hostFacts(boolean full) throws HypervisorException {
         if (session == null) {
             return lastFacts.asDegraded(degradedReason);
         }
@@ -113,7 +119,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             facts = withSession(s -> {
                 var node = s.conn.nodeInfo();
-                DomainOps.Usage usage = DomainOps.usage(s);
+                DomainOps.Usage usage = DomainOps.usage(s.domains.refresh(s, full));
                 // nodeInfo().memory is KiB
                 return new HostFacts(node.cpus, node.memory / 1024, s.images.diskTotalGib(), s.images.diskFreeGib(),
                         s.hypervisorType, s.libvirtVersion, s.acceleration, usage.all(), usage.foreign(),
@@ -131,7 +137,12 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public List<HerdDomain> listDomains() throws HypervisorException {
-        return withSession(DomainOps::list);
+        return listDomains(true);
+    }
+
+    @Override
+    public List<HerdDomain> listDomains(boolean full) throws HypervisorException {
+        return withSession(s -> DomainOps.list(s.domains.refresh(s, full)));
     }
 
     @Override
@@ -283,6 +294,15 @@ public final class LibvirtHypervisor implements Hypervisor {
     private int onLifecycle(org.libvirt.Domain dom, org.libvirt.event.DomainEvent event) {
         String name;
         try {
+            DomainEventType type = event.getType();
+            LibvirtSession s = session;
+            if (s != null) {
+                String uuid = dom.getUUIDString();
+                if (type == DomainEventType.DEFINED || type == DomainEventType.UNDEFINED) {
+                    s.metadata.forget(uuid);
+                }
+                s.domains.changed(uuid);
+            }
             name = dom.getName();
         } catch (LibvirtException e) {
             name = "?";

@@ -24,6 +24,10 @@ final class LibvirtSession implements AutoCloseable {
     final Acceleration acceleration;
     /** The {@code type} attribute of herd's domains on this driver. */
     final String domainType;
+    /** Parsed XML of the domains seen on this connection. */
+    final MetadataCache metadata = new MetadataCache();
+    /** Every domain as last read, refreshed in full or by what changed. */
+    final DomainTable domains = new DomainTable();
     private final LifecycleListener lifecycle;
     private final boolean closeListenerRegistered;
 

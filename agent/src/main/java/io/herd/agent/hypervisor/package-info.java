@@ -3,10 +3,12 @@
  *
  * <p>It owns the libvirt connection (opened on the URI from config, re-opened with backoff
  * when libvirtd goes away, reported as degraded meanwhile), libvirt's event loop thread and
- * the domain lifecycle events it delivers, the host's capacity (node CPUs and memory,
- * instance-disk space, KVM or TCG), herd's domains (XML built with the DOM API, never by
- * pasting strings; {@code <metadata>} marks a domain as herd's) and their root volumes
- * (qcow2 overlays on base images, created through libvirt's storage-pool API).
+ * the domain lifecycle events it delivers, the last read state of every domain (its XML
+ * parsed once by UUID, re-read when a lifecycle event names it, and in full when asked), the
+ * host's capacity (node CPUs and memory, instance-disk space, KVM or TCG), herd's domains
+ * (XML built with the DOM API, never by pasting strings; {@code <metadata>} marks a domain
+ * as herd's) and their root volumes (qcow2 overlays on base images, created through
+ * libvirt's storage-pool API).
  *
  * <p>Everything it hands out is a plain record of this package ({@link
  * io.herd.agent.hypervisor.DomainSpec}, {@link io.herd.agent.hypervisor.HerdDomain},

@@ -33,6 +33,8 @@ public final class HeartbeatSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSender.class);
     private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     private static final String STOP = "\u0000stop";
+    /** How long an event heartbeat waits for the events that follow the first. */
+    private static final Duration EVENT_BATCH = Duration.ofMillis(10);
 
     /**
      * @param agentAddress host:port where this agent's AgentService is reachable
@@ -54,6 +56,8 @@ public final class HeartbeatSender implements AutoCloseable {
     private volatile Duration interval;
     private volatile Instant lastAcknowledgedAt;
     private volatile List<AgentServer> lastServers = List.of();
+    /** When the domains were last read in full (event heartbeats read only what changed). */
+    private Instant lastFullRead = Instant.MIN;
     private int failures;
 
     public HeartbeatSender(AgentRegistryGrpc.AgentRegistryBlockingStub registry, HostReporter reporter,
@@ -119,12 +123,33 @@ public final class HeartbeatSender implements AutoCloseable {
             }
             List<String> more = new ArrayList<>();
             more.add(event);
-            events.drainTo(more);
+            try {
+                collectEvents(more);
+            } catch (InterruptedException e) {
+                return;
+            }
             if (more.contains(STOP)) {
                 return;
             }
             reason = "event: " + String.join("; ", more);
         }
+    }
+
+    /**
+     * Adds the events that arrive within {@link #EVENT_BATCH} of the first one, so that the
+     * events of one change (a launch defines, then starts a domain) go out in one heartbeat.
+     */
+    private void collectEvents(List<String> into) throws InterruptedException {
+        long deadline = System.nanoTime() + EVENT_BATCH.toNanos();
+        while (!into.contains(STOP)) {
+            long left = deadline - System.nanoTime();
+            String next = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                break;
+            }
+            into.add(next);
+        }
+        events.drainTo(into);
     }
 
     private Duration backoff() {
@@ -185,12 +210,19 @@ public final class HeartbeatSender implements AutoCloseable {
     }
 
     private HeartbeatRequest build(String reason) throws HypervisorException {
-        HostInfo info = reporter.hostInfo();
+        // an event heartbeat reads only the domains that changed, but at least once an interval
+        // every domain is read again, so that a change no event announced is still reported
+        Instant at = clock.instant();
+        boolean full = !reason.startsWith("event: ") || !at.isBefore(lastFullRead.plus(interval));
+        if (full) {
+            lastFullRead = at;
+        }
+        HostInfo info = reporter.hostInfo(full);
         List<AgentServer> servers = lastServers;
         if (!info.getDegraded()) {
             try {
                 List<AgentServer> now = new ArrayList<>();
-                for (HerdDomain d : hypervisor.listDomains()) {
+                for (HerdDomain d : hypervisor.listDomains(false)) {
                     now.add(ProtoMapper.server(d));
                 }
                 servers = now;

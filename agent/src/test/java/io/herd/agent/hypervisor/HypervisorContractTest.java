@@ -2,6 +2,7 @@ package io.herd.agent.hypervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.herd.agent.testing.Virsh;
 import java.nio.file.Files;
@@ -190,6 +191,76 @@ abstract class HypervisorContractTest {
                 });
         assertThat(stateOutside(spec.domainName())).isEmpty();
         assertThat(volumeExists(spec.serverId())).isFalse();
+    }
+
+    @Test
+    void aDomainRedefinedBehindHerdsBackIsListedWithWhatItIsNow() throws Exception {
+        DomainSpec spec = spec("before");
+        hypervisor.launch(spec);
+        assertThat(hypervisor.listDomains()).filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
+                .singleElement().satisfies(d -> assertThat(d.spec().name()).isEqualTo("before"));
+        DomainSpec redefined = new DomainSpec(spec.serverId(), "after", 1, 64, 0, "", "group-2", "");
+        Connect conn = new Connect(uri());
+        try {
+            Domain d = conn.domainLookupByUUIDString(spec.serverId().toString());
+            try {
+                d.destroy();
+                d.undefine();
+            } finally {
+                d.free();
+            }
+            conn.domainDefineXML(DomainXml.build(redefined, domainType(), null)).free();
+        } finally {
+            conn.close();
+        }
+        // libvirt's lifecycle events reach the agent asynchronously
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hypervisor.listDomains())
+                .filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
+                .singleElement().satisfies(d -> {
+                    assertThat(d.spec()).isEqualTo(redefined);
+                    assertThat(d.state()).isEqualTo(HerdDomain.State.STOPPED);
+                }));
+    }
+
+    @Test
+    void aListingOfWhatChangedFollowsLaunchesAndWhatEventsReport() throws Exception {
+        hypervisor.listDomains(true);
+        DomainSpec spec = spec("incremental");
+        hypervisor.launch(spec);
+        // herd's own launch is seen at once, without waiting for its event
+        assertThat(hypervisor.listDomains(false)).filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
+                .singleElement().satisfies(d -> assertThat(d.state()).isEqualTo(HerdDomain.State.RUNNING));
+        Connect conn = new Connect(uri());
+        try {
+            Domain d = conn.domainLookupByUUIDString(spec.serverId().toString());
+            try {
+                d.destroy();
+            } finally {
+                d.free();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hypervisor.listDomains(false))
+                    .filteredOn(x -> x.spec().serverId().equals(spec.serverId()))
+                    .singleElement().satisfies(x -> assertThat(x.state()).isEqualTo(HerdDomain.State.STOPPED)));
+            d = conn.domainLookupByUUIDString(spec.serverId().toString());
+            try {
+                d.undefine();
+            } finally {
+                d.free();
+            }
+        } finally {
+            conn.close();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hypervisor.listDomains(false))
+                .extracting(x -> x.spec().serverId()).doesNotContain(spec.serverId()));
+    }
+
+    @Test
+    void aDomainUndefinedBehindHerdsBackIsNoLongerListed() throws Exception {
+        DomainSpec spec = spec("gone");
+        hypervisor.launch(spec);
+        assertThat(hypervisor.listDomains()).extracting(d -> d.spec().serverId()).contains(spec.serverId());
+        forceRemove(spec.domainName());
+        assertThat(hypervisor.listDomains()).extracting(d -> d.spec().serverId()).doesNotContain(spec.serverId());
     }
 
     @Test

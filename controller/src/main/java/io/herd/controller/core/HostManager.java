@@ -8,9 +8,11 @@ import io.herd.controller.store.Mutation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,10 +64,7 @@ public final class HostManager {
                 LOG.warn("host {} runs herd domains the controller does not know (left alone): {}", host.name(),
                         unknown);
             }
-            List<ServerRecord> placed = new ArrayList<>();
-            for (String id : inv.serverIdsOn(host.id())) {
-                placed.add(inv.server(id));
-            }
+            List<ServerRecord> placed = serversToReconcile(host, old, reported);
             Reconciler.Outcome outcome = Reconciler.reconcile(host.name(), placed, reported, inv.launching,
                     inv.missingCounts, now);
             for (String id : outcome.vanished()) {
@@ -81,6 +80,44 @@ public final class HostManager {
             launcher.submit(id);
         }
         return new HostReport.Ack(settings.heartbeatInterval().toMillis(), List.copyOf(unknown));
+    }
+
+    /**
+     * The servers of the host this heartbeat may change: all of them on the host's first
+     * heartbeat since the controller started or since it was DOWN; otherwise only those whose
+     * domain the report lists differently from the previous heartbeat (new, changed or gone),
+     * those not ACTIVE, those whose record changed since, and those counting misses. A server
+     * outside these is ACTIVE with its domain reported running, as before: nothing to do.
+     */
+    private List<ServerRecord> serversToReconcile(HostRecord host, HostRecord old,
+                                                  Map<String, HostReport.ReportedDomain> reported) {
+        Map<String, HostReport.ReportedDomain> previous = inv.lastReported.put(host.id(), reported);
+        Set<String> recheck = inv.takeServersToRecheck(host.id());
+        Collection<String> ids;
+        if (previous == null || old == null || !old.up()) {
+            ids = inv.serverIdsOn(host.id());
+        } else {
+            recheck.addAll(inv.missingCounts.keySet());
+            for (HostReport.ReportedDomain d : reported.values()) {
+                if (!d.equals(previous.get(d.serverId()))) {
+                    recheck.add(d.serverId());
+                }
+            }
+            for (String id : previous.keySet()) {
+                if (!reported.containsKey(id)) {
+                    recheck.add(id);
+                }
+            }
+            ids = recheck;
+        }
+        List<ServerRecord> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            ServerRecord s = inv.server(id);
+            if (s != null && s.holdsClaim() && s.hostId().equals(host.id())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.herd.controller.core;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
+import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Allocation;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.Mutation;
@@ -55,6 +56,12 @@ final class Inventory {
     final Set<String> launching = new HashSet<>();
     /** Consecutive heartbeats of its host that did not list a server's domain. */
     final Map<String, Integer> missingCounts = new HashMap<>();
+    /** Per host: the herd domains its last heartbeat listed, by server id. */
+    final Map<String, Map<String, HostReport.ReportedDomain>> lastReported = new HashMap<>();
+    /** Per host: its servers that are not ACTIVE (every heartbeat looks at them). */
+    private final Map<String, Set<String>> unsettledByHost = new HashMap<>();
+    /** Per host: its servers whose record changed since its last heartbeat was reconciled. */
+    private final Map<String, Set<String>> changedByHost = new HashMap<>();
 
     Inventory(PlacementEngine engine, Store store, Clock clock) {
         this.engine = engine;
@@ -137,6 +144,19 @@ final class Inventory {
 
     Set<String> serverIdsOn(String hostId) {
         return serversByHost.getOrDefault(hostId, Set.of());
+    }
+
+    /**
+     * The host's servers a heartbeat must look at whatever it reports: those not ACTIVE and
+     * those whose record changed since the last call for this host (which this call clears).
+     */
+    Set<String> takeServersToRecheck(String hostId) {
+        Set<String> out = new LinkedHashSet<>(unsettledByHost.getOrDefault(hostId, Set.of()));
+        Set<String> changed = changedByHost.remove(hostId);
+        if (changed != null) {
+            out.addAll(changed);
+        }
+        return out;
     }
 
     // ---- groups
@@ -266,6 +286,10 @@ final class Inventory {
         }
         if (s.holdsClaim()) {
             serversByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
+            changedByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
+            if (s.status() != ServerStatus.ACTIVE) {
+                unsettledByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
+            }
         }
     }
 
@@ -277,6 +301,14 @@ final class Inventory {
         Set<String> onHost = serversByHost.get(s.hostId());
         if (onHost != null) {
             onHost.remove(s.id());
+        }
+        Set<String> unsettled = unsettledByHost.get(s.hostId());
+        if (unsettled != null) {
+            unsettled.remove(s.id());
+        }
+        Set<String> changed = changedByHost.get(s.hostId());
+        if (changed != null) {
+            changed.remove(s.id());
         }
     }
 }
