@@ -57,7 +57,8 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
             AgentServer s = req.getServers(i);
             String id = Fields.name("servers[" + i + "].server_id", s.getServerId());
             domains.add(new HostReport.ReportedDomain(id, s.getState() == ServerState.SERVER_STATE_ACTIVE,
-                    s.getLibvirtState().isEmpty() ? s.getState().name() : s.getLibvirtState()));
+                    s.getLibvirtState().isEmpty() ? s.getState().name() : s.getLibvirtState(),
+                    resources("servers[" + i + "].resources", s.getResources())));
         }
         return new HostReport(hostId, hostName, address,
                 Fields.optional("labels.rack", req.getLabels().getRack()),

@@ -39,15 +39,19 @@ public final class HostManager {
             HostRecord old = inv.host(r.hostId());
             Instant now = inv.now();
             Map<String, HostReport.ReportedDomain> reported = new HashMap<>();
+            // herd domains the controller does not know hold no claim, yet use the host like a
+            // foreign domain does: placement must count them
+            Resources unmanaged = r.foreignUsage();
             for (HostReport.ReportedDomain d : r.domains()) {
                 reported.put(d.serverId(), d);
                 ServerRecord s = inv.server(d.serverId());
                 if (s == null || !s.hostId().equals(r.hostId())) {
                     unknown.add(d.serverId());
+                    unmanaged = unmanaged.plus(d.resources());
                 }
             }
             HostRecord host = new HostRecord(r.hostId(), r.hostName(), r.rack(), r.zone(), r.agentAddress(),
-                    r.capacity(), r.usage(), r.foreignUsage(), r.acceleration(), r.agentVersion(),
+                    r.capacity(), r.usage(), unmanaged, r.acceleration(), r.agentVersion(),
                     old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true,
                     r.degraded(), r.degradedReason(), now, unknown);
             if (host.storedFieldsDiffer(old)) {

@@ -24,8 +24,14 @@ public record HostReport(
         domains = List.copyOf(domains);
     }
 
-    /** A herd domain on the host. {@code running} is false for shut off, paused or crashed domains. */
-    public record ReportedDomain(String serverId, boolean running, String libvirtState) {
+    /**
+     * A herd domain on the host. {@code running} is false for shut off, paused or crashed
+     * domains; {@code resources} is what the domain was defined with.
+     */
+    public record ReportedDomain(String serverId, boolean running, String libvirtState, Resources resources) {
+        public ReportedDomain {
+            resources = resources == null ? Resources.ZERO : resources;
+        }
     }
 
     /** The controller's answer: the interval it wants, and the reported domains it does not know. */
