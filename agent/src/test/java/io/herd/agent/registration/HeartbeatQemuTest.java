@@ -18,8 +18,6 @@ import io.herd.api.v1.ServerState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +26,6 @@ class HeartbeatQemuTest {
 
     @TempDir
     Path dir;
-
-    private static long nodeinfo(String output, String field) {
-        Matcher m = Pattern.compile(Pattern.quote(field) + ":\\s+(\\d+)").matcher(output);
-        assertThat(m.find()).as("%s in %s", field, output).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
     @Test
     void capacityMatchesVirshAndADestroyedDomainIsReportedPromptly() throws Exception {
@@ -45,8 +37,8 @@ class HeartbeatQemuTest {
                      registry.address(), "heartbeat_interval_ms", "60000"))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> !registry.accepted().isEmpty());
             HeartbeatRequest first = registry.accepted().get(0);
-            assertThat(first.getCapacity().getCpus()).isEqualTo(nodeinfo(nodeinfo, "CPU(s)"));
-            assertThat(first.getCapacity().getMemoryMib()).isEqualTo(nodeinfo(nodeinfo, "Memory size") / 1024);
+            assertThat(first.getCapacity().getCpus()).isEqualTo(Virsh.nodeinfoField(nodeinfo, "CPU(s)"));
+            assertThat(first.getCapacity().getMemoryMib()).isEqualTo(Virsh.nodeinfoField(nodeinfo, "Memory size") / 1024);
             assertThat(first.getAcceleration()).isIn(io.herd.api.v1.Acceleration.ACCELERATION_KVM,
                     io.herd.api.v1.Acceleration.ACCELERATION_TCG);
 

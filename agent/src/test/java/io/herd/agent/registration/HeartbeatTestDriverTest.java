@@ -18,8 +18,6 @@ import io.herd.api.v1.ServerState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +26,6 @@ class HeartbeatTestDriverTest {
 
     @TempDir
     Path dir;
-
-    private static long nodeinfo(String output, String field) {
-        Matcher m = Pattern.compile(Pattern.quote(field) + ":\\s+(\\d+)").matcher(output);
-        assertThat(m.find()).as("%s in %s", field, output).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
     @Test
     void firstHeartbeatRegistersTheHostWithItsRealCapacity() throws Exception {
@@ -52,8 +44,8 @@ class HeartbeatTestDriverTest {
             assertThat(first.getHostName()).isEqualTo("test-host");
             assertThat(first.getAgentAddress()).isEqualTo("127.0.0.1:" + agent.port());
             assertThat(first.getLabels().getRack()).isEqualTo("r7");
-            assertThat(first.getCapacity().getCpus()).isEqualTo(nodeinfo(nodeinfo, "CPU(s)")).isEqualTo(24);
-            assertThat(first.getCapacity().getMemoryMib()).isEqualTo(nodeinfo(nodeinfo, "Memory size") / 1024);
+            assertThat(first.getCapacity().getCpus()).isEqualTo(Virsh.nodeinfoField(nodeinfo, "CPU(s)")).isEqualTo(24);
+            assertThat(first.getCapacity().getMemoryMib()).isEqualTo(Virsh.nodeinfoField(nodeinfo, "Memory size") / 1024);
             assertThat(first.getAcceleration()).isEqualTo(io.herd.api.v1.Acceleration.ACCELERATION_TEST);
             assertThat(first.getDegraded()).isFalse();
         }

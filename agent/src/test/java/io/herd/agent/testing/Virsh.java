@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs libvirt's and QEMU's own command-line tools, to check the agent from outside. */
 public final class Virsh {
@@ -43,6 +45,15 @@ public final class Virsh {
     public static void forceRemove(String uri, String name) {
         tryRun(uri, "destroy", name);
         tryRun(uri, "undefine", name);
+    }
+
+    /** A number from {@code virsh nodeinfo} output, e.g. field "CPU(s)" or "Memory size" (KiB). */
+    public static long nodeinfoField(String nodeinfo, String field) {
+        Matcher m = Pattern.compile(Pattern.quote(field) + ":\\s+(\\d+)").matcher(nodeinfo);
+        if (!m.find()) {
+            throw new AssertionError("no " + field + " in virsh nodeinfo output: " + nodeinfo);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** A small qcow2 base image made with qemu-img. */
