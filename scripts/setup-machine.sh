@@ -5,7 +5,7 @@
 # exact commands to run.
 set -euo pipefail
 
-PACKAGES=(openjdk-17-jdk-headless maven python3 curl
+PACKAGES=(openjdk-17-jdk-headless maven python3 curl openssl
           libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
           systemd)  # systemd: systemd-analyze verify checks the packaged units
 
