@@ -50,10 +50,11 @@ class ControllerLoadBenchmark {
         int agents = Integer.getInteger("herd.bench.agents", 50);
         int sequential = Integer.getInteger("herd.bench.sequential", 1000);
         int burst = Integer.getInteger("herd.bench.burst", 3000);
+        int warmup = Integer.getInteger("herd.bench.warmup", 300);
         int clients = Integer.getInteger("herd.bench.clients", 16);
         int groupCount = 20;
         // enough room per host for every anti-affinity group's share of the servers
-        int maxPerHost = Math.max(4, (300 + sequential + burst) / groupCount / agents + 2);
+        int maxPerHost = Math.max(4, (warmup + sequential + burst) / groupCount / agents + 2);
         Cluster.Options options = new Cluster.Options(5000, List.of("-Xmx1g"),
                 List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         try (Cluster cluster = new Cluster(dir, null, options)) {
@@ -75,7 +76,7 @@ class ControllerLoadBenchmark {
             }
 
             // warm-up, then one client: latency of a single CreateServers (count = 1)
-            run(cluster, groups, "warm", 300, 4);
+            run(cluster, groups, "warm", warmup, 4);
             long[] single = run(cluster, groups, "seq", sequential, 1);
 
             // many clients: latency under load and servers created → ACTIVE per second
@@ -105,7 +106,11 @@ class ControllerLoadBenchmark {
                 }
             }));
             // the watch is in place once its snapshot (every server so far) has arrived
-            await().atMost(Duration.ofMinutes(1)).until(() -> snapshot.get() == 300 + sequential);
+            await().atMost(Duration.ofMinutes(1)).until(() -> snapshot.get() == warmup + sequential);
+            String jfr = System.getProperty("herd.bench.jfr", "");
+            if (!jfr.isEmpty()) {
+                flightRecording(cluster, "JFR.start", "name=burst", "settings=profile");
+            }
             long controllerCpu0 = cpuMs(cluster.controller.pid());
             long agentsCpu0 = cluster.agents.values().stream().mapToLong(a -> cpuMs(a.pid())).sum();
             long t0 = System.nanoTime();
@@ -116,6 +121,10 @@ class ControllerLoadBenchmark {
             long controllerCpu = cpuMs(cluster.controller.pid()) - controllerCpu0;
             long agentsCpu = cluster.agents.values().stream().mapToLong(a -> cpuMs(a.pid())).sum() - agentsCpu0;
             watch.cancel(null);
+            if (!jfr.isEmpty()) {
+                Path out = Files.createDirectories(Path.of(jfr).toAbsolutePath());
+                flightRecording(cluster, "JFR.dump", "name=burst", "filename=" + out + "/%s.jfr");
+            }
 
             // outcome: every domain where the controller put it, and no hard policy broken
             Map<String, Integer> perGroupHost = new HashMap<>();
@@ -126,7 +135,7 @@ class ControllerLoadBenchmark {
                     perGroupHost.merge(d.getGroupId() + "@" + e.getKey(), 1, Integer::sum);
                 }
             }
-            assertThat(domains).isEqualTo(300 + sequential + burst);
+            assertThat(domains).isEqualTo(warmup + sequential + burst);
             for (int g = 0; g < groupCount; g += 2) {
                 String id = groups.get(g);
                 perGroupHost.forEach((k, n) -> {
@@ -139,13 +148,13 @@ class ControllerLoadBenchmark {
             }
 
             double seconds = (allActive - t0) / 1e9;
-            String line = String.format(java.util.Locale.ROOT, "{\"agents\":%d,\"agents_up_ms\":%d,"
+            String line = String.format(java.util.Locale.ROOT, "{\"agents\":%d,\"agents_up_ms\":%d,\"warmup\":%d,"
                             + "\"single_client\":{\"calls\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f},"
                             + "\"burst\":{\"calls\":%d,\"clients\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                             + "\"acks_per_s\":%.0f,\"created_to_active_per_s\":%.0f,\"all_active_s\":%.2f},"
                             + "\"cpu_ms_per_server\":{\"controller\":%.2f,\"agents\":%.2f},"
                             + "\"domains\":%d,\"hard_violations\":0}",
-                    agents, agentsUpMs, sequential, pct(single, 50), pct(single, 99), pct(single, 100),
+                    agents, agentsUpMs, warmup, sequential, pct(single, 50), pct(single, 99), pct(single, 100),
                     burst, clients, pct(loaded, 50), pct(loaded, 99), burst / ((acked - t0) / 1e9),
                     burst / seconds, seconds, (double) controllerCpu / burst, (double) agentsCpu / burst, domains);
             System.out.println("CONTROLLER-BENCH " + line);
@@ -177,6 +186,28 @@ class ControllerLoadBenchmark {
         }
         pool.shutdown();
         return latencies;
+    }
+
+    /**
+     * Runs a flight-recorder command in the controller and every agent (with
+     * {@code -Dherd.bench.jfr=DIR}: a recording of the burst per process, to see where the time
+     * goes). A {@code %s} in an argument becomes the process's name.
+     */
+    private static void flightRecording(Cluster cluster, String command, String... args) throws Exception {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        pids.put("controller", cluster.controller.pid());
+        cluster.agents.forEach((name, agent) -> pids.put("agent-" + name, agent.pid()));
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (Map.Entry<String, Long> p : pids.entrySet()) {
+            List<String> cmd = new ArrayList<>(List.of(jcmd, Long.toString(p.getValue()), command));
+            for (String a : args) {
+                cmd.add(a.replace("%s", p.getKey()));
+            }
+            Process jc = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(jc.waitFor(1, TimeUnit.MINUTES)).as("jcmd %s", cmd).isTrue();
+            assertThat(jc.exitValue()).as("jcmd %s", cmd).isZero();
+        }
     }
 
     /** CPU time (user + system) a process has used, ms, from /proc (Linux). */

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
+import org.libvirt.event.DomainEventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ final class DomainOps {
         Domain existing = lookup(s, spec.serverId());
         if (existing != null) {
             try {
-                return relaunch(existing, spec);
+                return relaunch(s, existing, spec);
             } finally {
                 existing.free();
             }
@@ -45,7 +46,12 @@ final class DomainOps {
             rootVolume = s.images.createOverlay(spec.serverId(), base, spec.diskGib());
         }
         boolean launched = false;
-        s.metadata.forget(spec.serverId().toString());
+        String uuid = spec.serverId().toString();
+        s.metadata.forget(uuid);
+        long generation = s.metadata.generation();
+        // the controller learns of this launch from the answer: its events need no heartbeat
+        s.ownEvents.expect(uuid, DomainEventType.DEFINED);
+        s.ownEvents.expect(uuid, s.startEvents);
         try {
             Domain dom = s.conn.domainDefineXML(DomainXml.build(spec, s.domainType, rootVolume));
             try {
@@ -55,15 +61,22 @@ final class DomainOps {
                     undefineQuietly(dom, startFailed);
                     throw startFailed;
                 }
-                HerdDomain described = describe(dom).orElseThrow(() -> new HypervisorException(
-                        HypervisorException.Kind.FAILED, "libvirt dropped herd's metadata from " + spec.domainName()));
+                // what herd just wrote is what the XML says: no need to read it back
+                DomainXml.Parsed parsed = new DomainXml.Parsed(Optional.of(spec),
+                        rootVolume == null ? "" : rootVolume, spec.vcpus(), spec.memoryMib());
+                s.metadata.remember(uuid, parsed, generation);
+                DomainInfo.DomainState state = dom.getInfo().state;
                 launched = true;
                 LOG.info("launched {} ({})", spec.domainName(), spec.name());
-                return new LaunchResult(described, false);
+                return new LaunchResult(new HerdDomain(spec, coarse(state), stateName(state), parsed.rootVolume()),
+                        false);
             } finally {
                 dom.free();
             }
         } finally {
+            if (!launched) {
+                s.ownEvents.cancel(uuid);
+            }
             if (!launched && rootVolume != null) {
                 try {
                     s.images.deleteOverlay(spec.serverId());
@@ -74,7 +87,8 @@ final class DomainOps {
         }
     }
 
-    private static LaunchResult relaunch(Domain existing, DomainSpec spec) throws LibvirtException, HypervisorException {
+    private static LaunchResult relaunch(LibvirtSession s, Domain existing, DomainSpec spec)
+            throws LibvirtException, HypervisorException {
         HerdDomain current = describe(existing).orElseThrow(() -> new HypervisorException(
                 HypervisorException.Kind.NOT_HERDS,
                 "a domain with UUID " + spec.serverId() + " exists and is not herd's; herd leaves it alone"));
@@ -83,7 +97,14 @@ final class DomainOps {
                     "server " + spec.serverId() + " already exists with another spec: " + current.spec());
         }
         if (existing.isActive() == 0) {
-            existing.create();
+            String uuid = spec.serverId().toString();
+            s.ownEvents.expect(uuid, s.startEvents);
+            try {
+                existing.create();
+            } catch (LibvirtException e) {
+                s.ownEvents.cancel(uuid);
+                throw e;
+            }
             current = describe(existing).orElseThrow();
         }
         return new LaunchResult(current, true);
@@ -96,12 +117,16 @@ final class DomainOps {
             s.images.deleteOverlay(serverId);
             return false;
         }
+        String uuid = serverId.toString();
+        boolean deleted = false;
         try {
             if (describe(dom).isEmpty()) {
                 throw new HypervisorException(HypervisorException.Kind.NOT_HERDS,
                         "the domain with UUID " + serverId + " is not herd's; herd leaves it alone");
             }
+            // the controller learns of this delete from the answer: its events need no heartbeat
             if (dom.isActive() != 0) {
+                s.ownEvents.expect(uuid, s.destroyEvents);
                 try {
                     dom.destroy();
                 } catch (LibvirtException e) {
@@ -110,8 +135,13 @@ final class DomainOps {
                     }
                 }
             }
+            s.ownEvents.expect(uuid, DomainEventType.UNDEFINED);
             dom.undefine();
+            deleted = true;
         } finally {
+            if (!deleted) {
+                s.ownEvents.cancel(uuid);
+            }
             dom.free();
             s.metadata.forget(serverId.toString());
             s.domains.changed(serverId.toString());

@@ -293,12 +293,15 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     private int onLifecycle(org.libvirt.Domain dom, org.libvirt.event.DomainEvent event) {
         String name;
+        boolean own = false;
         try {
             DomainEventType type = event.getType();
             LibvirtSession s = session;
             if (s != null) {
                 String uuid = dom.getUUIDString();
-                if (type == DomainEventType.DEFINED || type == DomainEventType.UNDEFINED) {
+                own = s.ownEvents.consume(uuid, type);
+                if (!own && (type == DomainEventType.DEFINED || type == DomainEventType.UNDEFINED)) {
+                    // defined again or removed behind herd's back: its XML must be read afresh
                     s.metadata.forget(uuid);
                 }
                 s.domains.changed(uuid);
@@ -314,6 +317,11 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
         }
         String what = name + " " + event;
+        if (own) {
+            // herd's own launch or delete: the controller has it from the call's answer
+            LOG.debug("lifecycle event of herd's own change: {}", what);
+            return 0;
+        }
         LOG.debug("lifecycle event: {}", what);
         try {
             listener.onEvent(what);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.ConnectionCloseListener;
+import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,12 @@ final class LibvirtSession implements AutoCloseable {
     final MetadataCache metadata = new MetadataCache();
     /** Every domain as last read, refreshed in full or by what changed. */
     final DomainTable domains = new DomainTable();
+    /** Events herd's own launches and deletes will cause (they need no heartbeat). */
+    final OwnEvents ownEvents = new OwnEvents();
+    /** The events a start announces on this driver (QEMU starts paused, then resumes). */
+    final DomainEventType[] startEvents;
+    /** The events a destroy announces on this driver (QEMU reports the shutdown, then the stop). */
+    final DomainEventType[] destroyEvents;
     private final LifecycleListener lifecycle;
     private final boolean closeListenerRegistered;
 
@@ -42,6 +49,11 @@ final class LibvirtSession implements AutoCloseable {
         this.domainType = domainType;
         this.lifecycle = lifecycle;
         this.closeListenerRegistered = closeListenerRegistered;
+        boolean qemu = "QEMU".equalsIgnoreCase(hypervisorType);
+        this.startEvents = qemu ? new DomainEventType[] {DomainEventType.STARTED, DomainEventType.RESUMED}
+                : new DomainEventType[] {DomainEventType.STARTED};
+        this.destroyEvents = qemu ? new DomainEventType[] {DomainEventType.SHUTDOWN, DomainEventType.STOPPED}
+                : new DomainEventType[] {DomainEventType.STOPPED};
     }
 
     static LibvirtSession open(String uri, Path imageDir, String poolName, LifecycleListener lifecycle,

@@ -38,6 +38,24 @@ final class MetadataCache {
         return parsed;
     }
 
+    /** To pass to {@link #remember}: taken before herd defines a domain. */
+    long generation() {
+        return generation.get();
+    }
+
+    /**
+     * Stores what herd itself just defined (its spec is what the XML says), unless a forget
+     * ran since {@code before}: then the XML is read from libvirt when next needed.
+     */
+    void remember(String uuid, DomainXml.Parsed parsed, long before) {
+        if (generation.get() == before) {
+            byUuid.put(uuid, parsed);
+            if (generation.get() != before) {
+                byUuid.remove(uuid);
+            }
+        }
+    }
+
     /** The domain was defined again, undefined, launched or deleted: read its XML afresh. */
     void forget(String uuid) {
         generation.incrementAndGet();

@@ -86,6 +86,7 @@ abstract class HypervisorContractTest {
         assertThat(result.domain().spec()).isEqualTo(spec);
         assertThat(stateOutside(spec.domainName())).isEqualTo("running");
         assertThat(hypervisor.listDomains()).extracting(d -> d.spec().serverId()).contains(spec.serverId());
+        assertRemembersWhatLibvirtHolds(spec);
 
         assertThat(hypervisor.delete(spec.serverId())).isTrue();
         assertThat(stateOutside(spec.domainName())).isEmpty();
@@ -103,6 +104,7 @@ abstract class HypervisorContractTest {
         assertThat(volume).isEqualTo(imageDir.toAbsolutePath().resolve(ImagePool.volumeName(spec.serverId())).toString());
         assertThat(stateOutside(spec.domainName())).isEqualTo("running");
         assertThat(volumeExists(spec.serverId())).isTrue();
+        assertRemembersWhatLibvirtHolds(spec);
 
         assertThat(hypervisor.delete(spec.serverId())).isTrue();
         assertThat(stateOutside(spec.domainName())).isEmpty();
@@ -252,6 +254,67 @@ abstract class HypervisorContractTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hypervisor.listDomains(false))
                 .extracting(x -> x.spec().serverId()).doesNotContain(spec.serverId()));
+    }
+
+    /**
+     * herd does not read back the XML of a domain it launched: what it lists must be what
+     * libvirt's XML of the domain says.
+     */
+    void assertRemembersWhatLibvirtHolds(DomainSpec spec) throws Exception {
+        DomainXml.Parsed outside;
+        Connect conn = new Connect(uri());
+        try {
+            Domain d = conn.domainLookupByUUIDString(spec.serverId().toString());
+            try {
+                outside = DomainXml.parse(d.getXMLDesc(0));
+            } finally {
+                d.free();
+            }
+        } finally {
+            conn.close();
+        }
+        assertThat(outside.spec()).contains(spec);
+        assertThat(hypervisor.listDomains(true)).filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
+                .singleElement().satisfies(d -> {
+                    assertThat(d.spec()).isEqualTo(outside.spec().get());
+                    assertThat(d.rootVolume()).isEqualTo(outside.rootVolume());
+                });
+        assertThat(hypervisor.hostFacts().usage().memoryMib()).isGreaterThanOrEqualTo(outside.memoryMib());
+    }
+
+    @Test
+    void herdsOwnLaunchesAndDeletesRaiseNoEventsButChangesBehindItsBackDo() throws Exception {
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        hypervisor.setEventListener(events::add);
+        try {
+            DomainSpec own = spec("own");
+            hypervisor.launch(own);
+            assertThat(hypervisor.delete(own.serverId())).isTrue();
+            DomainSpec other = spec("other");
+            hypervisor.launch(other);
+            // a change herd did not make: its event reaches the listener
+            Connect conn = new Connect(uri());
+            try {
+                Domain d = conn.domainLookupByUUIDString(other.serverId().toString());
+                try {
+                    d.destroy();
+                } finally {
+                    d.free();
+                }
+            } finally {
+                conn.close();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> List.copyOf(events).stream()
+                    .anyMatch(e -> e.startsWith(other.domainName() + " ")));
+            // libvirt delivers events in order, so the own launch's and delete's events came
+            // before the destroy's, and none of them was passed on
+            assertThat(List.copyOf(events)).noneMatch(e -> e.startsWith(own.domainName() + " "))
+                    .filteredOn(e -> e.startsWith(other.domainName() + " "))
+                    .anySatisfy(e -> assertThat(e).containsIgnoringCase("stopped"))
+                    .noneSatisfy(e -> assertThat(e).containsIgnoringCase("started"));
+        } finally {
+            hypervisor.setEventListener(what -> { });
+        }
     }
 
     @Test

@@ -52,38 +52,43 @@ class HeartbeatTestDriverTest {
     }
 
     @Test
-    void aLaunchIsReportedAtOnceAndTheControllerSetsTheInterval() throws Exception {
+    void theControllerSetsTheIntervalAndHeartbeatsReportLaunchesWithoutAnEventHeartbeat() throws Exception {
         String uri = "test://" + Virsh.testNode(dir, 8, 16L * 1024 * 1024);
-        try (FakeRegistry registry = new FakeRegistry();
-             AgentRuntime agent = AgentRuntime.start(TestConfigs.agent(uri, dir, "controller_address",
-                     registry.address(), "heartbeat_interval_ms", "60000"))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> !registry.accepted().isEmpty());
-            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(),
-                    InsecureChannelCredentials.create()).build();
-            try {
-                String id = UUID.randomUUID().toString();
-                AgentServiceGrpc.newBlockingStub(channel).launchServer(LaunchServerRequest.newBuilder()
-                        .setServerId(id).setName("web").setVcpus(2).setMemoryMib(256).build());
-                // the interval is a minute: only the lifecycle event can explain a prompt heartbeat
-                await().atMost(Duration.ofSeconds(30)).until(() -> registry.lastAccepted(h ->
-                        h.getReason().startsWith("event:") && h.getServersList().stream().anyMatch(s ->
-                                s.getServerId().equals(id) && s.getState() == ServerState.SERVER_STATE_ACTIVE))
-                        .isPresent());
-                HeartbeatRequest h = registry.lastAccepted(x -> x.getServersCount() == 1).orElseThrow();
-                assertThat(h.getUsage().getVcpus()).isEqualTo(2);
-                assertThat(h.getUsage().getMemoryMib()).isEqualTo(256);
-                // answered to the delete's own event heartbeat: the agent is waiting out a minute
-                registry.answerInterval(100);
-                AgentServiceGrpc.newBlockingStub(channel).deleteServer(
-                        DeleteAgentServerRequest.newBuilder().setServerId(id).build());
-            } finally {
-                channel.shutdownNow();
-            }
+        try (FakeRegistry registry = new FakeRegistry()) {
+            // configured for a minute, the controller asks for 100 ms in its first answer
+            registry.answerInterval(100);
+            try (AgentRuntime agent = AgentRuntime.start(TestConfigs.agent(uri, dir, "controller_address",
+                    registry.address(), "heartbeat_interval_ms", "60000"))) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted().stream()
+                        .filter(h -> h.getReason().equals("interval")).count() >= 5);
+                assertThat(agent.heartbeats().orElseThrow().interval()).isEqualTo(Duration.ofMillis(100));
 
-            int before = registry.accepted().size();
-            await().atMost(Duration.ofSeconds(30)).until(() -> registry.accepted().stream()
-                    .skip(before).filter(h -> h.getReason().equals("interval")).count() >= 5);
-            assertThat(agent.heartbeats().orElseThrow().interval()).isEqualTo(Duration.ofMillis(100));
+                ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(),
+                        InsecureChannelCredentials.create()).build();
+                String id = UUID.randomUUID().toString();
+                try {
+                    AgentServiceGrpc.AgentServiceBlockingStub stub = AgentServiceGrpc.newBlockingStub(channel);
+                    stub.launchServer(LaunchServerRequest.newBuilder()
+                            .setServerId(id).setName("web").setVcpus(2).setMemoryMib(256).build());
+                    await().atMost(Duration.ofSeconds(10)).until(() -> registry.lastAccepted(h ->
+                            h.getServersList().stream().anyMatch(s ->
+                                    s.getServerId().equals(id) && s.getState() == ServerState.SERVER_STATE_ACTIVE))
+                            .isPresent());
+                    HeartbeatRequest h = registry.lastAccepted(x -> x.getServersCount() == 1).orElseThrow();
+                    assertThat(h.getUsage().getVcpus()).isEqualTo(2);
+                    assertThat(h.getUsage().getMemoryMib()).isEqualTo(256);
+
+                    stub.deleteServer(DeleteAgentServerRequest.newBuilder().setServerId(id).build());
+                    int deletedAt = registry.accepted().size();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted().stream().skip(deletedAt)
+                            .anyMatch(x -> x.getServersCount() == 0));
+                } finally {
+                    channel.shutdownNow();
+                }
+                // the controller hears of herd's own launch and delete from their answers: their
+                // lifecycle events cause no heartbeat of their own
+                assertThat(registry.accepted()).noneMatch(x -> x.getReason().contains("herd-" + id));
+            }
         }
     }
 

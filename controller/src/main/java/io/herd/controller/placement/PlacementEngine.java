@@ -44,12 +44,19 @@ public final class PlacementEngine {
                 hosts.describe(slot, host);
                 domains.assign(slot, host);
             } else {
-                domains.unassign(slot);
-                hosts.describe(slot, host);
-                domains.assign(slot, host);
-                // labels may have moved the host to another rack or zone
-                for (GroupState group : groupsOn(slot)) {
-                    group.recount(domains);
+                HostSpec before = hosts.specs[slot];
+                if (before.rack().equals(host.rack()) && before.zone().equals(host.zone())
+                        && before.name().equals(host.name())) {
+                    // the usual case, a heartbeat: same failure domains, no member counts to redo
+                    hosts.describe(slot, host);
+                } else {
+                    // labels moved the host to another rack or zone
+                    domains.unassign(slot);
+                    hosts.describe(slot, host);
+                    domains.assign(slot, host);
+                    for (GroupState group : groupsOn(slot)) {
+                        group.recount(domains);
+                    }
                 }
             }
             reindex(slot);
