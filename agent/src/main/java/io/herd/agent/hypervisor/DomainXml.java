@@ -11,12 +11,9 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -25,8 +22,8 @@ import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
 /**
- * Domain XML, written and read with the DOM API so that every value a user chose (the server
- * name above all) is escaped by the serializer and can never become markup.
+ * Domain XML, written with a StAX writer and read with the DOM API, so that every value a user
+ * chose (the server name above all) is escaped by the writer and can never become markup.
  */
 final class DomainXml {
 
@@ -41,61 +38,108 @@ final class DomainXml {
      * @param rootVolume  path of the root volume, null for a diskless domain
      */
     static String build(DomainSpec spec, String domainType, String rootVolume) {
-        Document doc = newBuilder().newDocument();
-        Element domain = doc.createElement("domain");
-        domain.setAttribute("type", domainType);
-        doc.appendChild(domain);
-        text(domain, "name", spec.domainName());
-        text(domain, "uuid", spec.serverId().toString());
-        text(domain, "title", spec.name());
+        return write(w -> {
+            w.writeStartElement("domain");
+            w.writeAttribute("type", domainType);
+            text(w, "name", spec.domainName());
+            text(w, "uuid", spec.serverId().toString());
+            text(w, "title", spec.name());
 
-        Element metadata = child(domain, "metadata");
-        Element herd = doc.createElementNS(HERD_NS, HERD_PREFIX + ":server");
-        metadata.appendChild(herd);
-        herdText(herd, "id", spec.serverId().toString());
-        herdText(herd, "name", spec.name());
-        herdText(herd, "group", spec.groupId());
-        herdText(herd, "vcpus", Integer.toString(spec.vcpus()));
-        herdText(herd, "memory_mib", Long.toString(spec.memoryMib()));
-        herdText(herd, "disk_gib", Long.toString(spec.diskGib()));
-        herdText(herd, "image", spec.image());
-        herdText(herd, "network", spec.network());
+            w.writeStartElement("metadata");
+            w.writeStartElement(HERD_PREFIX, "server", HERD_NS);
+            w.writeNamespace(HERD_PREFIX, HERD_NS);
+            herdText(w, "id", spec.serverId().toString());
+            herdText(w, "name", spec.name());
+            herdText(w, "group", spec.groupId());
+            herdText(w, "vcpus", Integer.toString(spec.vcpus()));
+            herdText(w, "memory_mib", Long.toString(spec.memoryMib()));
+            herdText(w, "disk_gib", Long.toString(spec.diskGib()));
+            herdText(w, "image", spec.image());
+            herdText(w, "network", spec.network());
+            w.writeEndElement();
+            w.writeEndElement();
 
-        Element memory = text(domain, "memory", Long.toString(spec.memoryMib()));
-        memory.setAttribute("unit", "MiB");
-        text(domain, "vcpu", Integer.toString(spec.vcpus()));
+            w.writeStartElement("memory");
+            w.writeAttribute("unit", "MiB");
+            w.writeCharacters(Long.toString(spec.memoryMib()));
+            w.writeEndElement();
+            text(w, "vcpu", Integer.toString(spec.vcpus()));
 
-        Element os = child(domain, "os");
-        text(os, "type", "hvm");
-        child(os, "boot").setAttribute("dev", "hd");
-        child(child(domain, "features"), "acpi");
-        text(domain, "on_poweroff", "destroy");
-        text(domain, "on_reboot", "restart");
-        text(domain, "on_crash", "destroy");
+            w.writeStartElement("os");
+            text(w, "type", "hvm");
+            empty(w, "boot", "dev", "hd");
+            w.writeEndElement();
+            w.writeStartElement("features");
+            w.writeEmptyElement("acpi");
+            w.writeEndElement();
+            text(w, "on_poweroff", "destroy");
+            text(w, "on_reboot", "restart");
+            text(w, "on_crash", "destroy");
 
-        Element devices = child(domain, "devices");
-        if (rootVolume != null) {
-            Element disk = child(devices, "disk");
-            disk.setAttribute("type", "file");
-            disk.setAttribute("device", "disk");
-            Element driver = child(disk, "driver");
-            driver.setAttribute("name", "qemu");
-            driver.setAttribute("type", "qcow2");
-            child(disk, "source").setAttribute("file", rootVolume);
-            Element target = child(disk, "target");
-            target.setAttribute("dev", "vda");
-            target.setAttribute("bus", "virtio");
+            w.writeStartElement("devices");
+            if (rootVolume != null) {
+                w.writeStartElement("disk");
+                w.writeAttribute("type", "file");
+                w.writeAttribute("device", "disk");
+                w.writeEmptyElement("driver");
+                w.writeAttribute("name", "qemu");
+                w.writeAttribute("type", "qcow2");
+                empty(w, "source", "file", rootVolume);
+                w.writeEmptyElement("target");
+                w.writeAttribute("dev", "vda");
+                w.writeAttribute("bus", "virtio");
+                w.writeEndElement();
+            }
+            if (!spec.network().isEmpty()) {
+                w.writeStartElement("interface");
+                w.writeAttribute("type", "network");
+                empty(w, "source", "network", spec.network());
+                empty(w, "model", "type", "virtio");
+                w.writeEndElement();
+            }
+            if (!"test".equals(domainType)) {
+                empty(w, "memballoon", "model", "none");
+            }
+            w.writeEndElement();
+        });
+    }
+
+    /** Writes one XML document (libvirt's dialect: no declaration). */
+    interface Body {
+        void write(XMLStreamWriter w) throws XMLStreamException;
+    }
+
+    static String write(Body body) {
+        StringWriter out = new StringWriter(1024);
+        try {
+            XMLStreamWriter w = WRITERS.get().createXMLStreamWriter(out);
+            body.write(w);
+            w.writeEndDocument();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write XML for libvirt", e);
         }
-        if (!spec.network().isEmpty()) {
-            Element nic = child(devices, "interface");
-            nic.setAttribute("type", "network");
-            child(nic, "source").setAttribute("network", spec.network());
-            child(nic, "model").setAttribute("type", "virtio");
-        }
-        if (!"test".equals(domainType)) {
-            child(devices, "memballoon").setAttribute("model", "none");
-        }
-        return serialize(doc);
+        return out.toString();
+    }
+
+    /** {@code <name>value</name>}, the value escaped. */
+    static void text(XMLStreamWriter w, String name, String value) throws XMLStreamException {
+        w.writeStartElement(name);
+        w.writeCharacters(value);
+        w.writeEndElement();
+    }
+
+    private static void herdText(XMLStreamWriter w, String name, String value) throws XMLStreamException {
+        w.writeStartElement(HERD_PREFIX, name, HERD_NS);
+        w.writeCharacters(value);
+        w.writeEndElement();
+    }
+
+    /** {@code <name attribute="value"/>}, the value escaped. */
+    static void empty(XMLStreamWriter w, String name, String attribute, String value)
+            throws XMLStreamException {
+        w.writeEmptyElement(name);
+        w.writeAttribute(attribute, value);
     }
 
     /** What a domain's XML says about it; {@code spec} is empty when it lacks herd's metadata. */
@@ -183,24 +227,6 @@ final class DomainXml {
         return list.getLength() == 0 ? "" : list.item(0).getTextContent();
     }
 
-    private static void herdText(Element herd, String name, String value) {
-        Element e = herd.getOwnerDocument().createElementNS(HERD_NS, HERD_PREFIX + ":" + name);
-        e.setTextContent(value);
-        herd.appendChild(e);
-    }
-
-    private static Element child(Element parent, String name) {
-        Element e = parent.getOwnerDocument().createElement(name);
-        parent.appendChild(e);
-        return e;
-    }
-
-    private static Element text(Element parent, String name, String value) {
-        Element e = child(parent, name);
-        e.setTextContent(value);
-        return e;
-    }
-
     private static Element firstChild(Element parent, String name) {
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element && name.equals(n.getNodeName())) {
@@ -225,9 +251,9 @@ final class DomainXml {
         return e == null ? null : e.getTextContent();
     }
 
-    // JAXP factories are slow to look up and not thread-safe: one builder and transformer per thread
+    // JAXP factories are slow to look up and not thread-safe: one builder and writer factory per thread
     private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(DomainXml::createBuilder);
-    private static final ThreadLocal<Transformer> TRANSFORMER = ThreadLocal.withInitial(DomainXml::createTransformer);
+    private static final ThreadLocal<XMLOutputFactory> WRITERS = ThreadLocal.withInitial(XMLOutputFactory::newFactory);
 
     static DocumentBuilder newBuilder() {
         DocumentBuilder builder = BUILDER.get();
@@ -245,27 +271,6 @@ final class DomainXml {
             return factory.newDocumentBuilder();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser cannot be configured", e);
-        }
-    }
-
-    private static Transformer createTransformer() {
-        try {
-            Transformer t = TransformerFactory.newInstance().newTransformer();
-            t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            t.setOutputProperty(OutputKeys.INDENT, "yes");
-            return t;
-        } catch (javax.xml.transform.TransformerConfigurationException e) {
-            throw new IllegalStateException("the JDK's XML serializer cannot be configured", e);
-        }
-    }
-
-    static String serialize(Document doc) {
-        try {
-            StringWriter out = new StringWriter();
-            TRANSFORMER.get().transform(new DOMSource(doc), new StreamResult(out));
-            return out.toString();
-        } catch (TransformerException e) {
-            throw new IllegalStateException("cannot serialise domain XML", e);
         }
     }
 }

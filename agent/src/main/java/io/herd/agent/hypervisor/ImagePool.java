@@ -175,33 +175,33 @@ final class ImagePool implements AutoCloseable {
     }
 
     private static String poolXml(String name, Path dir) {
-        Document doc = DomainXml.newBuilder().newDocument();
-        Element pool = doc.createElement("pool");
-        pool.setAttribute("type", "dir");
-        doc.appendChild(pool);
-        append(pool, "name").setTextContent(name);
-        append(append(pool, "target"), "path").setTextContent(dir.toString());
-        return DomainXml.serialize(doc);
+        return DomainXml.write(w -> {
+            w.writeStartElement("pool");
+            w.writeAttribute("type", "dir");
+            DomainXml.text(w, "name", name);
+            w.writeStartElement("target");
+            DomainXml.text(w, "path", dir.toString());
+            w.writeEndElement();
+            w.writeEndElement();
+        });
     }
 
     private static String volumeXml(String name, long capacityBytes, String backingPath, String backingFormat) {
-        Document doc = DomainXml.newBuilder().newDocument();
-        Element volume = doc.createElement("volume");
-        doc.appendChild(volume);
-        append(volume, "name").setTextContent(name);
-        Element capacity = append(volume, "capacity");
-        capacity.setAttribute("unit", "bytes");
-        capacity.setTextContent(Long.toString(capacityBytes));
-        append(append(volume, "target"), "format").setAttribute("type", "qcow2");
-        Element backing = append(volume, "backingStore");
-        append(backing, "path").setTextContent(backingPath);
-        append(backing, "format").setAttribute("type", backingFormat);
-        return DomainXml.serialize(doc);
-    }
-
-    private static Element append(Element parent, String name) {
-        Element e = parent.getOwnerDocument().createElement(name);
-        parent.appendChild(e);
-        return e;
+        return DomainXml.write(w -> {
+            w.writeStartElement("volume");
+            DomainXml.text(w, "name", name);
+            w.writeStartElement("capacity");
+            w.writeAttribute("unit", "bytes");
+            w.writeCharacters(Long.toString(capacityBytes));
+            w.writeEndElement();
+            w.writeStartElement("target");
+            DomainXml.empty(w, "format", "type", "qcow2");
+            w.writeEndElement();
+            w.writeStartElement("backingStore");
+            DomainXml.text(w, "path", backingPath);
+            DomainXml.empty(w, "format", "type", backingFormat);
+            w.writeEndElement();
+            w.writeEndElement();
+        });
     }
 }
