@@ -55,8 +55,8 @@ class ControllerLoadBenchmark {
     void createServersEndToEnd() throws Exception {
         int agents = Integer.getInteger("herd.bench.agents", 50);
         int sequential = Integer.getInteger("herd.bench.sequential", 1000);
-        int burst = Integer.getInteger("herd.bench.burst", 3000);
-        int warmup = Integer.getInteger("herd.bench.warmup", 300);
+        int burst = Integer.getInteger("herd.bench.burst", 5000);
+        int warmup = Integer.getInteger("herd.bench.warmup", 25_000);
         int clients = Integer.getInteger("herd.bench.clients", 16);
         int groupCount = 20;
         // enough room per host for every anti-affinity group's share of the servers

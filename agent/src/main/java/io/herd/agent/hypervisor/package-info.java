@@ -6,7 +6,7 @@
  * the domain lifecycle events it delivers, the last read state of every domain (its XML
  * parsed once by UUID, re-read when a lifecycle event names it, and in full when asked), the
  * host's capacity (node CPUs and memory, instance-disk space, KVM or TCG), herd's domains
- * (XML built with the DOM API, never by pasting strings; {@code <metadata>} marks a domain
+ * (XML written with a StAX writer, never by pasting strings; {@code <metadata>} marks a domain
  * as herd's) and their root volumes (qcow2 overlays on base images, created through
  * libvirt's storage-pool API).
  *

@@ -107,7 +107,9 @@ public final class AgentRuntime implements AutoCloseable {
         Optional<ManagedChannel> channel = Optional.empty();
         Optional<HeartbeatSender> heartbeats = Optional.empty();
         if (!config.controllerAddress().isEmpty()) {
-            ManagedChannel ch = Grpc.newChannelBuilder(config.controllerAddress(), channelCredentials(config)).build();
+            // no transparent retries: a failed heartbeat is sent again, with what is true by then
+            ManagedChannel ch = Grpc.newChannelBuilder(config.controllerAddress(), channelCredentials(config))
+                    .disableRetry().build();
             String advertised = advertisedAddress(config, port);
             HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(ch), reporter, hypervisor,
                     new HeartbeatSender.Settings(advertised, Duration.ofMillis(config.heartbeatIntervalMs()),

@@ -77,7 +77,8 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
     }
 
     private ManagedChannel channel(String address) {
-        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials).build());
+        // no transparent retries: the launcher has its own (another host), and their buffering costs CPU
+        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials).disableRetry().build());
     }
 
     private static AgentException failure(String address, StatusRuntimeException e) {
