@@ -132,17 +132,7 @@ abstract class HypervisorContractTest {
     void aRepeatedLaunchStartsADomainThatWasStoppedBehindHerdsBack() throws Exception {
         DomainSpec spec = spec("restart-me");
         hypervisor.launch(spec);
-        Connect conn = new Connect(uri());
-        try {
-            Domain d = conn.domainLookupByUUIDString(spec.serverId().toString());
-            try {
-                d.destroy();
-            } finally {
-                d.free();
-            }
-        } finally {
-            conn.close();
-        }
+        destroyOutside(spec.serverId());
         assertThat(stateOutside(spec.domainName())).isEqualTo("shut off");
         assertThat(hypervisor.listDomains()).filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
                 .singleElement().satisfies(d -> assertThat(d.state()).isEqualTo(HerdDomain.State.STOPPED));
@@ -261,18 +251,7 @@ abstract class HypervisorContractTest {
      * libvirt's XML of the domain says.
      */
     void assertRemembersWhatLibvirtHolds(DomainSpec spec) throws Exception {
-        DomainXml.Parsed outside;
-        Connect conn = new Connect(uri());
-        try {
-            Domain d = conn.domainLookupByUUIDString(spec.serverId().toString());
-            try {
-                outside = DomainXml.parse(d.getXMLDesc(0));
-            } finally {
-                d.free();
-            }
-        } finally {
-            conn.close();
-        }
+        DomainXml.Parsed outside = DomainXml.parse(domainXml(spec.serverId()));
         assertThat(outside.spec()).contains(spec);
         assertThat(hypervisor.listDomains(true)).filteredOn(d -> d.spec().serverId().equals(spec.serverId()))
                 .singleElement().satisfies(d -> {
@@ -293,17 +272,7 @@ abstract class HypervisorContractTest {
             DomainSpec other = spec("other");
             hypervisor.launch(other);
             // a change herd did not make: its event reaches the listener
-            Connect conn = new Connect(uri());
-            try {
-                Domain d = conn.domainLookupByUUIDString(other.serverId().toString());
-                try {
-                    d.destroy();
-                } finally {
-                    d.free();
-                }
-            } finally {
-                conn.close();
-            }
+            destroyOutside(other.serverId());
             await().atMost(Duration.ofSeconds(10)).until(() -> List.copyOf(events).stream()
                     .anyMatch(e -> e.startsWith(other.domainName() + " ")));
             // libvirt delivers events in order, so the own launch's and delete's events came
@@ -376,6 +345,21 @@ abstract class HypervisorContractTest {
 
     String domainType() {
         return "test";
+    }
+
+    /** Stops the domain on a connection of its own, as an operator's virsh would. */
+    private void destroyOutside(UUID id) throws LibvirtException {
+        Connect conn = new Connect(uri());
+        try {
+            Domain d = conn.domainLookupByUUIDString(id.toString());
+            try {
+                d.destroy();
+            } finally {
+                d.free();
+            }
+        } finally {
+            conn.close();
+        }
     }
 
     private String domainXml(UUID id) throws LibvirtException {
