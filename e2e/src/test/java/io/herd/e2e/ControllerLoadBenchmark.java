@@ -28,20 +28,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end load benchmark (not part of the test suite: run it by name, see
  * docs/benchmarks.md). One controller, {@code herd.bench.agents} agent processes on the test
- * driver; measures CreateServers latency (one client, then many) and servers created →
- * ACTIVE per second, then checks that every server runs where the controller said and that
- * no group's policy is broken.
+ * driver; measures CreateServers latency (one client, many clients, and a steady offered rate)
+ * and servers created → ACTIVE per second, then checks that every server runs where the
+ * controller said and that no group's policy is broken.
  */
 class ControllerLoadBenchmark {
 
@@ -58,9 +61,11 @@ class ControllerLoadBenchmark {
         int burst = Integer.getInteger("herd.bench.burst", 5000);
         int warmup = Integer.getInteger("herd.bench.warmup", 25_000);
         int clients = Integer.getInteger("herd.bench.clients", 16);
+        int pacedCount = Integer.getInteger("herd.bench.paced", 5000);
+        int pacedRate = Integer.getInteger("herd.bench.paced.rate", 500);
         int groupCount = 20;
         // enough room per host for every anti-affinity group's share of the servers
-        int maxPerHost = Math.max(4, (Math.min(warmup, WARMUP_ROUND) + sequential + burst) / groupCount / agents + 2);
+        int maxPerHost = Math.max(4, (Math.min(warmup, WARMUP_ROUND) + sequential + burst + pacedCount) / groupCount / agents + 2);
         Cluster.Options options = new Cluster.Options(5000, List.of("-Xmx1g"),
                 List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         try (Cluster cluster = new Cluster(dir, null, options)) {
@@ -138,6 +143,10 @@ class ControllerLoadBenchmark {
             long agentsCpu = cluster.agents.values().stream().mapToLong(a -> cpuMs(a.pid())).sum() - agentsCpu0;
             long clientCpu = cpuMs(ProcessHandle.current().pid()) - clientCpu0;
             watch.cancel(null);
+
+            // a steady offered load: latency of CreateServers at pacedRate calls per second
+            long[] paced = paced(ServerServiceGrpc.newStub(cluster.channelTo("127.0.0.1:" + cluster.controllerPort)),
+                    groups, "paced", pacedCount, pacedRate);
             if (!jfr.isEmpty()) {
                 Path out = Files.createDirectories(Path.of(jfr).toAbsolutePath());
                 flightRecording(cluster, "JFR.dump", "name=burst", "filename=" + out + "/%s.jfr");
@@ -152,7 +161,7 @@ class ControllerLoadBenchmark {
                     perGroupHost.merge(d.getGroupId() + "@" + e.getKey(), 1, Integer::sum);
                 }
             }
-            assertThat(domains).isEqualTo(sequential + burst);
+            assertThat(domains).isEqualTo(sequential + burst + pacedCount);
             for (int g = 0; g < groupCount; g += 2) {
                 String id = groups.get(g);
                 perGroupHost.forEach((k, n) -> {
@@ -169,11 +178,13 @@ class ControllerLoadBenchmark {
                             + "\"single_client\":{\"calls\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f},"
                             + "\"burst\":{\"calls\":%d,\"clients\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                             + "\"acks_per_s\":%.0f,\"created_to_active_per_s\":%.0f,\"all_active_s\":%.2f},"
+                            + "\"paced\":{\"calls\":%d,\"per_s\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f},"
                             + "\"cpu_ms_per_server\":{\"controller\":%.2f,\"agents\":%.2f,\"benchmark_client\":%.2f},"
                             + "\"domains\":%d,\"hard_violations\":0}",
                     agents, agentsUpMs, warmup, sequential, pct(single, 50), pct(single, 99), pct(single, 100),
                     burst, clients, pct(loaded, 50), pct(loaded, 99), burst / ((acked - t0) / 1e9),
-                    burst / seconds, seconds, (double) controllerCpu / burst, (double) agentsCpu / burst, (double) clientCpu / burst, domains);
+                    burst / seconds, seconds, pacedCount, pacedRate, pct(paced, 50), pct(paced, 99), pct(paced, 100),
+                    (double) controllerCpu / burst, (double) agentsCpu / burst, (double) clientCpu / burst, domains);
             System.out.println("CONTROLLER-BENCH " + line);
             Files.writeString(Path.of("target", "controller-bench.json"), line + "\n");
         }
@@ -208,8 +219,7 @@ class ControllerLoadBenchmark {
         for (int c = 0; c < clients; c++) {
             workers.add(pool.submit(() -> {
                 for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    CreateServersRequest req = CreateServersRequest.newBuilder().setName(prefix + "-" + i)
-                            .setVcpus(1).setMemoryMib(64).setGroupId(groups.get((int) (i % groups.size()))).build();
+                    CreateServersRequest req = request(groups, prefix, i);
                     long start = System.nanoTime();
                     cluster.servers.createServers(req);
                     latencies[(int) i] = System.nanoTime() - start;
@@ -244,6 +254,53 @@ class ControllerLoadBenchmark {
             assertThat(jc.waitFor(1, TimeUnit.MINUTES)).as("jcmd %s", cmd).isTrue();
             assertThat(jc.exitValue()).as("jcmd %s", cmd).isZero();
         }
+    }
+
+    /** The i-th server of a phase: 1 vCPU, 64 MiB, diskless, in one of the groups in turn. */
+    private static CreateServersRequest request(List<String> groups, String prefix, long i) {
+        return CreateServersRequest.newBuilder().setName(prefix + "-" + i).setVcpus(1).setMemoryMib(64)
+                .setGroupId(groups.get((int) (i % groups.size()))).build();
+    }
+
+    /**
+     * Sends {@code n} CreateServers (count = 1) at {@code perSecond} calls per second without
+     * waiting for the answers, as many independent clients would; each latency counts from the
+     * moment its call was due, so that a stall delays the calls behind it and shows in them.
+     */
+    private static long[] paced(ServerServiceGrpc.ServerServiceStub async, List<String> groups, String prefix,
+                                int n, int perSecond) throws InterruptedException {
+        long[] latencies = new long[n];
+        CountDownLatch answered = new CountDownLatch(n);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        long period = 1_000_000_000L / perSecond;
+        long start = System.nanoTime() + period;
+        for (int i = 0; i < n; i++) {
+            long due = start + i * period;
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            async.createServers(request(groups, prefix, i), new StreamObserver<>() {
+                @Override
+                public void onNext(io.herd.api.v1.CreateServersResponse r) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failed.compareAndSet(null, t);
+                    answered.countDown();
+                }
+
+                @Override
+                public void onCompleted() {
+                    latencies[index] = System.nanoTime() - due;
+                    answered.countDown();
+                }
+            });
+        }
+        assertThat(answered.await(5, TimeUnit.MINUTES)).as("every paced call answered").isTrue();
+        assertThat(failed.get()).as("a paced call failed").isNull();
+        return latencies;
     }
 
     /** CPU time (user + system) a process has used, ms, from /proc (Linux). */
