@@ -62,7 +62,7 @@ class ForceDeleteTest {
         List<ServerEvent> events = new CopyOnWriteArrayList<>();
         Context.CancellableContext watch = Context.current().withCancellation();
         watch.run(() -> h.serversAsync.watchServers(WatchServersRequest.newBuilder().setGroupId("web").build(),
-                collector(events)));
+                Harness.collector(events, new AtomicReference<>())));
         await().until(() -> events.size() == 2);
 
         goDown("a", "b");
@@ -251,23 +251,5 @@ class ForceDeleteTest {
 
     private List<String> memberIds(ServerGroup g) {
         return h.groups.getServerGroup(GetServerGroupRequest.newBuilder().setId(g.getId()).build()).getMemberIdsList();
-    }
-
-    private static StreamObserver<ServerEvent> collector(List<ServerEvent> events) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(ServerEvent e) {
-                events.add(e);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                // cancelled by the test
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
     }
 }

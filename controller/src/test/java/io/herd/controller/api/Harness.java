@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.CreateServerGroupRequest;
@@ -18,6 +19,7 @@ import io.herd.api.v1.Labels;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
 import io.herd.api.v1.ServerGroup;
+import io.herd.api.v1.ServerEvent;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.api.v1.ServerState;
@@ -32,9 +34,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A controller in-process: real core, real SQLite store in a temp dir, real placement
@@ -160,5 +164,24 @@ final class Harness implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the harness", e);
         }
+    }
+
+    /** A watcher that keeps every event it receives, and the error that ends its stream. */
+    static StreamObserver<ServerEvent> collector(List<ServerEvent> events, AtomicReference<Throwable> error) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ServerEvent value) {
+                events.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error.set(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
     }
 }

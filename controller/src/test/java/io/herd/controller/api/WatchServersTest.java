@@ -11,7 +11,6 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.herd.api.v1.DeleteServerRequest;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
@@ -59,7 +58,7 @@ class WatchServersTest {
         List<ServerEvent> events = new CopyOnWriteArrayList<>();
         Context.CancellableContext watch = Context.current().withCancellation();
         watch.run(() -> h.serversAsync.watchServers(WatchServersRequest.newBuilder().setGroupId("web").build(),
-                collector(events, new AtomicReference<>())));
+                Harness.collector(events, new AtomicReference<>())));
         await().until(() -> events.size() == 1);
         assertThat(events.get(0).getKind()).isEqualTo(ServerEvent.Kind.KIND_SNAPSHOT);
         assertThat(events.get(0).getServer().getId()).isEqualTo(before.getId());
@@ -89,7 +88,7 @@ class WatchServersTest {
         List<ServerEvent> events = new CopyOnWriteArrayList<>();
         Context.CancellableContext watch = Context.current().withCancellation();
         watch.run(() -> h.serversAsync.watchServers(WatchServersRequest.newBuilder().addServerIds(b.getId()).build(),
-                collector(events, new AtomicReference<>())));
+                Harness.collector(events, new AtomicReference<>())));
         await().until(() -> events.stream().anyMatch(e -> e.getServer().getState() == ServerState.SERVER_STATE_ACTIVE));
         assertThat(events).allSatisfy(e -> assertThat(e.getServer().getId()).isEqualTo(b.getId()));
         assertThat(a.getId()).isNotEqualTo(b.getId());
@@ -97,12 +96,12 @@ class WatchServersTest {
 
         AtomicReference<Throwable> error = new AtomicReference<>();
         h.serversAsync.watchServers(WatchServersRequest.newBuilder().setGroupId("nope").build(),
-                collector(new CopyOnWriteArrayList<>(), error));
+                Harness.collector(new CopyOnWriteArrayList<>(), error));
         await().until(() -> error.get() != null);
         assertThat(Status.fromThrowable(error.get()).getCode()).isEqualTo(Status.Code.NOT_FOUND);
         error.set(null);
         h.serversAsync.watchServers(WatchServersRequest.newBuilder().addServerIds("").build(),
-                collector(new CopyOnWriteArrayList<>(), error));
+                Harness.collector(new CopyOnWriteArrayList<>(), error));
         await().until(() -> error.get() != null);
         assertThat(error.get()).isInstanceOf(StatusRuntimeException.class);
         assertThat(Status.fromThrowable(error.get()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -161,23 +160,5 @@ class WatchServersTest {
             channel.shutdownNow();
             server.shutdownNow();
         }
-    }
-
-    private static StreamObserver<ServerEvent> collector(List<ServerEvent> events, AtomicReference<Throwable> error) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(ServerEvent value) {
-                events.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                error.set(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
     }
 }

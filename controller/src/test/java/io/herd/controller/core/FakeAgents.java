@@ -33,17 +33,7 @@ public final class FakeAgents implements AgentPort {
         if (domainBeforeGate) {
             domains.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(order.serverId());
         }
-        CountDownLatch gate = launchGate;
-        if (gate != null) {
-            try {
-                if (!gate.await(30, TimeUnit.SECONDS)) {
-                    throw new AgentException("DEADLINE_EXCEEDED: test gate never opened", false);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AgentException("interrupted", false);
-            }
-        }
+        pass(launchGate);
         if (failingLaunches.contains(address)) {
             throw new AgentException("INTERNAL: libvirt said no on " + address, true);
         }
@@ -52,17 +42,7 @@ public final class FakeAgents implements AgentPort {
 
     @Override
     public void delete(String address, String serverId) throws AgentException {
-        CountDownLatch gate = deleteGate;
-        if (gate != null) {
-            try {
-                if (!gate.await(30, TimeUnit.SECONDS)) {
-                    throw new AgentException("DEADLINE_EXCEEDED: test gate never opened", false);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AgentException("interrupted", false);
-            }
-        }
+        pass(deleteGate);
         if (failingDeletes.contains(address)) {
             throw new AgentException("UNAVAILABLE: connection refused", false);
         }
@@ -79,5 +59,20 @@ public final class FakeAgents implements AgentPort {
 
     public long launchesOf(String serverId) {
         return launches.stream().filter(l -> l.startsWith(serverId + "@")).count();
+    }
+
+    /** Waits until a test opens the gate, if one is set; a gate that never opens is a timeout. */
+    private static void pass(CountDownLatch gate) throws AgentException {
+        if (gate == null) {
+            return;
+        }
+        try {
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw new AgentException("DEADLINE_EXCEEDED: test gate never opened", false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException("interrupted", false);
+        }
     }
 }
