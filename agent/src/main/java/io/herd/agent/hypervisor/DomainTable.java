@@ -68,28 +68,21 @@ final class DomainTable {
     }
 
     private void reread(LibvirtSession s, String uuid) throws LibvirtException {
-        Domain dom;
         try {
-            dom = s.conn.domainLookupByUUIDString(uuid);
+            Domain dom = s.conn.domainLookupByUUIDString(uuid);
+            try {
+                entries.put(uuid, read(s, dom, uuid));
+            } finally {
+                dom.free();
+            }
         } catch (LibvirtException e) {
             if (LibvirtErrors.isNoDomain(e)) {
+                // gone, between the event and now or while being read
                 entries.remove(uuid);
                 return;
             }
             changed.add(uuid);
             throw e;
-        }
-        try {
-            entries.put(uuid, read(s, dom, uuid));
-        } catch (LibvirtException e) {
-            if (LibvirtErrors.isNoDomain(e)) {
-                entries.remove(uuid);
-                return;
-            }
-            changed.add(uuid);
-            throw e;
-        } finally {
-            dom.free();
         }
     }
 
