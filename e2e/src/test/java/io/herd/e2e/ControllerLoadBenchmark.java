@@ -33,9 +33,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,46 +194,42 @@ class ControllerLoadBenchmark {
 
     /** Deletes the servers from {@code clients} threads. */
     private static void deleteAll(Cluster cluster, List<String> ids, int clients) throws Exception {
-        AtomicLong next = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(pool.submit(() -> {
-                for (long i = next.getAndIncrement(); i < ids.size(); i = next.getAndIncrement()) {
-                    cluster.servers.deleteServer(DeleteServerRequest.newBuilder().setId(ids.get((int) i)).build());
-                }
-                return null;
-            }));
-        }
-        for (Future<?> w : workers) {
-            w.get(10, TimeUnit.MINUTES);
-        }
-        pool.shutdown();
+        inParallel(ids.size(), clients,
+                i -> cluster.servers.deleteServer(DeleteServerRequest.newBuilder().setId(ids.get(i)).build()));
     }
 
     /** Sends {@code n} CreateServers (count = 1) from {@code clients} threads; returns each call's latency in ns. */
     private static long[] run(Cluster cluster, List<String> groups, String prefix, int n, int clients)
             throws Exception {
         long[] latencies = new long[n];
-        AtomicLong next = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(pool.submit(() -> {
-                for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    CreateServersRequest req = request(groups, prefix, i);
-                    long start = System.nanoTime();
-                    cluster.servers.createServers(req);
-                    latencies[(int) i] = System.nanoTime() - start;
-                }
-                return null;
-            }));
-        }
-        for (Future<?> w : workers) {
-            w.get(10, TimeUnit.MINUTES);
-        }
-        pool.shutdown();
+        inParallel(n, clients, i -> {
+            CreateServersRequest req = request(groups, prefix, i);
+            long start = System.nanoTime();
+            cluster.servers.createServers(req);
+            latencies[i] = System.nanoTime() - start;
+        });
         return latencies;
+    }
+
+    /** Calls {@code body} for 0 … n−1, each index once, from {@code threads} threads; rethrows the first failure. */
+    private static void inParallel(int n, int threads, IntConsumer body) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                        body.accept(i);
+                    }
+                }));
+            }
+            for (Future<?> w : workers) {
+                w.get(10, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /**
