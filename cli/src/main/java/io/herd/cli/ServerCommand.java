@@ -3,6 +3,7 @@ package io.herd.cli;
 import io.herd.api.v1.CreateServersRequest;
 import io.herd.api.v1.CreateServersResponse;
 import io.herd.api.v1.DeleteServerRequest;
+import io.herd.api.v1.DeleteServerResponse;
 import io.herd.api.v1.GetServerRequest;
 import io.herd.api.v1.ListServersRequest;
 import io.herd.api.v1.ListServersResponse;
@@ -197,10 +198,13 @@ final class ServerCommand {
 
     @Override
     int run(ControllerClient client) {
-      Server server =
+      DeleteServerResponse response =
           client.servers().deleteServer(DeleteServerRequest.newBuilder().setId(id).setForce(force).build());
-      output().print(server, () -> (force ? "force-deleted server " : "deleted server ") + server.getName()
-          + " (" + server.getId() + ")" + (force ? " without reaching host " + server.getHostName() : "") + "\n");
+      Server server = response.getServer();
+      output().print(response, () -> (force ? "force-deleted server " : response.getDeleted() ? "deleted server "
+          : "deleting server ") + server.getName() + " (" + server.getId() + ")"
+          + (force ? " without reaching host " + server.getHostName() : "")
+          + (response.getDeleted() ? "" : ": " + server.getStateMessage()) + "\n");
       return ExitCodes.OK;
     }
   }

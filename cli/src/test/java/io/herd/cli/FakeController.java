@@ -11,6 +11,7 @@ import io.herd.api.v1.CreateServersResponse;
 import io.herd.api.v1.DeleteServerGroupRequest;
 import io.herd.api.v1.DeleteServerGroupResponse;
 import io.herd.api.v1.DeleteServerRequest;
+import io.herd.api.v1.DeleteServerResponse;
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.GetServerRequest;
@@ -200,7 +201,7 @@ final class FakeController {
       }
 
       @Override
-      public void deleteServer(DeleteServerRequest request, StreamObserver<Server> response) {
+      public void deleteServer(DeleteServerRequest request, StreamObserver<DeleteServerResponse> response) {
         call(response, () -> {
           Server server = server(request.getId());
           deleteRequests.add(request);
@@ -215,7 +216,8 @@ final class FakeController {
             members.remove(server.getId());
             groups.put(group.getId(), group.toBuilder().clearMemberIds().addAllMemberIds(members).build());
           }
-          return server.toBuilder().setState(ServerState.SERVER_STATE_DELETING).build();
+          return DeleteServerResponse.newBuilder().setDeleted(true)
+              .setServer(server.toBuilder().setState(ServerState.SERVER_STATE_DELETING)).build();
         });
       }
 

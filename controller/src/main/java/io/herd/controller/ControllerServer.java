@@ -4,8 +4,12 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.herd.api.v1.HostServiceGrpc;
+import io.herd.api.v1.ServerGroupServiceGrpc;
+import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.controller.agents.GrpcAgentPort;
 import io.herd.controller.api.AgentRegistryApi;
 import io.herd.controller.api.HostApi;
@@ -20,7 +24,7 @@ import io.herd.controller.store.Store;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * registry, reflection, health) and the liveness checker. Owns their lifecycle.
  */
 public final class ControllerServer implements AutoCloseable {
+
+    /** Services whose health follows the store's (the agent registry keeps serving heartbeats). */
+    private static final List<String> PUBLIC_SERVICES = List.of(ServerGroupServiceGrpc.SERVICE_NAME,
+            ServerServiceGrpc.SERVICE_NAME, HostServiceGrpc.SERVICE_NAME);
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerServer.class);
 
@@ -63,11 +71,11 @@ public final class ControllerServer implements AutoCloseable {
         try {
             agents = new GrpcAgentPort(config.tls() ? new GrpcAgentPort.Tls(config.tlsCert().toFile(),
                     config.tlsKey().toFile(), config.tlsCa().toFile()) : null, config.launchTimeout(),
-                    Duration.ofSeconds(60));
+                    config.deleteTimeout());
             CoreSettings settings = new CoreSettings(config.heartbeatInterval(), config.maxGroups(),
-                    config.maxMembersPerGroup(), config.launchRetries());
-            core = ControllerCore.start(store, new PlacementEngine(config.weighing()), agents, clock, settings,
-                    config.launchParallelism());
+                    config.maxMembersPerGroup(), config.launchRetries(), config.gracePeriod(),
+                    config.defaultOnHostFailure(), config.launchParallelism(), config.perHostParallelism());
+            core = ControllerCore.start(store, new PlacementEngine(config.weighing()), agents, clock, settings);
             HealthStatusManager health = new HealthStatusManager();
             ServerCredentials credentials = config.tls()
                     ? TlsServerCredentials.newBuilder()
@@ -79,15 +87,21 @@ public final class ControllerServer implements AutoCloseable {
             Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()), credentials)
                     .addService(new ServerGroupApi(core.groups()))
-                    .addService(new ServerApi(core.servers()))
-                    .addService(new HostApi(core.hosts()))
+                    .addService(new ServerApi(core.servers(), core.migrations()))
+                    .addService(new HostApi(core.hosts(), core.migrations()))
                     .addService(new AgentRegistryApi(core.hosts()))
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .addService(legacyReflection())
                     .addService(health.getHealthService())
                     .build()
                     .start();
-            health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+            // while store writes that must land are failing, the controller refuses changes: say so
+            core.onStoreHealthChange((healthy, why) -> {
+                health.setStatus("", healthy ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+                for (String service : PUBLIC_SERVICES) {
+                    health.setStatus(service, healthy ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+                }
+            });
             ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "host-liveness");
                 t.setDaemon(true);
@@ -98,7 +112,8 @@ public final class ControllerServer implements AutoCloseable {
             liveness.scheduleAtFixedRate(() -> {
                 try {
                     c.hosts().checkLiveness();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // an exception would cancel the schedule: no host would ever be marked DOWN again
                     LOG.error("liveness check failed", e);
                 }
             }, periodMs, periodMs, TimeUnit.MILLISECONDS);

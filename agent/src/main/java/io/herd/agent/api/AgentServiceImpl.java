@@ -17,6 +17,8 @@ import io.herd.api.v1.LaunchServerRequest;
 import io.herd.api.v1.LaunchServerResponse;
 import io.herd.api.v1.ListAgentServersRequest;
 import io.herd.api.v1.ListAgentServersResponse;
+import io.herd.common.InvalidFieldException;
+import io.herd.common.LaunchLimits;
 import java.util.UUID;
 
 /** herd.v1.AgentService: validate, call the hypervisor once, map the answer. */

@@ -85,6 +85,7 @@ public final class ProtoMapper {
                         .setMemoryMib(spec.memoryMib())
                         .setDiskGib(spec.diskGib()))
                 .setRootVolume(d.rootVolume())
+                .setFence(spec.fence())
                 .build();
     }
 

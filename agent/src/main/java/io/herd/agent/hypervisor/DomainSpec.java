@@ -14,6 +14,7 @@ import java.util.UUID;
  * @param image     base image file name in the image directory; empty for a diskless domain
  * @param groupId   server group id, empty for none
  * @param network   libvirt network for one virtio NIC, empty for none
+ * @param fence     destroy it when the agent is cut off from the controller (self-fencing)
  */
 public record DomainSpec(
         UUID serverId,
@@ -23,7 +24,8 @@ public record DomainSpec(
         long diskGib,
         String image,
         String groupId,
-        String network) {
+        String network,
+        boolean fence) {
 
     public DomainSpec {
         Objects.requireNonNull(serverId, "serverId");
@@ -31,6 +33,12 @@ public record DomainSpec(
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(network, "network");
+    }
+
+    /** A domain that is not fenced. */
+    public DomainSpec(UUID serverId, String name, int vcpus, long memoryMib, long diskGib, String image,
+                      String groupId, String network) {
+        this(serverId, name, vcpus, memoryMib, diskGib, image, groupId, network, false);
     }
 
     public String domainName() {

@@ -56,6 +56,9 @@ final class DomainXml {
             herdText(w, "disk_gib", Long.toString(spec.diskGib()));
             herdText(w, "image", spec.image());
             herdText(w, "network", spec.network());
+            if (spec.fence()) {
+                herdText(w, "fence", "true");
+            }
             w.writeEndElement();
             w.writeEndElement();
 
@@ -189,7 +192,8 @@ final class DomainXml {
                     Long.parseLong(herdText(herd, "disk_gib")),
                     herdText(herd, "image"),
                     herdText(herd, "group"),
-                    herdText(herd, "network")));
+                    herdText(herd, "network"),
+                    "true".equals(herdText(herd, "fence"))));
         } catch (IllegalArgumentException e) {
             // herd's namespace but not herd's shape: treat as foreign, never touch it
             return Optional.empty();

@@ -16,14 +16,17 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.herd.agent.api.AgentServiceImpl;
 import io.herd.agent.api.HostPolicy;
 import io.herd.agent.api.HostReporter;
-import io.herd.agent.api.LaunchLimits;
+import io.herd.common.LaunchLimits;
 import io.herd.agent.config.AgentConfig;
 import io.herd.agent.config.ConfigException;
 import io.herd.agent.host.AgentVersion;
 import io.herd.agent.host.HostIdentity;
+import io.herd.agent.host.ImageCatalog;
 import io.herd.agent.hypervisor.Hypervisor;
 import io.herd.agent.hypervisor.LibvirtHypervisor;
+import io.herd.agent.registration.Fencing;
 import io.herd.agent.registration.HeartbeatSender;
+import io.herd.agent.registration.StaleCopies;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServiceGrpc;
 import java.io.IOException;
@@ -33,8 +36,11 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+    /** How often the agent checks whether it must fence itself. */
+    private static final Duration FENCING_CHECK = Duration.ofMillis(250);
 
     private final Hypervisor hypervisor;
     private final boolean ownsHypervisor;
@@ -50,10 +58,11 @@ public final class AgentRuntime implements AutoCloseable {
     private final Optional<HeartbeatSender> heartbeats;
     private final Optional<ManagedChannel> controllerChannel;
     private final HostIdentity identity;
+    private final List<AutoCloseable> helpers;
 
     private AgentRuntime(Hypervisor hypervisor, boolean ownsHypervisor, Server server, HealthStatusManager health,
                          Optional<HeartbeatSender> heartbeats, Optional<ManagedChannel> controllerChannel,
-                         HostIdentity identity) {
+                         HostIdentity identity, List<AutoCloseable> helpers) {
         this.hypervisor = hypervisor;
         this.ownsHypervisor = ownsHypervisor;
         this.server = server;
@@ -61,6 +70,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.heartbeats = heartbeats;
         this.controllerChannel = controllerChannel;
         this.identity = identity;
+        this.helpers = helpers;
     }
 
     /** Starts an agent on the libvirt URI of the config. */
@@ -89,11 +99,12 @@ public final class AgentRuntime implements AutoCloseable {
                 config.reservedMemoryMib(), config.reservedDiskGib(), config.cpuAllocationRatio(),
                 config.ramAllocationRatio()));
         HealthStatusManager health = new HealthStatusManager();
+        LaunchLimits limits = new LaunchLimits(config.maxServerVcpus(), config.maxServerMemoryMib(),
+                config.maxServerDiskGib());
         Server server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.listenAddress(), config.port()), serverCredentials(config))
                 .maxInboundMessageSize(config.maxMessageBytes())
-                .addService(new AgentServiceImpl(hypervisor, reporter, new LaunchLimits(config.maxServerVcpus(),
-                        config.maxServerMemoryMib(), config.maxServerDiskGib())))
+                .addService(new AgentServiceImpl(hypervisor, reporter, limits))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection())
                 .addService(health.getHealthService())
@@ -106,15 +117,26 @@ public final class AgentRuntime implements AutoCloseable {
 
         Optional<ManagedChannel> channel = Optional.empty();
         Optional<HeartbeatSender> heartbeats = Optional.empty();
+        List<AutoCloseable> helpers = new ArrayList<>();
         if (!config.controllerAddress().isEmpty()) {
             // no transparent retries: a failed heartbeat is sent again, with what is true by then
             ManagedChannel ch = Grpc.newChannelBuilder(config.controllerAddress(), channelCredentials(config))
                     .disableRetry().build();
             String advertised = advertisedAddress(config, port);
+            AtomicReference<HeartbeatSender> senderRef = new AtomicReference<>();
+            Fencing fencing = new Fencing(hypervisor, config.stateDir(), clock,
+                    () -> senderRef.get().trigger("fenced: domains destroyed while cut off from the controller"));
+            StaleCopies stale = new StaleCopies(hypervisor,
+                    () -> senderRef.get().trigger("removed a copy of a server that lives elsewhere"));
+            helpers.add(fencing);
+            helpers.add(stale);
             HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(ch), reporter, hypervisor,
                     new HeartbeatSender.Settings(advertised, Duration.ofMillis(config.heartbeatIntervalMs()),
                             Duration.ofMillis(config.controllerTimeoutMs()),
-                            Duration.ofMillis(config.heartbeatMaxBackoffMs())), clock);
+                            Duration.ofMillis(config.heartbeatMaxBackoffMs())),
+                    new HeartbeatSender.Parts(limits, new ImageCatalog(config.imageDir()), fencing, stale), clock);
+            senderRef.set(sender);
+            fencing.start(FENCING_CHECK);
             channel = Optional.of(ch);
             heartbeats = Optional.of(sender);
             LOG.info("heartbeats to {} every {} ms, advertising {}", config.controllerAddress(),
@@ -123,7 +145,7 @@ public final class AgentRuntime implements AutoCloseable {
             LOG.info("no controller_address configured: not sending heartbeats");
         }
         AgentRuntime runtime = new AgentRuntime(hypervisor, ownsHypervisor, server, health, heartbeats, channel,
-                identity);
+                identity, helpers);
         hypervisor.setEventListener(runtime::onHypervisorEvent);
         runtime.updateHealth();
         heartbeats.ifPresent(HeartbeatSender::start);
@@ -163,6 +185,13 @@ public final class AgentRuntime implements AutoCloseable {
         LOG.info("stopping herd-agent (host {})", identity.hostId());
         health.enterTerminalState();
         heartbeats.ifPresent(HeartbeatSender::close);
+        for (AutoCloseable helper : helpers) {
+            try {
+                helper.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", helper.getClass().getSimpleName(), e.toString());
+            }
+        }
         controllerChannel.ifPresent(ManagedChannel::shutdownNow);
         server.shutdown();
         try {

@@ -3,6 +3,7 @@ package io.herd.agent.registration;
 import io.grpc.StatusRuntimeException;
 import io.herd.agent.api.HostReporter;
 import io.herd.agent.api.ProtoMapper;
+import io.herd.agent.host.ImageCatalog;
 import io.herd.agent.hypervisor.HerdDomain;
 import io.herd.agent.hypervisor.Hypervisor;
 import io.herd.agent.hypervisor.HypervisorException;
@@ -11,6 +12,7 @@ import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.HeartbeatResponse;
 import io.herd.api.v1.HostInfo;
+import io.herd.api.v1.LaunchLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,10 +46,22 @@ public final class HeartbeatSender implements AutoCloseable {
      */
     public record Settings(String agentAddress, Duration interval, Duration timeout, Duration maxBackoff) {}
 
+    /**
+     * What else a heartbeat carries and its answer drives.
+     *
+     * @param limits      the largest server this agent accepts
+     * @param images      the base images it offers
+     * @param fencing     self-fencing: told of every answer, reports what it fenced
+     * @param staleCopies removes the copies the controller names
+     */
+    public record Parts(io.herd.common.LaunchLimits limits, ImageCatalog images, Fencing fencing,
+                        StaleCopies staleCopies) {}
+
     private final AgentRegistryGrpc.AgentRegistryBlockingStub registry;
     private final HostReporter reporter;
     private final Hypervisor hypervisor;
     private final Settings settings;
+    private final Parts parts;
     private final Clock clock;
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private final AtomicLong sequence = new AtomicLong();
@@ -61,11 +75,12 @@ public final class HeartbeatSender implements AutoCloseable {
     private int failures;
 
     public HeartbeatSender(AgentRegistryGrpc.AgentRegistryBlockingStub registry, HostReporter reporter,
-                           Hypervisor hypervisor, Settings settings, Clock clock) {
+                           Hypervisor hypervisor, Settings settings, Parts parts, Clock clock) {
         this.registry = registry;
         this.reporter = reporter;
         this.hypervisor = hypervisor;
         this.settings = settings;
+        this.parts = parts;
         this.clock = clock;
         this.interval = settings.interval();
         this.thread = new Thread(this::run, "herd-heartbeat");
@@ -164,6 +179,8 @@ public final class HeartbeatSender implements AutoCloseable {
             request = build(reason);
         } catch (HypervisorException | RuntimeException e) {
             LOG.warn("cannot read the host for a heartbeat: {}", e.toString());
+            // nothing reached the controller: as far as fencing goes, this heartbeat went unanswered
+            parts.fencing().unanswered();
             failures++;
             return false;
         }
@@ -177,6 +194,10 @@ public final class HeartbeatSender implements AutoCloseable {
             failures = 0;
             acknowledged.incrementAndGet();
             lastAcknowledgedAt = clock.instant();
+            parts.fencing().acknowledged(response.getFenceAfterMs(), request.getFencedServerIdsList());
+            if (response.getDestroyServerIdsCount() > 0) {
+                parts.staleCopies().destroy(response.getDestroyServerIdsList());
+            }
             if (response.getHeartbeatIntervalMs() > 0) {
                 Duration wanted = Duration.ofMillis(response.getHeartbeatIntervalMs());
                 Duration next = wanted.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : wanted;
@@ -191,6 +212,7 @@ public final class HeartbeatSender implements AutoCloseable {
             }
             return true;
         } catch (StatusRuntimeException e) {
+            parts.fencing().unanswered();
             failures++;
             if (failures == 1 || failures % 10 == 0) {
                 LOG.warn("heartbeat #{} to the controller failed ({} in a row): {} {}",
@@ -232,7 +254,15 @@ public final class HeartbeatSender implements AutoCloseable {
                 info = info.toBuilder().setDegraded(true).setDegradedReason(e.getMessage()).build();
             }
         }
-        return HeartbeatRequest.newBuilder()
+        io.herd.common.LaunchLimits limits = parts.limits();
+        HeartbeatRequest.Builder b = HeartbeatRequest.newBuilder()
+                .setLimits(LaunchLimits.newBuilder().setMaxVcpus(limits.maxVcpus())
+                        .setMaxMemoryMib(limits.maxMemoryMib()).setMaxDiskGib(limits.maxDiskGib()))
+                .addAllFencedServerIds(parts.fencing().toReport());
+        if (!info.getDegraded()) {
+            b.addAllImages(parts.images().list());
+        }
+        return b
                 .setHostId(info.getHostId())
                 .setHostName(info.getHostName())
                 .setAgentAddress(settings.agentAddress())

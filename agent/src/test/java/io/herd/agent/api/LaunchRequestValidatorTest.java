@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herd.agent.hypervisor.DomainSpec;
 import io.herd.api.v1.LaunchServerRequest;
+import io.herd.common.InvalidFieldException;
+import io.herd.common.LaunchLimits;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

@@ -19,12 +19,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import io.herd.agent.host.ImageCatalog;
+import io.herd.common.LaunchLimits;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The heartbeat loop on a hand-written fake hypervisor. */
 class HeartbeatSenderTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
 
     @Test
     void whileLibvirtIsDownHeartbeatsSayDegradedAndKeepTheLastKnownServers() throws Exception {
@@ -38,7 +45,9 @@ class HeartbeatSenderTest {
                     .build();
             HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(channel), reporter,
                     hypervisor, new HeartbeatSender.Settings("127.0.0.1:1", Duration.ofMinutes(1),
-                    Duration.ofSeconds(5), Duration.ofMinutes(1)), Clock.fixed(NOW, ZoneOffset.UTC));
+                    Duration.ofSeconds(5), Duration.ofMinutes(1)), new HeartbeatSender.Parts(LaunchLimits.API,
+                    new ImageCatalog(dir), new Fencing(hypervisor, dir, Clock.fixed(NOW, ZoneOffset.UTC), () -> { }),
+                    new StaleCopies(hypervisor, () -> { })), Clock.fixed(NOW, ZoneOffset.UTC));
             hypervisor.setEventListener(sender::trigger);
             try {
                 sender.start();

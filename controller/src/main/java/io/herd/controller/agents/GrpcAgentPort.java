@@ -55,6 +55,7 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
                 .setImage(order.image())
                 .setGroupId(order.groupId())
                 .setNetwork(order.network())
+                .setFence(order.fence())
                 .build();
         try {
             AgentServiceGrpc.newBlockingStub(channel(agentAddress))

@@ -6,6 +6,8 @@ import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.HeartbeatResponse;
 import io.herd.api.v1.ServerState;
+import io.herd.common.LaunchLimits;
+import io.herd.common.LaunchRules;
 import io.herd.controller.core.HostManager;
 import io.herd.controller.core.HostReport;
 import io.herd.controller.model.HostCapacity;
@@ -28,6 +30,8 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
             return HeartbeatResponse.newBuilder()
                     .setHeartbeatIntervalMs((int) Math.min(Integer.MAX_VALUE, ack.heartbeatIntervalMs()))
                     .addAllUnknownServerIds(ack.unknownServerIds())
+                    .setFenceAfterMs(ack.fenceAfterMs())
+                    .addAllDestroyServerIds(ack.destroyServerIds())
                     .build();
         });
     }
@@ -35,10 +39,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
     private static HostReport validate(HeartbeatRequest req) {
         String hostId = Fields.name("host_id", req.getHostId());
         String hostName = Fields.name("host_name", req.getHostName());
-        String address = Fields.name("agent_address", req.getAgentAddress());
-        if (address.lastIndexOf(':') <= 0) {
-            throw Fields.invalid("agent_address", "must be host:port, was '" + address + "'");
-        }
+        String address = Fields.hostPort("agent_address", req.getAgentAddress());
         if (!req.hasCapacity()) {
             throw Fields.invalid("capacity", "required");
         }
@@ -60,13 +61,37 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
                     s.getLibvirtState().isEmpty() ? s.getState().name() : s.getLibvirtState(),
                     resources("servers[" + i + "].resources", s.getResources())));
         }
+        List<String> images = new ArrayList<>(req.getImagesCount());
+        for (int i = 0; i < req.getImagesCount(); i++) {
+            images.add(LaunchRules.image("images[" + i + "]", req.getImages(i)));
+        }
+        List<String> fenced = new ArrayList<>(req.getFencedServerIdsCount());
+        for (int i = 0; i < req.getFencedServerIdsCount(); i++) {
+            fenced.add(Fields.name("fenced_server_ids[" + i + "]", req.getFencedServerIds(i)));
+        }
+        io.herd.api.v1.LaunchLimits l = req.getLimits();
         return new HostReport(hostId, hostName, address,
                 Fields.optional("labels.rack", req.getLabels().getRack()),
                 Fields.optional("labels.zone", req.getLabels().getZone()),
                 capacity, resources("usage", req.getUsage()), resources("foreign_usage", req.getForeignUsage()),
                 req.getAcceleration() == io.herd.api.v1.Acceleration.UNRECOGNIZED ? ""
                         : req.getAcceleration().name(),
-                req.getDegraded(), req.getDegradedReason(), req.getAgentVersion(), domains);
+                req.getDegraded(), Fields.optional("degraded_reason", clip(req.getDegradedReason())),
+                Fields.optional("agent_version", req.getAgentVersion()), domains,
+                LaunchLimits.reported(Fields.unsigned(l.getMaxVcpus()), l.getMaxMemoryMib(), l.getMaxDiskGib()),
+                images, fenced);
+    }
+
+    /**
+     * A reason is for people, and refusing it would refuse the heartbeat: characters that are
+     * not printable become spaces, and a long one is cut.
+     */
+    private static String clip(String reason) {
+        StringBuilder b = new StringBuilder();
+        reason.codePoints().limit(1000).forEach(cp -> b.appendCodePoint(LaunchRules.printable(cp) ? cp : ' '));
+        String clean = b.toString();
+        return clean.codePointCount(0, clean.length()) <= 255 ? clean
+                : clean.substring(0, clean.offsetByCodePoints(0, 252)) + "...";
     }
 
     /** 0 (not set) means 1.0. */

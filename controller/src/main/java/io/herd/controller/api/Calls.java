@@ -3,6 +3,7 @@ package io.herd.controller.api;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.herd.common.InvalidFieldException;
 import io.herd.controller.core.ControllerException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,6 +26,9 @@ final class Calls {
             return;
         } catch (ControllerException e) {
             observer.onError(status(e).asRuntimeException());
+            return;
+        } catch (InvalidFieldException e) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         } catch (RuntimeException e) {
             LOG.error("internal error", e);

@@ -2,17 +2,15 @@ package io.herd.controller.api;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.herd.common.LaunchRules;
 
-/** Checks of request fields. Each failure is INVALID_ARGUMENT naming the field and what it must be. */
+/**
+ * Checks of request fields. Each failure is INVALID_ARGUMENT naming the field and what it
+ * must be. Names, images, networks and sizes follow {@link LaunchRules}, the rules every agent
+ * checks a launch with.
+ */
 final class Fields {
 
-    static final int MAX_NAME_CHARS = 255;
-    static final int MAX_VCPUS = 1024;
-    /** 16 TiB. */
-    static final long MAX_MEMORY_MIB = 16L * 1024 * 1024;
-    static final long MIN_MEMORY_MIB = 16;
-    /** 64 TiB. */
-    static final long MAX_DISK_GIB = 64L * 1024;
     static final int MAX_COUNT = 1000;
     static final int MAX_PER_DOMAIN = 1000;
 
@@ -23,41 +21,32 @@ final class Fields {
         return Status.INVALID_ARGUMENT.withDescription(field + ": " + message).asRuntimeException();
     }
 
-    /** 1–255 printable characters (no control characters). */
+    /** 1–255 printable characters. */
     static String name(String field, String value) {
-        if (value.isEmpty()) {
-            throw invalid(field, "required, 1–" + MAX_NAME_CHARS + " printable characters");
-        }
-        return printable(field, value);
+        return LaunchRules.name(field, value);
     }
 
     /** Empty, or 1–255 printable characters. */
     static String optional(String field, String value) {
-        return value.isEmpty() ? value : printable(field, value);
+        return LaunchRules.optionalName(field, value);
     }
 
-    private static String printable(String field, String value) {
-        int chars = value.codePointCount(0, value.length());
-        if (chars > MAX_NAME_CHARS) {
-            throw invalid(field, "too long (" + chars + " characters), at most " + MAX_NAME_CHARS);
-        }
-        for (int i = 0; i < value.length(); ) {
-            int cp = value.codePointAt(i);
-            if (Character.isISOControl(cp) || !Character.isDefined(cp) || Character.getType(cp) == Character.SURROGATE
-                    || Character.getType(cp) == Character.FORMAT) {
-                throw invalid(field, "must be printable; character U+" + String.format("%04X", cp) + " at "
-                        + i + " is not");
-            }
-            i += Character.charCount(cp);
-        }
-        return value;
-    }
-
-    /** A file name inside the agents' image directory: printable, no path separators. */
-    static String imageName(String field, String value) {
-        optional(field, value);
-        if (value.contains("/") || value.equals(".") || value.equals("..")) {
-            throw invalid(field, "must be a file name inside the agents' image directory, without '/'");
+    /**
+     * {@code host:port} with a port of 1–65535; the host a name, an IPv4 address or a bracketed
+     * IPv6 address.
+     */
+    static String hostPort(String field, String value) {
+        name(field, value);
+        int colon = value.lastIndexOf(':');
+        String host = colon <= 0 ? "" : value.substring(0, colon);
+        String port = colon < 0 ? "" : value.substring(colon + 1);
+        boolean bracketed = host.startsWith("[") && host.endsWith("]") && host.length() > 2
+                && host.substring(1, host.length() - 1).matches("[0-9A-Fa-f:.]+");
+        boolean plain = host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+        if (!(bracketed || plain) || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+                || Integer.parseInt(port) > 65_535) {
+            throw invalid(field, "must be host:port with a port of 1–65535 (e.g. hv1.example.org:7701, "
+                    + "10.0.0.5:7701, [2001:db8::5]:7701), was '" + value + "'");
         }
         return value;
     }

@@ -6,12 +6,20 @@ import io.herd.api.v1.Compliance;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.Labels;
 import io.herd.api.v1.Server;
+import io.herd.api.v1.LaunchLimits;
+import io.herd.api.v1.OnHostFailure;
 import io.herd.api.v1.ServerGroup;
+import io.herd.api.v1.ServerHistoryEntry;
+import io.herd.api.v1.ServerLeft;
+import io.herd.api.v1.ServerMove;
 import io.herd.api.v1.ServerState;
+import io.herd.controller.core.MoveReport;
 import io.herd.controller.core.GroupView;
 import io.herd.controller.core.HostView;
 import io.herd.controller.core.ServerView;
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
+import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.model.HostCapacity;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
@@ -41,12 +49,32 @@ final class ProtoMapper {
                         .addAllViolatingMemberIds(v.compliance().violatingServerIds())
                         .setReason(v.compliance().reason()))
                 .setCreatedAt(timestamp(g.createdAt()))
+                .setOnHostFailure(onHostFailure(g.onHostFailure()))
                 .build();
+    }
+
+    static OnHostFailure onHostFailure(HostFailurePolicy p) {
+        return switch (p) {
+            case NONE -> OnHostFailure.ON_HOST_FAILURE_NONE;
+            case EVACUATE -> OnHostFailure.ON_HOST_FAILURE_EVACUATE;
+        };
     }
 
     static Server server(ServerView v) {
         ServerRecord s = v.server();
-        return Server.newBuilder()
+        Server.Builder b = Server.newBuilder();
+        for (ServerView.Step step : v.history()) {
+            HistoryEntry e = step.entry();
+            b.addHistory(ServerHistoryEntry.newBuilder()
+                    .setAt(timestamp(e.at()))
+                    .setEvent(ServerHistoryEntry.Event.valueOf("EVENT_" + e.event().name()))
+                    .setFromHostId(e.fromHostId())
+                    .setFromHostName(step.fromHostName())
+                    .setToHostId(e.toHostId())
+                    .setToHostName(step.toHostName())
+                    .setMessage(e.message()));
+        }
+        return b
                 .setId(s.id())
                 .setName(s.name())
                 .setGroupId(s.groupId())
@@ -94,11 +122,28 @@ final class ProtoMapper {
                 .setAgentVersion(h.agentVersion())
                 .setDegraded(h.degraded())
                 .setDegradedReason(h.degradedReason())
-                .addAllUnknownServerIds(h.unknownServerIds());
+                .addAllUnknownServerIds(h.unknownServerIds())
+                .setNotPlaceableReason(h.notPlaceableReason())
+                .setLimits(LaunchLimits.newBuilder().setMaxVcpus(h.limits().maxVcpus())
+                        .setMaxMemoryMib(h.limits().maxMemoryMib()).setMaxDiskGib(h.limits().maxDiskGib()))
+                .addAllImages(h.images());
+        if (v.evacuateAt() != null) {
+            b.setEvacuateAt(timestamp(v.evacuateAt()));
+        }
         if (!h.lastHeartbeat().equals(Instant.EPOCH)) {
             b.setLastHeartbeat(timestamp(h.lastHeartbeat()));
         }
         return b.build();
+    }
+
+    static ServerMove moved(MoveReport.Moved m) {
+        return ServerMove.newBuilder().setServerId(m.serverId()).setServerName(m.serverName())
+                .setToHostId(m.toHostId()).setToHostName(m.toHostName()).build();
+    }
+
+    static ServerLeft left(MoveReport.Left l) {
+        return ServerLeft.newBuilder().setServerId(l.serverId()).setServerName(l.serverName())
+                .setReason(l.reason()).build();
     }
 
     static io.herd.api.v1.Resources resources(Resources r) {

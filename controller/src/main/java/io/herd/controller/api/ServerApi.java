@@ -6,6 +6,8 @@ import io.grpc.stub.StreamObserver;
 import io.herd.api.v1.CreateServersRequest;
 import io.herd.api.v1.CreateServersResponse;
 import io.herd.api.v1.DeleteServerRequest;
+import io.herd.api.v1.DeleteServerResponse;
+import io.herd.api.v1.MigrateServerRequest;
 import io.herd.api.v1.GetServerRequest;
 import io.herd.api.v1.ListServersRequest;
 import io.herd.api.v1.ListServersResponse;
@@ -14,8 +16,12 @@ import io.herd.api.v1.ServerEvent;
 import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.api.v1.ServerState;
 import io.herd.api.v1.WatchServersRequest;
+import io.herd.common.InvalidFieldException;
+import io.herd.common.LaunchLimits;
+import io.herd.common.LaunchRules;
 import io.herd.controller.core.ControllerException;
 import io.herd.controller.core.CreateServers;
+import io.herd.controller.core.Migrations;
 import io.herd.controller.core.ServerChange;
 import io.herd.controller.core.ServerManager;
 import io.herd.controller.model.ServerStatus;
@@ -31,14 +37,16 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
     static final int DEFAULT_MAX_WATCH_BACKLOG = 10_000;
 
     private final ServerManager servers;
+    private final Migrations migrations;
     private final int maxWatchBacklog;
 
-    public ServerApi(ServerManager servers) {
-        this(servers, DEFAULT_MAX_WATCH_BACKLOG);
+    public ServerApi(ServerManager servers, Migrations migrations) {
+        this(servers, migrations, DEFAULT_MAX_WATCH_BACKLOG);
     }
 
-    ServerApi(ServerManager servers, int maxWatchBacklog) {
+    ServerApi(ServerManager servers, Migrations migrations, int maxWatchBacklog) {
         this.servers = servers;
+        this.migrations = migrations;
         this.maxWatchBacklog = maxWatchBacklog;
     }
 
@@ -80,8 +88,18 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
     }
 
     @Override
-    public void deleteServer(DeleteServerRequest req, StreamObserver<Server> out) {
-        Calls.unary(out, () -> ProtoMapper.server(servers.delete(Fields.name("id", req.getId()), req.getForce())));
+    public void deleteServer(DeleteServerRequest req, StreamObserver<DeleteServerResponse> out) {
+        Calls.unary(out, () -> {
+            ServerManager.Deletion d = servers.delete(Fields.name("id", req.getId()), req.getForce());
+            return DeleteServerResponse.newBuilder().setServer(ProtoMapper.server(d.server()))
+                    .setDeleted(d.deleted()).build();
+        });
+    }
+
+    @Override
+    public void migrateServer(MigrateServerRequest req, StreamObserver<Server> out) {
+        Calls.unary(out, () -> ProtoMapper.server(migrations.migrate(Fields.name("id", req.getId()),
+                Fields.optional("to_host", req.getToHost()))));
     }
 
     @Override
@@ -103,6 +121,8 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
             out.onError(Calls.status(e).asRuntimeException());
         } catch (io.grpc.StatusRuntimeException e) {
             out.onError(e);
+        } catch (InvalidFieldException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         }
     }
 
@@ -137,35 +157,22 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
         }
     }
 
+    /** Every field, with the rules agents check a launch with: nothing is claimed that no agent would take. */
     private static CreateServers validate(CreateServersRequest req) {
         String name = Fields.name("name", req.getName());
         long count = Fields.unsigned(req.getCount());
         count = count == 0 ? 1 : Fields.range("count", count, 1, Fields.MAX_COUNT, "");
         if (count > 1) {
-            Fields.name("name", name + "-" + count);
+            // the longest name given to one of them must be valid too
+            LaunchRules.name("name", name + "-" + count);
         }
-        long vcpus = Fields.range("vcpus", Fields.unsigned(req.getVcpus()), 1, Fields.MAX_VCPUS, "");
-        long memory = req.getMemoryMib();
-        if (memory < Fields.MIN_MEMORY_MIB || memory > Fields.MAX_MEMORY_MIB) {
-            throw Fields.invalid("memory_mib", "must be between " + Fields.MIN_MEMORY_MIB + " and "
-                    + Fields.MAX_MEMORY_MIB + " MiB, was " + Long.toUnsignedString(memory));
-        }
-        String image = Fields.imageName("image", req.getImage());
-        long disk = req.getDiskGib();
-        if (disk < 0 || disk > Fields.MAX_DISK_GIB) {
-            throw Fields.invalid("disk_gib", "must be between 0 and " + Fields.MAX_DISK_GIB + " GiB, was "
-                    + Long.toUnsignedString(disk));
-        }
-        if (image.isEmpty() && disk != 0) {
-            throw Fields.invalid("disk_gib", "must be 0 for a diskless server (image is empty), was " + disk);
-        }
-        if (!image.isEmpty() && disk == 0) {
-            throw Fields.invalid("disk_gib", "must be at least 1 GiB when an image is given (0 only for a "
-                    + "diskless server with an empty image)");
-        }
+        String image = LaunchRules.image("image", req.getImage());
+        LaunchRules.size(Fields.unsigned(req.getVcpus()), req.getMemoryMib(), req.getDiskGib(), image,
+                LaunchLimits.API);
         String group = Fields.optional("group_id", req.getGroupId());
         String requestId = Fields.optional("request_id", req.getRequestId());
-        String network = Fields.optional("network", req.getNetwork());
-        return new CreateServers(name, (int) vcpus, memory, disk, image, network, group, (int) count, requestId);
+        String network = LaunchRules.network("network", req.getNetwork());
+        return new CreateServers(name, req.getVcpus(), req.getMemoryMib(), req.getDiskGib(), image, network, group,
+                (int) count, requestId);
     }
 }

@@ -7,9 +7,11 @@ import io.herd.api.v1.DeleteServerGroupResponse;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.ListServerGroupsResponse;
+import io.herd.api.v1.OnHostFailure;
 import io.herd.api.v1.ServerGroup;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.controller.core.GroupManager;
+import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.Policy;
 import io.herd.controller.placement.Scope;
 
@@ -37,7 +39,7 @@ public final class ServerGroupApi extends ServerGroupServiceGrpc.ServerGroupServ
             } else {
                 max = 1;
             }
-            return ProtoMapper.group(groups.create(name, policy, scope, (int) max));
+            return ProtoMapper.group(groups.create(name, policy, scope, (int) max, onHostFailure(req)));
         });
     }
 
@@ -71,6 +73,18 @@ public final class ServerGroupApi extends ServerGroupServiceGrpc.ServerGroupServ
                     "required: AFFINITY, ANTI_AFFINITY, SOFT_AFFINITY or SOFT_ANTI_AFFINITY");
             default -> throw Fields.invalid("policy", "unknown value " + req.getPolicyValue()
                     + "; use AFFINITY, ANTI_AFFINITY, SOFT_AFFINITY or SOFT_ANTI_AFFINITY");
+        };
+    }
+
+    /** Null: the controller's default. */
+    private static HostFailurePolicy onHostFailure(CreateServerGroupRequest req) {
+        return switch (req.getOnHostFailureValue()) {
+            case OnHostFailure.ON_HOST_FAILURE_UNSPECIFIED_VALUE -> null;
+            case OnHostFailure.ON_HOST_FAILURE_NONE_VALUE -> HostFailurePolicy.NONE;
+            case OnHostFailure.ON_HOST_FAILURE_EVACUATE_VALUE -> HostFailurePolicy.EVACUATE;
+            default -> throw Fields.invalid("on_host_failure", "unknown value " + req.getOnHostFailureValue()
+                    + "; use ON_HOST_FAILURE_NONE or ON_HOST_FAILURE_EVACUATE (or leave it unset for the "
+                    + "controller's default)");
         };
     }
 

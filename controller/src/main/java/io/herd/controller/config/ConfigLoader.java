@@ -3,6 +3,7 @@ package io.herd.controller.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.Weighing;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,11 @@ public final class ConfigLoader {
         DEFAULTS.put("quotas.max_members_per_group", "0");
         DEFAULTS.put("launch.parallelism", "32");
         DEFAULTS.put("launch.retries", "2");
-        DEFAULTS.put("launch.timeout_ms", "300000");
+        DEFAULTS.put("launch.timeout_ms", "60000");
+        DEFAULTS.put("launch.per_host_parallelism", "4");
+        DEFAULTS.put("delete.timeout_ms", "60000");
+        DEFAULTS.put("evacuation.grace_period_ms", "60000");
+        DEFAULTS.put("evacuation.default_on_host_failure", "none");
         DEFAULTS.put("placement.weighing", "spread");
         DEFAULTS.put("tls.cert_file", "");
         DEFAULTS.put("tls.key_file", "");
@@ -115,6 +120,16 @@ public final class ConfigLoader {
         int parallelism = (int) number(v, "launch.parallelism", null, 1, 1024);
         int retries = (int) number(v, "launch.retries", null, 0, 100);
         Duration launchTimeout = Duration.ofMillis(number(v, "launch.timeout_ms", null, 100, 86_400_000));
+        int perHost = (int) number(v, "launch.per_host_parallelism", null, 1, 1024);
+        Duration deleteTimeout = Duration.ofMillis(number(v, "delete.timeout_ms", null, 100, 86_400_000));
+        Duration grace = Duration.ofMillis(number(v, "evacuation.grace_period_ms", null, 0, 86_400_000));
+        HostFailurePolicy onHostFailure = switch (v.get("evacuation.default_on_host_failure").trim()
+                .toLowerCase(Locale.ROOT)) {
+            case "none" -> HostFailurePolicy.NONE;
+            case "evacuate" -> HostFailurePolicy.EVACUATE;
+            default -> throw new ConfigException("evacuation.default_on_host_failure: must be none or evacuate, was '"
+                    + v.get("evacuation.default_on_host_failure") + "'");
+        };
         Weighing weighing = switch (v.get("placement.weighing").trim().toLowerCase(Locale.ROOT)) {
             case "spread" -> Weighing.SPREAD;
             case "pack" -> Weighing.PACK;
@@ -135,7 +150,8 @@ public final class ConfigLoader {
             default -> throw new ConfigException("insecure: must be true or false, was '" + v.get("insecure") + "'");
         };
         ControllerConfig config = new ControllerConfig(host, port, Path.of(store), heartbeat, maxGroups, maxMembers,
-                parallelism, retries, launchTimeout, weighing, cert, key, ca, insecure);
+                parallelism, retries, launchTimeout, weighing, cert, key, ca, insecure, perHost, deleteTimeout, grace,
+                onHostFailure);
         if (!config.tls() && !config.insecure() && !config.listensOnLoopback()) {
             throw new ConfigException("listen: " + listen + " is not a loopback address; set tls.cert_file, "
                     + "tls.key_file and tls.ca_file, or pass --insecure to serve plaintext on it");

@@ -1,5 +1,6 @@
 package io.herd.controller.config;
 
+import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.Weighing;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,6 +24,12 @@ import java.time.Duration;
  * @param tlsKey             its private key (PEM, PKCS#8) [tls.key_file]
  * @param tlsCa              CA (PEM) that signs agents' and clients' certificates [tls.ca_file]
  * @param insecure           allow a non-loopback listen address without TLS [insecure]
+ * @param perHostParallelism launches and deletes in flight at once to one agent [launch.per_host_parallelism]
+ * @param deleteTimeout      how long one delete may take at an agent [delete.timeout_ms]
+ * @param gracePeriod        how long a host is DOWN before its EVACUATE groups' members are placed
+ *                           elsewhere [evacuation.grace_period_ms]
+ * @param defaultOnHostFailure what a group created without a choice does on host failure
+ *                           [evacuation.default_on_host_failure]
  */
 public record ControllerConfig(
         String listenHost,
@@ -38,7 +45,11 @@ public record ControllerConfig(
         Path tlsCert,
         Path tlsKey,
         Path tlsCa,
-        boolean insecure) {
+        boolean insecure,
+        int perHostParallelism,
+        Duration deleteTimeout,
+        Duration gracePeriod,
+        HostFailurePolicy defaultOnHostFailure) {
 
     public boolean tls() {
         return tlsCert != null;

@@ -9,9 +9,14 @@ public interface AgentPort {
     /** Stops and removes the domain; a missing domain is not an error. */
     void delete(String agentAddress, String serverId) throws AgentException;
 
-    /** What an agent is told to boot. */
+    /**
+     * What an agent is told to boot.
+     *
+     * @param fence whether the agent destroys this domain itself when cut off from the
+     *              controller (the server's group evacuates on host failure)
+     */
     record LaunchOrder(String serverId, String name, int vcpus, long memoryMib, long diskGib, String image,
-                       String groupId, String network) {
+                       String groupId, String network, boolean fence) {
     }
 
     /**

@@ -1,58 +1,61 @@
 package io.herd.controller.core;
 
 import io.herd.controller.placement.PlacementEngine;
+import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * The controller's core, built from the store: groups, servers and hosts over one inventory,
- * one placement engine and one bounded launch executor. No gRPC, no JDBC here.
+ * one placement engine, and the background work (launches, deletes, evacuations) on bounded
+ * agent-call pools. No gRPC, no JDBC here.
  */
 public final class ControllerCore implements AutoCloseable {
 
-    private final ExecutorService launchExecutor;
+    private final Inventory inv;
+    private final AgentCalls calls;
     private final Launcher launcher;
-    private final StoreWriter writer;
     private final GroupManager groups;
     private final ServerManager servers;
     private final HostManager hosts;
+    private final Migrations migrations;
 
-    private ControllerCore(ExecutorService launchExecutor, Launcher launcher, StoreWriter writer, GroupManager groups,
-                           ServerManager servers, HostManager hosts) {
-        this.launchExecutor = launchExecutor;
+    private ControllerCore(Inventory inv, AgentCalls calls, Launcher launcher, GroupManager groups,
+                           ServerManager servers, HostManager hosts, Migrations migrations) {
+        this.inv = inv;
+        this.calls = calls;
         this.launcher = launcher;
-        this.writer = writer;
         this.groups = groups;
         this.servers = servers;
         this.hosts = hosts;
+        this.migrations = migrations;
     }
 
     /**
-     * Loads the store into memory and the engine; launches nothing (BUILDING servers are
-     * launched again only once their host's heartbeat shows their domain missing).
-     *
-     * @param launchParallelism launches in flight at once, across all agents
+     * Loads (and repairs) the store into memory and the engine; launches nothing yet: every
+     * host is DOWN until its first heartbeat, which settles its servers (BUILDING servers whose
+     * domain is missing are launched, deletes resume).
      */
     public static ControllerCore start(Store store, PlacementEngine engine, AgentPort agents, Clock clock,
-                                       CoreSettings settings, int launchParallelism) {
+                                       CoreSettings settings) {
         Inventory inv = new Inventory(engine, store, clock);
-        inv.load();
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = new ThreadPoolExecutor(launchParallelism, launchParallelism, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "launch-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
-        Launcher launcher = new Launcher(inv, agents, executor, settings.launchRetries());
-        return new ControllerCore(executor, launcher, inv.writer, new GroupManager(inv, settings),
-                new ServerManager(inv, settings, launcher, agents), new HostManager(inv, settings, launcher));
+        StoreLoader.Loaded loaded = StoreLoader.load(store, clock.instant());
+        synchronized (inv.lock) {
+            inv.load(loaded);
+        }
+        for (Mutation repair : loaded.repairs()) {
+            inv.writer().submit(repair);
+        }
+        AgentCalls calls = new AgentCalls(settings.parallelism(), settings.perHostParallelism());
+        Launcher launcher = new Launcher(inv, agents, calls, settings.launchRetries());
+        Deleter deleter = new Deleter(inv, agents, calls);
+        launcher.setDeleter(deleter);
+        HostManager hosts = new HostManager(inv, settings, launcher, deleter);
+        Mover mover = new Mover(inv, launcher);
+        hosts.setEvacuator(new Evacuator(inv, settings, mover, launcher, deleter));
+        return new ControllerCore(inv, calls, launcher, new GroupManager(inv, settings),
+                new ServerManager(inv, settings, launcher, deleter), hosts, new Migrations(inv, mover, hosts));
     }
 
     public GroupManager groups() {
@@ -67,19 +70,26 @@ public final class ControllerCore implements AutoCloseable {
         return hosts;
     }
 
+    public Migrations migrations() {
+        return migrations;
+    }
+
     /**
-     * Stops launching and cancels launches in flight without recording their outcome: the
-     * next start settles them from the agents' heartbeats, as after a crash.
+     * Called with (healthy, why) now and whenever the store's health changes: while writes
+     * that must land are failing, the controller refuses changes and should say NOT_SERVING.
+     */
+    public void onStoreHealthChange(BiConsumer<Boolean, String> listener) {
+        inv.writer().onHealthChange(listener);
+    }
+
+    /**
+     * Stops agent calls without recording their outcome (the next start settles them from the
+     * agents' heartbeats, as after a crash), then writes what is queued.
      */
     @Override
     public void close() {
         launcher.stop();
-        launchExecutor.shutdownNow();
-        try {
-            launchExecutor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        writer.close();
+        calls.close();
+        inv.close();
     }
 }

@@ -1,10 +1,11 @@
 package io.herd.controller.core;
 
+import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Resources;
-import io.herd.controller.store.Mutation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,10 +14,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hosts: registration and heartbeats, reconciliation, liveness, and the operator's cordon. */
+/**
+ * Hosts: registration and heartbeats, reconciliation, liveness, evacuation of dead hosts,
+ * and the operator's cordon. A heartbeat from a degraded agent (libvirt unreachable) only
+ * says the host is alive: its list of domains means nothing, so no server changes because of
+ * it; the host takes no new servers until its agent recovers.
+ */
 public final class HostManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostManager.class);
@@ -24,66 +31,174 @@ public final class HostManager {
     private final Inventory inv;
     private final CoreSettings settings;
     private final Launcher launcher;
+    private final Deleter deleter;
+    private Evacuator evacuator;
+    /** Consecutive heartbeats of its host that did not list a server's domain (under the lock). */
+    private final Map<String, Integer> missingCounts = new HashMap<>();
+    /** Per host: the herd domains its last usable heartbeat listed, by server id (under the lock). */
+    private final Map<String, Map<String, HostReport.ReportedDomain>> lastReported = new HashMap<>();
 
-    HostManager(Inventory inv, CoreSettings settings, Launcher launcher) {
+    HostManager(Inventory inv, CoreSettings settings, Launcher launcher, Deleter deleter) {
         this.inv = inv;
         this.settings = settings;
         this.launcher = launcher;
+        this.deleter = deleter;
+    }
+
+    void setEvacuator(Evacuator evacuator) {
+        this.evacuator = evacuator;
     }
 
     /** Registers or refreshes the host, brings it UP, and reconciles its servers with its domains. */
     public HostReport.Ack heartbeat(HostReport r) {
-        List<String> relaunch;
+        List<String> relaunch = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
+        List<String> destroy = new ArrayList<>();
         synchronized (inv.lock) {
             HostRecord old = inv.host(r.hostId());
             Instant now = inv.now();
+            boolean returning = old == null || !old.up();
+            if (r.degraded()) {
+                degraded(r, old, now);
+                return ack(old == null ? List.of() : old.unknownServerIds(), List.of());
+            }
             Map<String, HostReport.ReportedDomain> reported = new HashMap<>();
-            // herd domains the controller does not know hold no claim, yet use the host like a
-            // foreign domain does: placement must count them
+            // herd domains the controller does not know, and copies of servers that live elsewhere,
+            // hold no claim, yet use the host like a foreign domain does: placement must count them
             Resources unmanaged = r.foreignUsage();
             for (HostReport.ReportedDomain d : r.domains()) {
-                reported.put(d.serverId(), d);
                 ServerRecord s = inv.server(d.serverId());
-                if (s == null || !s.hostId().equals(r.hostId())) {
+                if (s != null && s.hostId().equals(r.hostId())) {
+                    reported.put(d.serverId(), d);
+                } else if (s != null && s.previousHostId().equals(r.hostId())) {
+                    continue; // its old domain, held and being removed by the launcher or the deleter
+                } else if (s != null) {
+                    destroy.add(d.serverId());
+                    unmanaged = unmanaged.plus(d.resources());
+                } else {
                     unknown.add(d.serverId());
                     unmanaged = unmanaged.plus(d.resources());
                 }
             }
             HostRecord host = new HostRecord(r.hostId(), r.hostName(), r.rack(), r.zone(), r.agentAddress(),
                     r.capacity(), r.usage(), unmanaged, r.acceleration(), r.agentVersion(),
-                    old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true,
-                    r.degraded(), r.degradedReason(), now, unknown);
-            if (host.storedFieldsDiffer(old)) {
-                inv.writer.submit(new Mutation.UpsertHost(host));
-            }
-            inv.putHost(host);
-            if (old == null) {
-                LOG.info("host {} ({}) registered from {}, rack '{}', zone '{}'", host.name(), host.id(),
-                        host.agentAddress(), host.rack(), host.zone());
-            } else if (!old.up()) {
-                LOG.info("host {} ({}) is UP", host.name(), host.id());
-            }
+                    old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true, false, "",
+                    now, unknown, r.limits(), r.images(), false, Instant.EPOCH);
+            save(host, old);
+            logArrival(host, old, returning);
             if (!unknown.isEmpty() && (old == null || !old.unknownServerIds().equals(unknown))) {
                 LOG.warn("host {} runs herd domains the controller does not know (left alone): {}", host.name(),
-                        unknown);
+                        unknown.size() > 20 ? unknown.subList(0, 20) + " and " + (unknown.size() - 20) + " more"
+                                : unknown);
             }
-            List<ServerRecord> placed = serversToReconcile(host, old, reported);
-            Reconciler.Outcome outcome = Reconciler.reconcile(host.name(), placed, reported, inv.launching,
-                    inv.missingCounts, now);
+            if (!destroy.isEmpty()) {
+                LOG.warn("host {} runs copies of {} server(s) that now live on other hosts: destroying them: {}",
+                        host.name(), destroy.size(), destroy);
+            }
+            relaunchFenced(host, r.fencedServerIds(), reported);
+            if (returning) {
+                resumeWork(host.id());
+            }
+            List<ServerRecord> placed = serversToReconcile(host, returning, reported);
+            Reconciler.Outcome outcome = Reconciler.reconcile(host.name(), placed, reported,
+                    id -> inv.agentCall(id) != null, missingCounts, now);
             for (String id : outcome.vanished()) {
-                inv.engine.release(id);
                 LOG.warn("server {}: its domain vanished from host {}", id, host.name());
             }
             inv.commit(outcome.changed());
-            relaunch = outcome.relaunch();
-            inv.launching.addAll(relaunch);
+            for (String id : outcome.relaunch()) {
+                if (inv.startAgentCall(id, "launch")) {
+                    relaunch.add(id);
+                }
+            }
         }
         for (String id : relaunch) {
             LOG.info("server {} is BUILDING and its domain is not on its host: launching it (again)", id);
-            launcher.submit(id);
+            launcher.queueMarked(id);
         }
-        return new HostReport.Ack(settings.heartbeatInterval().toMillis(), List.copyOf(unknown));
+        return ack(unknown, destroy);
+    }
+
+    private HostReport.Ack ack(List<String> unknown, List<String> destroy) {
+        return new HostReport.Ack(settings.heartbeatInterval().toMillis(), List.copyOf(unknown),
+                settings.fenceAfter().toMillis(), List.copyOf(destroy));
+    }
+
+    /** A degraded heartbeat: the host is alive, nothing else it says about its domains is used. */
+    private void degraded(HostReport r, HostRecord old, Instant now) {
+        HostRecord host = old == null
+                ? new HostRecord(r.hostId(), r.hostName(), r.rack(), r.zone(), r.agentAddress(), r.capacity(),
+                        r.usage(), r.foreignUsage(), r.acceleration(), r.agentVersion(), true, "", true, true,
+                        r.degradedReason(), now, List.of(), r.limits(), List.of(), false, Instant.EPOCH)
+                : new HostRecord(old.id(), r.hostName(), r.rack(), r.zone(), r.agentAddress(), old.capacity(),
+                        old.usage(), old.foreignUsage(), old.acceleration(), r.agentVersion(), old.schedulable(),
+                        old.unschedulableReason(), true, true, r.degradedReason(), now, old.unknownServerIds(),
+                        old.limits(), old.images(), false, Instant.EPOCH);
+        save(host, old);
+        if (old == null || !old.degraded()) {
+            LOG.warn("host {} ({}) is degraded: {}; it takes no new servers, and its servers stay as they are until "
+                    + "its agent reaches libvirt again", host.name(), host.id(), r.degradedReason());
+        }
+        logArrival(host, old, old == null || !old.up());
+    }
+
+    private void save(HostRecord host, HostRecord old) {
+        if (host.storedFieldsDiffer(old)) {
+            inv.saveHost(host);
+        } else {
+            inv.putHost(host);
+        }
+    }
+
+    private void logArrival(HostRecord host, HostRecord old, boolean returning) {
+        if (old == null) {
+            LOG.info("host {} ({}) registered from {}, rack '{}', zone '{}'", host.name(), host.id(),
+                    host.agentAddress(), host.rack(), host.zone());
+        } else if (returning) {
+            LOG.info("host {} ({}) is UP{}", host.name(), host.id(), old.evacuationRequested()
+                    ? " again after it was evacuated: its copies of moved servers are destroyed" : "");
+        } else if (old.degraded() && !host.degraded()) {
+            LOG.info("host {} ({}) is no longer degraded", host.name(), host.id());
+        }
+    }
+
+    /**
+     * Servers whose domains the agent destroyed while cut off (self-fencing) and that still
+     * live on this host are launched again here.
+     */
+    private void relaunchFenced(HostRecord host, List<String> fenced, Map<String, HostReport.ReportedDomain> reported) {
+        for (String id : fenced) {
+            ServerRecord s = inv.server(id);
+            if (s == null || !s.hostId().equals(host.id()) || reported.containsKey(id)
+                    || s.status() == ServerStatus.DELETING || s.status() == ServerStatus.BUILDING
+                    || !inv.startAgentCall(id, "launch")) {
+                continue;
+            }
+            String why = "its agent destroyed the domain while cut off from the controller (fencing)";
+            LOG.warn("server {} on host {}: {}; launching it again there", id, host.name(), why);
+            CompletableFuture<Void> written = CompletableFuture.allOf(
+                    inv.commit(s.withStatus(ServerStatus.BUILDING, why + "; launching it again", inv.now())),
+                    inv.record(List.of(new HistoryEntry(id, inv.now(), HistoryEntry.Event.FENCED, host.id(), "",
+                            why))));
+            launcher.queueWhenWritten(written, List.of(id));
+        }
+    }
+
+    /** A host is back: deletes and moves that waited for it go on. */
+    private void resumeWork(String hostId) {
+        for (String id : List.copyOf(inv.serverIdsOn(hostId))) {
+            if (inv.server(id).status() == ServerStatus.DELETING) {
+                deleter.startLocked(id);
+            }
+        }
+        for (String id : List.copyOf(inv.serverIdsLeaving(hostId))) {
+            ServerRecord s = inv.server(id);
+            if (s.status() == ServerStatus.DELETING) {
+                deleter.startLocked(id);
+            } else if (s.status() == ServerStatus.BUILDING && inv.startAgentCall(id, "launch")) {
+                launcher.queueWhenWritten(CompletableFuture.completedFuture(null), List.of(id));
+            }
+        }
     }
 
     /**
@@ -93,15 +208,15 @@ public final class HostManager {
      * those not ACTIVE, those whose record changed since, and those counting misses. A server
      * outside these is ACTIVE with its domain reported running, as before: nothing to do.
      */
-    private List<ServerRecord> serversToReconcile(HostRecord host, HostRecord old,
+    private List<ServerRecord> serversToReconcile(HostRecord host, boolean returning,
                                                   Map<String, HostReport.ReportedDomain> reported) {
-        Map<String, HostReport.ReportedDomain> previous = inv.lastReported.put(host.id(), reported);
+        Map<String, HostReport.ReportedDomain> previous = lastReported.put(host.id(), reported);
         Set<String> recheck = inv.takeServersToRecheck(host.id());
         Collection<String> ids;
-        if (previous == null || old == null || !old.up()) {
+        if (previous == null || returning) {
             ids = inv.serverIdsOn(host.id());
         } else {
-            recheck.addAll(inv.missingCounts.keySet());
+            recheck.addAll(missingCounts.keySet());
             for (HostReport.ReportedDomain d : reported.values()) {
                 if (!d.equals(previous.get(d.serverId()))) {
                     recheck.add(d.serverId());
@@ -117,7 +232,9 @@ public final class HostManager {
         List<ServerRecord> out = new ArrayList<>(ids.size());
         for (String id : ids) {
             ServerRecord s = inv.server(id);
-            if (s != null && s.holdsClaim() && s.hostId().equals(host.id())) {
+            if (s == null) {
+                missingCounts.remove(id);
+            } else if (s.holdsClaim() && s.hostId().equals(host.id())) {
                 out.add(s);
             }
         }
@@ -126,7 +243,8 @@ public final class HostManager {
 
     /**
      * Marks DOWN every host whose last heartbeat is older than 3 intervals (hosts loaded from
-     * the store count from the controller's start), and its ACTIVE servers UNKNOWN.
+     * the store count from the controller's start), and its ACTIVE servers UNKNOWN; then
+     * evacuates the hosts whose grace period is over.
      */
     public void checkLiveness() {
         synchronized (inv.lock) {
@@ -135,13 +253,11 @@ public final class HostManager {
             List<ServerRecord> changed = new ArrayList<>();
             for (HostRecord h : List.copyOf(inv.hosts())) {
                 Instant last = h.lastHeartbeat().isAfter(inv.startedAt) ? h.lastHeartbeat() : inv.startedAt;
-                if (Duration.between(last, now).compareTo(limit) <= 0) {
+                if (!h.up() || Duration.between(last, now).compareTo(limit) <= 0) {
                     continue;
                 }
-                if (h.up()) {
-                    LOG.warn("host {} ({}) is DOWN: no heartbeat since {}", h.name(), h.id(), h.lastHeartbeat());
-                    inv.putHost(h.withUp(false));
-                }
+                LOG.warn("host {} ({}) is DOWN: no heartbeat since {}", h.name(), h.id(), h.lastHeartbeat());
+                inv.putHost(h.withUp(false, now));
                 for (String id : inv.serverIdsOn(h.id())) {
                     ServerRecord s = inv.server(id);
                     // BUILDING stays BUILDING: its domain was never seen running, so when the host
@@ -153,6 +269,7 @@ public final class HostManager {
                 }
             }
             inv.commit(changed);
+            evacuator.tickLocked();
         }
     }
 
@@ -170,19 +287,60 @@ public final class HostManager {
 
     /** Takes a host out of placement (its servers stay) or puts it back. */
     public HostView setSchedulable(String idOrName, boolean schedulable, String reason) {
+        CompletableFuture<Void> written;
+        String id;
         synchronized (inv.lock) {
+            inv.requireStoreHealthy();
             HostRecord h = require(idOrName).withSchedulable(schedulable, schedulable ? "" : reason);
-            StoreWriter.await(inv.writer.submit(new Mutation.UpsertHost(h)), "nothing changed, retry");
-            inv.putHost(h);
+            written = inv.saveHost(h);
+            id = h.id();
             LOG.info("host {} is {}schedulable{}", h.name(), schedulable ? "" : "not ",
                     schedulable ? "" : ": " + reason);
-            return view(h);
+        }
+        StoreWriter.await(written, "the change is in effect and is written when the store is back");
+        return get(id);
+    }
+
+    /** For a host the operator knows is dead: moves all its servers at once (see the API). */
+    public MoveReport evacuate(String idOrName) {
+        MoveReport report;
+        CompletableFuture<Void> written;
+        String id;
+        synchronized (inv.lock) {
+            inv.requireStoreHealthy();
+            HostRecord h = require(idOrName);
+            if (h.up()) {
+                throw ControllerException.precondition("host " + h.name() + " is up (its agent heartbeats): "
+                        + "evacuate only a host that is dead; drain it to move its servers away while it runs");
+            }
+            HostRecord marked = h.withEvacuationRequested(true).withSchedulable(false, h.schedulable()
+                    ? "evacuated by an operator" : h.unschedulableReason());
+            written = inv.saveHost(marked);
+            id = h.id();
+            LOG.warn("host {} ({}) evacuated by an operator", h.name(), h.id());
+            report = evacuator.evacuate(marked, true, true);
+        }
+        // the moves' writes are queued after the host's: once it is on disk, so are they
+        StoreWriter.await(written, "the evacuation is under way and is written when the store is back");
+        synchronized (inv.lock) {
+            return new MoveReport(view(inv.host(id)), report.moved(), report.left());
         }
     }
 
     private HostView view(HostRecord h) {
-        Resources allocated = inv.engine.allocated(h.id());
-        return new HostView(h, h.toSpec(allocated.diskGib()).allocatable(), allocated, inv.serverIdsOn(h.id()).size());
+        Resources allocated = inv.allocated(h.id());
+        Instant evacuateAt = null;
+        if (!h.up() && !h.evacuationRequested()) {
+            for (String id : inv.serverIdsOn(h.id())) {
+                GroupRecord g = inv.group(inv.server(id).groupId());
+                if (g != null && g.evacuates()) {
+                    evacuateAt = evacuator.evacuateAt(h);
+                    break;
+                }
+            }
+        }
+        return new HostView(h, h.toSpec(allocated.diskGib()).allocatable(), allocated, inv.serverIdsOn(h.id()).size(),
+                evacuateAt);
     }
 
     private HostRecord require(String idOrName) {

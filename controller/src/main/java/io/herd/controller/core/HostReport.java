@@ -1,5 +1,6 @@
 package io.herd.controller.core;
 
+import io.herd.common.LaunchLimits;
 import io.herd.controller.model.HostCapacity;
 import io.herd.controller.placement.Resources;
 import java.util.List;
@@ -18,10 +19,24 @@ public record HostReport(
         boolean degraded,
         String degradedReason,
         String agentVersion,
-        List<ReportedDomain> domains) {
+        List<ReportedDomain> domains,
+        LaunchLimits limits,
+        List<String> images,
+        List<String> fencedServerIds) {
 
     public HostReport {
         domains = List.copyOf(domains);
+        limits = limits == null ? LaunchLimits.API : limits;
+        images = images == null ? List.of() : images.stream().sorted().distinct().toList();
+        fencedServerIds = fencedServerIds == null ? List.of() : List.copyOf(fencedServerIds);
+    }
+
+    /** A report with no limits, images or fenced servers (an agent that reports none). */
+    public HostReport(String hostId, String hostName, String agentAddress, String rack, String zone,
+                      HostCapacity capacity, Resources usage, Resources foreignUsage, String acceleration,
+                      boolean degraded, String degradedReason, String agentVersion, List<ReportedDomain> domains) {
+        this(hostId, hostName, agentAddress, rack, zone, capacity, usage, foreignUsage, acceleration, degraded,
+                degradedReason, agentVersion, domains, LaunchLimits.API, List.of(), List.of());
     }
 
     /**
@@ -34,7 +49,12 @@ public record HostReport(
         }
     }
 
-    /** The controller's answer: the interval it wants, and the reported domains it does not know. */
-    public record Ack(long heartbeatIntervalMs, List<String> unknownServerIds) {
+    /**
+     * The controller's answer: the interval it wants, the reported domains it does not know,
+     * when the agent must fence itself if cut off (0: never), and the reported domains of
+     * servers that live elsewhere now (to destroy).
+     */
+    public record Ack(long heartbeatIntervalMs, List<String> unknownServerIds, long fenceAfterMs,
+                      List<String> destroyServerIds) {
     }
 }

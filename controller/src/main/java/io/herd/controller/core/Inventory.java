@@ -1,11 +1,14 @@
 package io.herd.controller.core;
 
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
-import io.herd.controller.placement.Allocation;
 import io.herd.controller.placement.PlacementEngine;
+import io.herd.controller.placement.PlacementRequest;
+import io.herd.controller.placement.PlacementResult;
+import io.herd.controller.placement.Resources;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
@@ -13,98 +16,98 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The controller's in-memory state: hosts, groups, servers and idempotency keys, mirrored
- * in the placement engine and the store. Every read-modify-write happens while holding
- * {@link #lock}; that lock is the serialisation point for placement and claims, and a
- * change reaches memory only after the store has it on disk.
+ * The controller's in-memory state: hosts, groups, servers, their histories and idempotency
+ * keys, mirrored in the placement engine and the store. It keeps its own invariants: a
+ * server's record, its engine claim (and hold), the indexes and the watchers change together,
+ * in one method; callers change state only through these methods, each called while holding
+ * {@link #lock}, the serialisation point for placement and claims. No method waits for the
+ * disk or an agent: writes are queued, and callers wait for them after releasing the lock.
  */
 final class Inventory {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
-
     final Object lock = new Object();
-    final PlacementEngine engine;
-    final Store store;
-    /** Every write after the start goes through here, in the order of the changes in memory. */
-    final StoreWriter writer;
-    final Clock clock;
-    final WatchHub watchers = new WatchHub();
     /** When this controller started: hosts loaded from the store get this long to heartbeat. */
     final Instant startedAt;
 
+    private final Claims claims;
+    private final StoreWriter writer;
+    private final Clock clock;
+    private final WatchHub watchers = new WatchHub();
     private final Map<String, HostRecord> hosts = new LinkedHashMap<>();
     private final Map<String, GroupRecord> groups = new LinkedHashMap<>();
     private final Map<String, GroupRecord> groupsByName = new HashMap<>();
     private final Map<String, ServerRecord> servers = new LinkedHashMap<>();
-    private final Map<String, Set<String>> membersByGroup = new HashMap<>();
-    private final Map<String, Set<String>> serversByHost = new HashMap<>();
+    private final Map<String, List<HistoryEntry>> history = new HashMap<>();
     private final Map<String, List<String>> requests = new HashMap<>();
     /** Store writes of creates not yet on disk, by request id: a replay waits for them too. */
-    final Map<String, CompletableFuture<Void>> pendingRequests = new HashMap<>();
-    /** Servers whose launch is queued or in flight (never relaunched from a heartbeat meanwhile). */
-    final Set<String> launching = new HashSet<>();
-    /** Consecutive heartbeats of its host that did not list a server's domain. */
-    final Map<String, Integer> missingCounts = new HashMap<>();
-    /** Per host: the herd domains its last heartbeat listed, by server id. */
-    final Map<String, Map<String, HostReport.ReportedDomain>> lastReported = new HashMap<>();
-    /** Per host: its servers that are not ACTIVE (every heartbeat looks at them). */
-    private final Map<String, Set<String>> unsettledByHost = new HashMap<>();
-    /** Per host: its servers whose record changed since its last heartbeat was reconciled. */
-    private final Map<String, Set<String>> changedByHost = new HashMap<>();
+    private final Map<String, CompletableFuture<Void>> pendingRequests = new HashMap<>();
+    private final ServerIndex index = new ServerIndex();
+    /** Agent calls in flight per server (launch, delete): never two at once for one server. */
+    private final Map<String, String> agentCalls = new HashMap<>();
+    /** Counts events that may let a server that found no host find one now. */
+    private long capacityGeneration;
 
     Inventory(PlacementEngine engine, Store store, Clock clock) {
-        this.engine = engine;
-        this.store = store;
+        this.claims = new Claims(engine);
         this.writer = new StoreWriter(store);
         this.clock = clock;
         this.startedAt = clock.instant();
     }
 
-    /** Rebuilds memory and the engine from the store: hosts come back DOWN until they heartbeat. */
-    void load() {
-        synchronized (lock) {
-            for (HostRecord h : store.loadHosts()) {
-                hosts.put(h.id(), h.withUp(false));
-            }
-            for (GroupRecord g : store.loadGroups()) {
-                putGroup(g);
-            }
-            List<ServerRecord> loaded = store.loadServers();
-            Map<String, Long> heldDisk = new HashMap<>();
-            for (ServerRecord s : loaded) {
-                if (s.holdsClaim()) {
-                    heldDisk.merge(s.hostId(), s.diskGib(), Long::sum);
-                }
-            }
-            for (HostRecord h : hosts.values()) {
-                engine.upsertHost(h.toSpec(heldDisk.getOrDefault(h.id(), 0L)));
-            }
-            for (ServerRecord s : loaded) {
-                putServer(s);
-                if (s.holdsClaim()) {
-                    engine.restore(new Allocation(s.id(), s.hostId(), s.groupId().isEmpty() ? null : s.groupId(),
-                            s.flavor()));
-                }
-            }
-            requests.putAll(store.loadRequests());
-            LOG.info("loaded {} hosts, {} server groups, {} servers and {} request ids from the store",
-                    hosts.size(), groups.size(), servers.size(), requests.size());
-        }
-    }
-
     Instant now() {
         return clock.instant();
+    }
+
+    StoreWriter writer() {
+        return writer;
+    }
+
+    /** Refuses a change while the store is failing (UNAVAILABLE, nothing changed). */
+    void requireStoreHealthy() {
+        writer.requireHealthy();
+    }
+
+    void close() {
+        writer.close();
+    }
+
+    // ---- loading
+
+    /** Fills memory from what the store loaded and repaired (see {@link StoreLoader}). */
+    void load(StoreLoader.Loaded loaded) {
+        for (HostRecord h : loaded.hosts()) {
+            hosts.put(h.id(), h);
+        }
+        for (GroupRecord g : loaded.groups()) {
+            putGroup(g);
+        }
+        Map<String, Long> heldDisk = new HashMap<>();
+        for (ServerRecord s : loaded.servers()) {
+            if (s.holdsClaim()) {
+                heldDisk.merge(s.hostId(), s.diskGib(), Long::sum);
+            }
+            if (s.leavingHost()) {
+                heldDisk.merge(s.previousHostId(), s.diskGib(), Long::sum);
+            }
+        }
+        for (HostRecord h : hosts.values()) {
+            claims.engine().upsertHost(h.toSpec(heldDisk.getOrDefault(h.id(), 0L)));
+        }
+        for (ServerRecord s : loaded.servers()) {
+            putServer(s);
+        }
+        history.putAll(loaded.history());
+        requests.putAll(loaded.requests());
     }
 
     // ---- hosts
@@ -136,27 +139,47 @@ final class Inventory {
         return h == null ? "" : h.name();
     }
 
-    /** Keeps the host in memory and in the engine (not in the store: the caller decides). */
+    /** Keeps the host in memory and in the engine, not in the store. */
     void putHost(HostRecord host) {
-        hosts.put(host.id(), host);
-        engine.upsertHost(host.toSpec(engine.allocated(host.id()).diskGib()));
+        HostRecord old = hosts.put(host.id(), host);
+        if (old == null || eligible(host) && !eligible(old) || !host.capacity().equals(old.capacity())
+                || !host.images().equals(old.images()) || !host.limits().equals(old.limits())) {
+            capacityGeneration++;
+        }
+        claims.engine().upsertHost(host.toSpec(claims.allocated(host.id()).diskGib()));
+    }
+
+    /** Keeps the host in memory, in the engine and (a write that must land) in the store. */
+    CompletableFuture<Void> saveHost(HostRecord host) {
+        putHost(host);
+        return writer.submit(new Mutation.UpsertHost(host));
+    }
+
+    private static boolean eligible(HostRecord h) {
+        return h.up() && !h.degraded() && h.schedulable() && !h.evacuationRequested();
+    }
+
+    /** Changes when a host appears, comes back, or grows, or a claim is given back. */
+    long capacityGeneration() {
+        return capacityGeneration;
+    }
+
+    Resources allocated(String hostId) {
+        return claims.allocated(hostId);
     }
 
     Set<String> serverIdsOn(String hostId) {
-        return serversByHost.getOrDefault(hostId, Set.of());
+        return index.onHost(hostId);
     }
 
-    /**
-     * The host's servers a heartbeat must look at whatever it reports: those not ACTIVE and
-     * those whose record changed since the last call for this host (which this call clears).
-     */
+    /** Servers whose old domain may still be on the host (they are leaving it). */
+    Set<String> serverIdsLeaving(String hostId) {
+        return index.leaving(hostId);
+    }
+
+    /** See {@link ServerIndex#takeToRecheck}. */
     Set<String> takeServersToRecheck(String hostId) {
-        Set<String> out = new LinkedHashSet<>(unsettledByHost.getOrDefault(hostId, Set.of()));
-        Set<String> changed = changedByHost.remove(hostId);
-        if (changed != null) {
-            out.addAll(changed);
-        }
-        return out;
+        return index.takeToRecheck(hostId);
     }
 
     // ---- groups
@@ -175,25 +198,31 @@ final class Inventory {
         return groups.values();
     }
 
+    /** Writes a new group once; the caller adds it with {@link #putGroup} when that succeeds. */
+    CompletableFuture<Void> storeGroup(GroupRecord g) {
+        return writer.attempt(new Mutation.InsertGroup(g));
+    }
+
     void putGroup(GroupRecord g) {
         groups.put(g.id(), g);
         groupsByName.put(g.name(), g);
-        engine.upsertGroup(g.toSpec());
+        claims.engine().upsertGroup(g.toSpec());
     }
 
-    void removeGroup(GroupRecord g) {
+    /** Forgets a group that has no members, and queues its removal (a write that must land). */
+    CompletableFuture<Void> removeGroup(GroupRecord g) {
         groups.remove(g.id());
         groupsByName.remove(g.name());
-        membersByGroup.remove(g.id());
-        engine.removeGroup(g.id());
+        claims.engine().removeGroup(g.id());
+        return writer.submit(new Mutation.DeleteGroup(g.id()));
     }
 
     Set<String> memberIds(String groupId) {
-        return membersByGroup.getOrDefault(groupId, Set.of());
+        return index.members(groupId);
     }
 
     GroupView groupView(GroupRecord g) {
-        return new GroupView(g, List.copyOf(memberIds(g.id())), engine.compliance(g.id()));
+        return new GroupView(g, List.copyOf(memberIds(g.id())), claims.engine().compliance(g.id()));
     }
 
     // ---- servers
@@ -206,28 +235,98 @@ final class Inventory {
         return servers.values();
     }
 
-    ServerView view(ServerRecord s) {
-        return new ServerView(s, hostName(s.hostId()));
+    List<ServerRecord> serversWhere(Predicate<ServerRecord> filter) {
+        List<ServerRecord> out = new ArrayList<>();
+        for (ServerRecord s : servers.values()) {
+            if (filter.test(s)) {
+                out.add(s);
+            }
+        }
+        return out;
     }
+
+    ServerView view(ServerRecord s) {
+        return new ServerView(s, hostName(s.hostId()), List.of());
+    }
+
+    ServerView viewWithHistory(ServerRecord s) {
+        List<ServerView.Step> steps = new ArrayList<>();
+        for (HistoryEntry e : history.getOrDefault(s.id(), List.of())) {
+            steps.add(new ServerView.Step(e, hostName(e.fromHostId()), hostName(e.toHostId())));
+        }
+        return new ServerView(s, hostName(s.hostId()), steps);
+    }
+
+    List<HistoryEntry> history(String serverId) {
+        return List.copyOf(history.getOrDefault(serverId, List.of()));
+    }
+
+    // ---- creates
 
     List<String> request(String requestId) {
         return requests.get(requestId);
     }
 
-    /** Records servers the store already has (a create), with their request id. */
-    void addCreated(String requestId, List<ServerRecord> created) {
-        for (ServerRecord s : created) {
-            putServer(s);
-            watchers.publish(new ServerChange(ServerChange.Kind.CHANGED, view(s)));
-        }
-        if (!requestId.isEmpty()) {
-            requests.put(requestId, created.stream().map(ServerRecord::id).toList());
-        }
+    CompletableFuture<Void> pendingRequest(String requestId) {
+        return pendingRequests.get(requestId);
+    }
+
+    /** Decides and claims in the engine; the caller records the servers with {@link #claimCreated}. */
+    PlacementResult place(PlacementRequest request) {
+        return claims.engine().place(request);
     }
 
     /**
-     * Changes servers in memory, tells watchers, and queues the change for the store (in one
-     * transaction). The future says when it is on disk.
+     * Records servers just placed (their claims are in the engine) and queues their insertion,
+     * tried once: the future fails if they are not on disk, and the caller then calls
+     * {@link #dropCreated}.
+     */
+    CompletableFuture<Void> claimCreated(String requestId, List<ServerRecord> created, List<HistoryEntry> placed) {
+        for (ServerRecord s : created) {
+            putServer(s);
+        }
+        for (HistoryEntry e : placed) {
+            history.computeIfAbsent(e.serverId(), k -> new ArrayList<>()).add(e);
+        }
+        CompletableFuture<Void> written = writer.attempt(new Mutation.InsertServers(requestId, created, placed));
+        if (!requestId.isEmpty()) {
+            requests.put(requestId, created.stream().map(ServerRecord::id).toList());
+            pendingRequests.put(requestId, written);
+        }
+        return written;
+    }
+
+    /** The creates are on disk: watchers see them, the request id is settled. */
+    void publishCreated(String requestId, List<ServerRecord> created) {
+        pendingRequests.remove(requestId);
+        for (ServerRecord s : created) {
+            ServerRecord now = servers.get(s.id());
+            if (now != null) {
+                watchers.publish(new ServerChange(ServerChange.Kind.CHANGED, view(now)));
+            }
+        }
+    }
+
+    /** The creates never reached the disk: forget them and give their claims back. */
+    void dropCreated(String requestId, List<ServerRecord> created) {
+        pendingRequests.remove(requestId);
+        requests.remove(requestId);
+        for (ServerRecord s : created) {
+            ServerRecord old = servers.remove(s.id());
+            if (old != null) {
+                index.remove(old);
+            }
+            history.remove(s.id());
+            claims.releaseAll(s.id());
+            agentCalls.remove(s.id());
+        }
+    }
+
+    // ---- changes
+
+    /**
+     * Changes servers in memory and in the engine, tells watchers, and queues the change for
+     * the store (one transaction, a write that must land). The future says when it is on disk.
      */
     CompletableFuture<Void> commit(List<ServerRecord> changed) {
         if (changed.isEmpty()) {
@@ -244,71 +343,76 @@ final class Inventory {
         return commit(List.of(changed));
     }
 
-    /** Forgets the server, releases its claim, tells watchers, and queues its deletion for the store. */
+    /** Adds steps to servers' histories (a write that must land). */
+    CompletableFuture<Void> record(List<HistoryEntry> entries) {
+        List<Mutation.Numbered> numbered = new ArrayList<>(entries.size());
+        for (HistoryEntry e : entries) {
+            List<HistoryEntry> list = history.computeIfAbsent(e.serverId(), k -> new ArrayList<>());
+            numbered.add(new Mutation.Numbered(list.size(), e));
+            list.add(e);
+        }
+        return writer.submit(new Mutation.AppendHistory(numbered));
+    }
+
+    /** Forgets the server, gives back its claim and hold, tells watchers, and queues its removal. */
     CompletableFuture<Void> remove(ServerRecord s) {
-        forget(s);
+        ServerRecord old = servers.remove(s.id());
+        if (old != null) {
+            index.remove(old);
+        }
+        history.remove(s.id());
+        claims.releaseAll(s.id());
+        capacityGeneration++;
+        watchers.publish(new ServerChange(ServerChange.Kind.DELETED, view(old == null ? s : old)));
         return writer.submit(new Mutation.DeleteServer(s.id()));
     }
 
-    /** Forgets the server in memory only (its creation never reached the disk). */
-    void forget(ServerRecord s) {
-        engine.release(s.id());
-        ServerRecord old = servers.remove(s.id());
-        if (old != null) {
-            unindex(old);
-        }
-        missingCounts.remove(s.id());
-        launching.remove(s.id());
-        watchers.publish(new ServerChange(ServerChange.Kind.DELETED, new ServerView(s, hostName(s.hostId()))));
+    /**
+     * Places servers on other hosts under their groups' rules, all or nothing, without
+     * changing their records: the caller commits the moves. See {@link Claims#place}.
+     */
+    Claims.Result placeElsewhere(List<ServerRecord> moving, Set<String> avoid, String onlyHost, boolean holdOld) {
+        return claims.place(moving, avoid, onlyHost, holdOld);
     }
 
-    void forgetRequest(String requestId) {
-        requests.remove(requestId);
+    // ---- agent calls in flight
+
+    /** Marks an agent call (launch or delete) for the server; false when one is already in flight. */
+    boolean startAgentCall(String serverId, String what) {
+        return agentCalls.putIfAbsent(serverId, what) == null;
     }
 
-    List<ServerRecord> serversWhere(java.util.function.Predicate<ServerRecord> filter) {
-        List<ServerRecord> out = new ArrayList<>();
-        for (ServerRecord s : servers.values()) {
-            if (filter.test(s)) {
-                out.add(s);
-            }
-        }
-        return out;
+    void endAgentCall(String serverId) {
+        agentCalls.remove(serverId);
+    }
+
+    /** "launch", "delete", or null when no agent call is in flight for the server. */
+    String agentCall(String serverId) {
+        return agentCalls.get(serverId);
+    }
+
+    // ---- watchers
+
+    Runnable subscribe(Predicate<ServerView> filter, Consumer<ServerChange> sink) {
+        return watchers.subscribe(filter, sink);
+    }
+
+    /** Calls back with (status, count) for every server status, e.g. for metrics and logs. */
+    void countByStatus(BiConsumer<ServerStatus, Integer> out) {
+        Map<ServerStatus, Integer> counts = new java.util.EnumMap<>(ServerStatus.class);
+        servers.values().forEach(s -> counts.merge(s.status(), 1, Integer::sum));
+        counts.forEach(out);
     }
 
     private void putServer(ServerRecord s) {
         ServerRecord old = servers.put(s.id(), s);
         if (old != null) {
-            unindex(old);
-        }
-        if (!s.groupId().isEmpty()) {
-            membersByGroup.computeIfAbsent(s.groupId(), k -> new LinkedHashSet<>()).add(s.id());
-        }
-        if (s.holdsClaim()) {
-            serversByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
-            changedByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
-            if (s.status() != ServerStatus.ACTIVE) {
-                unsettledByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
+            index.remove(old);
+            if (old.holdsClaim() && !old.hostId().equals(s.hostId()) || old.leavingHost() && !s.leavingHost()) {
+                capacityGeneration++;
             }
         }
-    }
-
-    private void unindex(ServerRecord s) {
-        Set<String> members = membersByGroup.get(s.groupId());
-        if (members != null) {
-            members.remove(s.id());
-        }
-        Set<String> onHost = serversByHost.get(s.hostId());
-        if (onHost != null) {
-            onHost.remove(s.id());
-        }
-        Set<String> unsettled = unsettledByHost.get(s.hostId());
-        if (unsettled != null) {
-            unsettled.remove(s.id());
-        }
-        Set<String> changed = changedByHost.get(s.hostId());
-        if (changed != null) {
-            changed.remove(s.id());
-        }
+        index.add(s);
+        claims.sync(s);
     }
 }

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Compares the servers the controller placed on a host with the herd domains its heartbeat
@@ -27,11 +27,11 @@ final class Reconciler {
     /**
      * @param placed        servers holding a claim on the host
      * @param reported      the host's herd domains by server id
-     * @param launching     servers whose launch is queued or in flight
+     * @param busy          servers with an agent call queued or in flight (never relaunched here)
      * @param missingCounts consecutive misses per server, updated here
      */
     static Outcome reconcile(String hostName, List<ServerRecord> placed, Map<String, HostReport.ReportedDomain> reported,
-                             Set<String> launching, Map<String, Integer> missingCounts, Instant now) {
+                             Predicate<String> busy, Map<String, Integer> missingCounts, Instant now) {
         List<ServerRecord> changed = new ArrayList<>();
         List<String> relaunch = new ArrayList<>();
         List<String> vanished = new ArrayList<>();
@@ -44,7 +44,7 @@ final class Reconciler {
                 case BUILDING -> {
                     if (d != null && d.running()) {
                         changed.add(s.withStatus(ServerStatus.ACTIVE, "", now));
-                    } else if (d == null && !launching.contains(s.id())) {
+                    } else if (d == null && !busy.test(s.id())) {
                         relaunch.add(s.id());
                     }
                 }

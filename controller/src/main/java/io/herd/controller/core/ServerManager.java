@@ -1,17 +1,18 @@
 package io.herd.controller.core;
 
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Allocation;
 import io.herd.controller.placement.PlacementRequest;
 import io.herd.controller.placement.PlacementResult;
-import io.herd.controller.store.Mutation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -27,74 +28,84 @@ public final class ServerManager {
     private final Inventory inv;
     private final CoreSettings settings;
     private final Launcher launcher;
-    private final AgentPort agents;
+    private final Deleter deleter;
 
-    ServerManager(Inventory inv, CoreSettings settings, Launcher launcher, AgentPort agents) {
+    ServerManager(Inventory inv, CoreSettings settings, Launcher launcher, Deleter deleter) {
         this.inv = inv;
         this.settings = settings;
         this.launcher = launcher;
-        this.agents = agents;
+        this.deleter = deleter;
     }
 
     /** The servers created, or the ones a repeated request id created before. */
     public record Created(List<ServerView> servers, boolean replayed) {
     }
 
+    /** A deleted server as it was last, and whether it is gone (else its delete goes on). */
+    public record Deletion(ServerView server, boolean deleted) {
+    }
+
     /**
      * Places and claims every server under the inventory lock, writes the claim to the store
-     * before any agent is called, then hands the launches to the launcher.
+     * before any agent is called, then hands the launches to the launcher. A claim that
+     * cannot be written is given back: nothing is created.
      */
     public Created create(CreateServers req) {
         List<ServerRecord> created;
         CompletableFuture<Void> written;
         synchronized (inv.lock) {
             if (!req.requestId().isEmpty() && inv.request(req.requestId()) != null) {
-                written = inv.pendingRequests.get(req.requestId());
+                written = inv.pendingRequest(req.requestId());
                 created = null;
             } else {
+                inv.requireStoreHealthy();
                 created = claim(req);
-                written = inv.writer.submit(new Mutation.InsertServers(req.requestId(), created));
-                if (!req.requestId().isEmpty()) {
-                    inv.pendingRequests.put(req.requestId(), written);
-                }
+                Instant now = inv.now();
+                List<HistoryEntry> placed = created.stream().map(s -> new HistoryEntry(s.id(), now,
+                        HistoryEntry.Event.PLACED, "", s.hostId(), "placed when created")).toList();
+                // no heartbeat may launch them before their claim is on disk
+                created.forEach(s -> inv.startAgentCall(s.id(), "launch"));
+                written = inv.claimCreated(req.requestId(), created, placed);
             }
         }
         if (created == null) {
-            // a repeat: answer once the first request's servers are on disk
-            if (written != null) {
-                StoreWriter.await(written, "retry");
-            }
-            synchronized (inv.lock) {
-                List<String> seen = inv.request(req.requestId());
-                if (seen == null) {
-                    throw ControllerException.unavailable("the first request with this request_id failed; retry");
-                }
-                return new Created(seen.stream().map(inv::server).filter(Objects::nonNull).map(inv::view).toList(),
-                        true);
-            }
+            return replay(req.requestId(), written);
         }
         try {
             StoreWriter.await(written, "nothing was created, retry");
         } catch (ControllerException e) {
             synchronized (inv.lock) {
-                created.forEach(inv::forget);
-                inv.forgetRequest(req.requestId());
-                inv.pendingRequests.remove(req.requestId());
+                inv.dropCreated(req.requestId(), created);
             }
             throw e;
         }
+        List<String> ids = created.stream().map(ServerRecord::id).toList();
         synchronized (inv.lock) {
-            inv.pendingRequests.remove(req.requestId());
+            inv.publishCreated(req.requestId(), created);
         }
-        for (ServerRecord s : created) {
-            launcher.submit(s.id());
-        }
+        ids.forEach(launcher::queueMarked);
         synchronized (inv.lock) {
+            // as claimed: BUILDING, each on its host
             return new Created(created.stream().map(inv::view).toList(), false);
         }
     }
 
-    /** Under the lock: quota, placement and claim, and the new servers in memory (BUILDING, launch pending). */
+    /** A repeat: answers once the first request's servers are on disk. */
+    private Created replay(String requestId, CompletableFuture<Void> firstWrite) {
+        if (firstWrite != null) {
+            StoreWriter.await(firstWrite, "retry");
+        }
+        synchronized (inv.lock) {
+            List<String> seen = inv.request(requestId);
+            if (seen == null) {
+                throw ControllerException.unavailable("the first request with this request_id failed; retry");
+            }
+            return new Created(seen.stream().map(inv::server).filter(Objects::nonNull).map(inv::view).toList(),
+                    true);
+        }
+    }
+
+    /** Under the lock: quota, placement and claim; the new servers (BUILDING), not yet recorded. */
     private List<ServerRecord> claim(CreateServers req) {
         GroupRecord group = null;
         if (!req.groupRef().isEmpty()) {
@@ -114,8 +125,8 @@ public final class ServerManager {
         for (int i = 0; i < req.count(); i++) {
             ids.add(UUID.randomUUID().toString());
         }
-        PlacementResult result = inv.engine.place(
-                new PlacementRequest(ids, req.flavor(), group == null ? null : group.id()));
+        PlacementResult result = inv.place(new PlacementRequest(ids, req.flavor(), group == null ? null : group.id(),
+                Set.of(), req.image(), null));
         if (result instanceof PlacementResult.NoValidHost none) {
             throw ControllerException.exhausted(none.explanation());
         }
@@ -128,15 +139,13 @@ public final class ServerManager {
                     a.hostId(), ServerStatus.BUILDING, "", req.vcpus(), req.memoryMib(), req.diskGib(),
                     req.image(), req.network(), req.requestId(), now, now));
         }
-        inv.addCreated(req.requestId(), created);
-        // no heartbeat may launch them before their claim is on disk
-        inv.launching.addAll(ids);
         return created;
     }
 
+    /** One server by id, with its history. */
     public ServerView get(String id) {
         synchronized (inv.lock) {
-            return inv.view(require(id));
+            return inv.viewWithHistory(require(id));
         }
     }
 
@@ -156,18 +165,20 @@ public final class ServerManager {
      * Deletes a server: without {@code force} through its agent ({@link #delete(String)}); with
      * {@code force} only in the controller ({@link #forceDelete(String)}).
      */
-    public ServerView delete(String id, boolean force) {
-        return force ? forceDelete(id) : delete(id);
+    public Deletion delete(String id, boolean force) {
+        return force ? new Deletion(forceDelete(id), true) : delete(id);
     }
 
     /**
      * Forgets a server whose host is down or unknown without calling its agent, in any state:
-     * its removal is on disk before memory, the placement engine and watchers see it, so a
-     * failed write changes nothing. A launch still in flight finds no server when it ends and
-     * records nothing; a domain left on the host is reported as unknown when the host returns,
-     * never deleted.
+     * capacity and membership are released at once and watchers see it gone; the caller is
+     * answered once the removal is on disk. A launch still in flight that lands finds no
+     * server and has its domain removed; a domain left on the host is reported as unknown when
+     * the host returns, never deleted.
      */
     public ServerView forceDelete(String id) {
+        ServerView gone;
+        CompletableFuture<Void> removed;
         synchronized (inv.lock) {
             ServerRecord s = require(id);
             HostRecord host = s.hostId().isEmpty() ? null : inv.host(s.hostId());
@@ -176,71 +187,46 @@ public final class ServerManager {
                         + ", which is up; delete it without force (force is only for a server whose host is down "
                         + "or unknown)");
             }
-            StoreWriter.await(inv.writer.submit(new Mutation.DeleteServer(id)), "nothing changed, retry");
-            ServerView gone = inv.view(s);
-            inv.forget(s);
+            inv.requireStoreHealthy();
+            gone = inv.view(s);
+            removed = inv.remove(s);
             LOG.warn("force-deleted server {} ({}) in state {} without reaching its host {}: capacity and "
                             + "membership released; a domain left there is reported as unknown, remove it with virsh",
                     s.name(), id, s.status(), host == null ? (s.hostId().isEmpty() ? "(none)" : s.hostId())
                             : host.name());
-            return gone;
         }
+        StoreWriter.await(removed, "the server is forgotten; its removal is written when the store is back");
+        return gone;
     }
 
-    /** Stops the domain through its agent, then releases the claim and membership and forgets the server. */
-    public ServerView delete(String id) {
-        ServerRecord before;
-        String address;
+    /**
+     * Deletes a server in any state: DELETING on disk first, then one attempt to remove its
+     * domain through its agent in this call; whatever remains (a launch to let land, an
+     * unreachable agent, a DOWN host) goes on in the background.
+     */
+    public Deletion delete(String id) {
+        ServerRecord deleting;
+        CompletableFuture<Void> written;
         synchronized (inv.lock) {
-            before = require(id);
-            if (before.status() == ServerStatus.BUILDING) {
-                throw ControllerException.precondition("server " + id + " is still BUILDING; wait until it is "
-                        + "ACTIVE or ERROR (WatchServers tells you), then delete it");
-            }
-            if (before.status() == ServerStatus.DELETING) {
-                throw ControllerException.precondition("server " + id + " is already being deleted");
-            }
-            HostRecord host = before.holdsClaim() ? inv.host(before.hostId()) : null;
-            address = host == null ? "" : host.agentAddress();
-            inv.commit(before.withStatus(ServerStatus.DELETING, "", inv.now()));
-        }
-        if (!address.isEmpty()) {
-            try {
-                agents.delete(address, id);
-            } catch (AgentPort.AgentException e) {
-                boolean forced;
-                boolean hostDown;
-                synchronized (inv.lock) {
-                    ServerRecord now = inv.server(id);
-                    forced = now == null;
-                    HostRecord host = inv.host(before.hostId());
-                    hostDown = host == null || !host.up();
-                    if (now != null && now.status() == ServerStatus.DELETING) {
-                        inv.commit(before.withStatus(before.status(), before.statusMessage(), inv.now()));
-                    }
-                }
-                throw ControllerException.unavailable("agent of host " + inv.hostName(before.hostId()) + " at "
-                        + address + " did not delete server " + id + ": " + e.getMessage() + (forced
-                        ? "; the server was force-deleted meanwhile: remove its domain on that host with virsh"
-                        : "; the server is unchanged, retry the delete" + (hostDown ? " (its host is DOWN; if it "
-                        + "is gone for good, delete with force to forget the server without reaching it)" : "")));
+            ServerRecord s = require(id);
+            if (s.status() == ServerStatus.DELETING) {
+                deleting = s;
+                written = CompletableFuture.completedFuture(null);
+            } else {
+                inv.requireStoreHealthy();
+                String note = inv.agentCall(id) != null ? "being deleted once its launch in flight lands"
+                        : "being deleted";
+                deleting = s.withStatus(ServerStatus.DELETING, note, inv.now());
+                written = inv.commit(deleting);
+                LOG.info("deleting server {} ({}), which was {}", s.name(), id, s.status());
             }
         }
-        ServerView gone;
-        CompletableFuture<Void> removed;
+        StoreWriter.await(written, "the server is DELETING and its delete goes on when the store is back");
+        deleter.attemptNow(id);
         synchronized (inv.lock) {
-            ServerRecord current = inv.server(id);
-            if (current == null) {
-                // force-deleted while the agent was deleting the domain: already forgotten
-                LOG.info("deleted server {} ({}); it had been force-deleted meanwhile", before.name(), id);
-                return inv.view(before);
-            }
-            gone = inv.view(current);
-            removed = inv.remove(current);
+            ServerRecord now = inv.server(id);
+            return now == null ? new Deletion(inv.view(deleting), true) : new Deletion(inv.view(now), false);
         }
-        StoreWriter.await(removed, "the domain is deleted; the server may reappear in ERROR after a restart");
-        LOG.info("deleted server {} ({})", before.name(), id);
-        return gone;
     }
 
     /**
@@ -255,7 +241,7 @@ public final class ServerManager {
             for (ServerRecord s : inv.serversWhere(filter)) {
                 sink.accept(new ServerChange(ServerChange.Kind.SNAPSHOT, inv.view(s)));
             }
-            return inv.watchers.subscribe(v -> filter.test(v.server()), sink);
+            return inv.subscribe(v -> filter.test(v.server()), sink);
         }
     }
 

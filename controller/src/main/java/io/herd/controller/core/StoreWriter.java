@@ -3,31 +3,50 @@ package io.herd.controller.core;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import io.herd.controller.store.StoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Group commit: one thread writes queued mutations to the store, as many as are waiting in
- * one transaction (one fsync), in the order they were queued. Callers that must not answer
- * before their change is on disk wait on the returned future; the others do not.
+ * one transaction (one fsync), in the order they were queued.
+ *
+ * <p>Two kinds of write. {@link #submit} is a change memory already has (a launch outcome, a
+ * heartbeat's news, a move): it must land, so a failed transaction is retried, with backoff,
+ * until it is on disk; while such writes are failing the writer is unhealthy, the controller
+ * reports NOT_SERVING and refuses every call that would change something
+ * ({@link #requireHealthy}). {@link #attempt} is a change a caller makes only once it is on
+ * disk (a create): it is tried once, and a failure is reported to the caller, who changes
+ * nothing.
  */
 final class StoreWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
     private static final int MAX_BATCH = 512;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(50);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    /** How long a caller waits for a write that must land before it is told the store is not answering. */
+    static final Duration CALLER_WAIT = Duration.ofSeconds(30);
 
-    private record Pending(Mutation mutation, CompletableFuture<Void> done) {
+    private record Pending(Mutation mutation, CompletableFuture<Void> done, boolean mustLand) {
     }
 
     private final Store store;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final Object healthLock = new Object();
     private volatile boolean closed;
+    /** Why writes that must land are failing; empty while healthy. */
+    private volatile String problem = "";
+    private BiConsumer<Boolean, String> healthListener = (healthy, why) -> { };
 
     StoreWriter(Store store) {
         this.store = store;
@@ -36,67 +55,161 @@ final class StoreWriter implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Queues a mutation; the future completes once it is on disk, or fails with the store's error. */
+    /** Queues a change that must land: retried until it is on disk. The future completes then. */
     CompletableFuture<Void> submit(Mutation m) {
+        return enqueue(m, true);
+    }
+
+    /** Queues a change that is tried once; the future fails with the store's error, and nothing changed. */
+    CompletableFuture<Void> attempt(Mutation m) {
+        return enqueue(m, false);
+    }
+
+    boolean healthy() {
+        return problem.isEmpty();
+    }
+
+    /** Called with (healthy, why) whenever health changes, and once at once with the current health. */
+    void onHealthChange(BiConsumer<Boolean, String> listener) {
+        synchronized (healthLock) {
+            healthListener = listener;
+            listener.accept(healthy(), problem);
+        }
+    }
+
+    /** Refuses a change while writes are failing: UNAVAILABLE, nothing changed. */
+    void requireHealthy() {
+        String why = problem;
+        if (!why.isEmpty()) {
+            throw ControllerException.unavailable("the controller's store is failing (" + why + "); nothing was "
+                    + "changed: retry once the controller's health is SERVING again");
+        }
+    }
+
+    /**
+     * Waits for a queued write. A failed attempt, or a write that must land but has not within
+     * {@link #CALLER_WAIT}, becomes UNAVAILABLE with {@code advice} appended.
+     */
+    static void await(CompletableFuture<Void> write, String advice) {
+        try {
+            write.get(CALLER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ControllerException.unavailable("interrupted while writing to the store; " + advice);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw ControllerException.unavailable(cause.getMessage() + "; " + advice);
+        } catch (TimeoutException e) {
+            throw ControllerException.unavailable("the store did not confirm the write within "
+                    + CALLER_WAIT.toSeconds() + " s; " + advice);
+        }
+    }
+
+    private CompletableFuture<Void> enqueue(Mutation m, boolean mustLand) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new StoreException("store: the controller is stopping", null));
             return done;
         }
-        queue.add(new Pending(m, done));
+        queue.add(new Pending(m, done, mustLand));
         return done;
     }
 
-    /** Waits for a queued write; a failure becomes UNAVAILABLE with {@code advice} appended. */
-    static void await(CompletableFuture<Void> write, String advice) {
-        try {
-            write.get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ControllerException.unavailable("interrupted while writing to the store; " + advice);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw ControllerException.unavailable(cause.getMessage() + "; " + advice);
-        }
-    }
-
     private void loop() {
-        List<Pending> batch = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
+        List<Pending> retry = List.of();
+        Duration backoff = FIRST_RETRY;
+        while (true) {
+            List<Pending> batch = new ArrayList<>(retry);
+            retry = List.of();
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (batch.isEmpty()) {
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (closed) {
+                            return;
+                        }
+                        continue;
+                    }
+                    batch.add(first);
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                queue.drainTo(batch, Math.max(0, MAX_BATCH - batch.size()));
             } catch (InterruptedException e) {
-                if (closed) {
-                    break;
+                if (closed && queue.isEmpty()) {
+                    return;
                 }
-            } finally {
-                batch.clear();
+                continue;
             }
+            retry = write(batch);
+            if (retry.isEmpty()) {
+                backoff = FIRST_RETRY;
+                continue;
+            }
+            if (closed) {
+                LOG.error("stopping with {} change(s) not written ({}); the next start repairs them from the "
+                        + "agents' heartbeats", retry.size(), problem);
+                retry.forEach(p -> p.done().completeExceptionally(
+                        new StoreException("store: the controller stopped before writing", null)));
+                return;
+            }
+            try {
+                Thread.sleep(backoff.toMillis());
+            } catch (InterruptedException e) {
+                // closing: one last try above, then stop
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
         }
     }
 
-    private void write(List<Pending> batch) {
+    /** Writes the batch; returns the writes that must land and did not (to retry). */
+    private List<Pending> write(List<Pending> batch) {
         List<Mutation> mutations = new ArrayList<>(batch.size());
         batch.forEach(p -> mutations.add(p.mutation()));
         try {
             store.apply(mutations);
             batch.forEach(p -> p.done().complete(null));
+            setProblem("");
+            return List.of();
         } catch (RuntimeException e) {
-            LOG.error("store write of {} change(s) failed: {}", batch.size(), e.getMessage());
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            List<Pending> retry = new ArrayList<>();
+            for (Pending p : batch) {
+                if (p.mustLand()) {
+                    retry.add(p);
+                } else {
+                    p.done().completeExceptionally(e);
+                }
+            }
+            if (retry.isEmpty()) {
+                LOG.warn("store write of {} change(s) failed and was refused to its caller(s): {}", batch.size(),
+                        e.getMessage());
+            } else {
+                if (healthy()) {
+                    LOG.error("store write of {} change(s) failed: {}; retrying until it succeeds, and refusing "
+                            + "changes meanwhile (health NOT_SERVING)", retry.size(), e.getMessage());
+                }
+                setProblem(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            return retry;
         }
     }
 
-    /** Writes what is queued, then stops. */
+    private void setProblem(String why) {
+        synchronized (healthLock) {
+            boolean wasHealthy = problem.isEmpty();
+            problem = why;
+            if (wasHealthy != why.isEmpty()) {
+                if (why.isEmpty()) {
+                    LOG.info("store writes succeed again: accepting changes (health SERVING)");
+                }
+                healthListener.accept(why.isEmpty(), why);
+            }
+        }
+    }
+
+    /** Writes what is queued (one more try for writes that are failing), then stops. */
     @Override
     public void close() {
         closed = true;
+        thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

@@ -7,7 +7,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** A server group as stored. */
-public record GroupRecord(String id, String name, Policy policy, Scope scope, int maxPerDomain, Instant createdAt) {
+public record GroupRecord(String id, String name, Policy policy, Scope scope, int maxPerDomain, Instant createdAt,
+                          HostFailurePolicy onHostFailure) {
 
     public GroupRecord {
         Objects.requireNonNull(id, "id");
@@ -15,6 +16,11 @@ public record GroupRecord(String id, String name, Policy policy, Scope scope, in
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(createdAt, "createdAt");
+        onHostFailure = onHostFailure == null ? HostFailurePolicy.NONE : onHostFailure;
+    }
+
+    public boolean evacuates() {
+        return onHostFailure == HostFailurePolicy.EVACUATE;
     }
 
     public GroupSpec toSpec() {

@@ -1,18 +1,26 @@
 package io.herd.controller.model;
 
+import io.herd.common.LaunchLimits;
 import io.herd.controller.placement.HostSpec;
 import io.herd.controller.placement.Resources;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A hypervisor as the controller knows it. The store keeps identity, labels, address,
- * capacity and the operator's schedulable flag; {@code up}, usage, degradation and unknown
- * domains are runtime facts that come back with the next heartbeat.
+ * capacity, the operator's schedulable flag and an operator's evacuation; {@code up},
+ * usage, degradation, limits, images and unknown domains are runtime facts that come back
+ * with the next heartbeat.
  *
- * @param lastHeartbeat    when the last heartbeat arrived (EPOCH: never)
- * @param unknownServerIds herd domains on the host that the controller does not know
+ * @param lastHeartbeat       when the last heartbeat arrived (EPOCH: never)
+ * @param unknownServerIds    herd domains on the host that the controller does not know
+ * @param limits              the largest server its agent accepts
+ * @param images              base images its agent offers, sorted
+ * @param evacuationRequested an operator evacuated the host: every server on it is placed
+ *                            elsewhere, whatever its group's on_host_failure, until it returns
+ * @param downSince           when it was marked DOWN (EPOCH while up)
  */
 public record HostRecord(
         String id,
@@ -31,7 +39,11 @@ public record HostRecord(
         boolean degraded,
         String degradedReason,
         Instant lastHeartbeat,
-        List<String> unknownServerIds) {
+        List<String> unknownServerIds,
+        LaunchLimits limits,
+        List<String> images,
+        boolean evacuationRequested,
+        Instant downSince) {
 
     public HostRecord {
         Objects.requireNonNull(id, "id");
@@ -48,6 +60,18 @@ public record HostRecord(
         degradedReason = degradedReason == null ? "" : degradedReason;
         lastHeartbeat = lastHeartbeat == null ? Instant.EPOCH : lastHeartbeat;
         unknownServerIds = List.copyOf(unknownServerIds == null ? List.of() : unknownServerIds);
+        limits = limits == null ? LaunchLimits.API : limits;
+        images = images == null ? List.of() : List.copyOf(images);
+        downSince = downSince == null ? Instant.EPOCH : downSince;
+    }
+
+    /**
+     * A host known only by its id: what a restart creates for a server whose host's row is
+     * missing. DOWN until its agent heartbeats.
+     */
+    public static HostRecord placeholder(String id) {
+        return new HostRecord(id, id, "", "", "", HostCapacity.NONE, Resources.ZERO, Resources.ZERO, "", "", true,
+                "", false, false, "", Instant.EPOCH, List.of(), LaunchLimits.API, List.of(), false, Instant.EPOCH);
     }
 
     /**
@@ -59,23 +83,43 @@ public record HostRecord(
         Resources physical = new Resources(c.cpus(), c.memoryMib(), c.diskFreeGib() + heldDiskGib);
         Resources reserved = new Resources(c.reservedCpus(), c.reservedMemoryMib(), c.reservedDiskGib());
         return new HostSpec(id, name, rack, zone, physical, reserved, c.cpuAllocationRatio(), c.ramAllocationRatio(),
-                foreignUsage, up, schedulable);
+                foreignUsage, up, schedulable && !evacuationRequested, degraded, limits, new HashSet<>(images));
     }
 
-    public HostRecord withUp(boolean newUp) {
+    /** Why the host takes no new servers now; empty when it takes them. */
+    public String notPlaceableReason() {
+        if (!up) {
+            return "down: " + (lastHeartbeat.equals(Instant.EPOCH) ? "no heartbeat since the controller started"
+                    : "no heartbeat since " + lastHeartbeat);
+        }
+        if (degraded) {
+            return "degraded: " + (degradedReason.isEmpty() ? "its agent cannot reach libvirt" : degradedReason);
+        }
+        if (evacuationRequested) {
+            return "evacuated by an operator";
+        }
+        if (!schedulable) {
+            return "cordoned: " + unschedulableReason;
+        }
+        return "";
+    }
+
+    public HostRecord withUp(boolean newUp, Instant newDownSince) {
         return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
                 agentVersion, schedulable, unschedulableReason, newUp, degraded, degradedReason, lastHeartbeat,
-                unknownServerIds);
+                unknownServerIds, limits, images, evacuationRequested, newUp ? Instant.EPOCH : newDownSince);
     }
 
     public HostRecord withSchedulable(boolean newSchedulable, String reason) {
         return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
-                agentVersion, newSchedulable, reason, up, degraded, degradedReason, lastHeartbeat, unknownServerIds);
+                agentVersion, newSchedulable, reason, up, degraded, degradedReason, lastHeartbeat, unknownServerIds,
+                limits, images, evacuationRequested, downSince);
     }
 
-    public HostRecord withUnknownServerIds(List<String> ids) {
+    public HostRecord withEvacuationRequested(boolean requested) {
         return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
-                agentVersion, schedulable, unschedulableReason, up, degraded, degradedReason, lastHeartbeat, ids);
+                agentVersion, schedulable, unschedulableReason, up, degraded, degradedReason, lastHeartbeat,
+                unknownServerIds, limits, images, requested, downSince);
     }
 
     /** Whether the fields the store keeps differ (a heartbeat that changes none of them is not written). */
@@ -85,6 +129,7 @@ public record HostRecord(
                 || !agentAddress.equals(other.agentAddress) || !capacity.equals(other.capacity)
                 || !foreignUsage.equals(other.foreignUsage) || !acceleration.equals(other.acceleration)
                 || !agentVersion.equals(other.agentVersion) || schedulable != other.schedulable
-                || !unschedulableReason.equals(other.unschedulableReason);
+                || !unschedulableReason.equals(other.unschedulableReason)
+                || evacuationRequested != other.evacuationRequested;
     }
 }

@@ -8,8 +8,11 @@ import java.util.Objects;
  * A server as stored. {@code hostId} is non-empty exactly while the server holds a claim on
  * that host (an ERROR server whose domain is gone holds none).
  *
- * @param groupId empty when the server has no group
- * @param hostId  empty when the server holds no claim
+ * @param groupId        empty when the server has no group
+ * @param hostId         empty when the server holds no claim
+ * @param previousHostId a host it is leaving where its old domain may still exist: that host
+ *                       keeps a hold (capacity and group slot) and the domain is removed there
+ *                       before the server is launched on {@code hostId}; empty when none
  */
 public record ServerRecord(
         String id,
@@ -25,7 +28,8 @@ public record ServerRecord(
         String network,
         String requestId,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String previousHostId) {
 
     public ServerRecord {
         Objects.requireNonNull(id, "id");
@@ -39,6 +43,15 @@ public record ServerRecord(
         requestId = requestId == null ? "" : requestId;
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        previousHostId = previousHostId == null ? "" : previousHostId;
+    }
+
+    /** A server that is leaving no host behind. */
+    public ServerRecord(String id, String name, String groupId, String hostId, ServerStatus status,
+                        String statusMessage, int vcpus, long memoryMib, long diskGib, String image, String network,
+                        String requestId, Instant createdAt, Instant updatedAt) {
+        this(id, name, groupId, hostId, status, statusMessage, vcpus, memoryMib, diskGib, image, network, requestId,
+                createdAt, updatedAt, "");
     }
 
     public Resources flavor() {
@@ -49,13 +62,31 @@ public record ServerRecord(
         return !hostId.isEmpty();
     }
 
-    public ServerRecord withStatus(ServerStatus newStatus, String message, Instant now) {
-        return new ServerRecord(id, name, groupId, hostId, newStatus, message, vcpus, memoryMib, diskGib, image,
-                network, requestId, createdAt, now);
+    public boolean leavingHost() {
+        return !previousHostId.isEmpty();
     }
 
+    public ServerRecord withStatus(ServerStatus newStatus, String message, Instant now) {
+        return new ServerRecord(id, name, groupId, hostId, newStatus, message, vcpus, memoryMib, diskGib, image,
+                network, requestId, createdAt, now, previousHostId);
+    }
+
+    /** On another host (or none), leaving nothing behind. */
     public ServerRecord withHost(String newHostId, ServerStatus newStatus, String message, Instant now) {
         return new ServerRecord(id, name, groupId, newHostId, newStatus, message, vcpus, memoryMib, diskGib, image,
-                network, requestId, createdAt, now);
+                network, requestId, createdAt, now, "");
+    }
+
+    /** On another host, with the old domain possibly left on {@code leftOn} (empty: none). */
+    public ServerRecord movedTo(String newHostId, String leftOn, ServerStatus newStatus, String message,
+                                Instant now) {
+        return new ServerRecord(id, name, groupId, newHostId, newStatus, message, vcpus, memoryMib, diskGib, image,
+                network, requestId, createdAt, now, leftOn);
+    }
+
+    /** The same, without a group (its group is gone). */
+    public ServerRecord withoutGroup() {
+        return new ServerRecord(id, name, "", hostId, status, statusMessage, vcpus, memoryMib, diskGib, image,
+                network, requestId, createdAt, updatedAt, previousHostId);
     }
 }

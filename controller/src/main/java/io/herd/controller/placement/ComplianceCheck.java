@@ -9,7 +9,8 @@ import java.util.Map;
  * Whether a group's hard policy holds over its members now. Members are judged in claim
  * order, so the newest members are the ones named as breaking the rule: beyond
  * max_per_domain in a domain for anti-affinity, outside the domain holding the most
- * members for affinity. Soft policies always comply.
+ * members for affinity. Soft policies always comply. A server moving to another host counts
+ * in both places (its hold and its claim) until its old domain is gone.
  */
 final class ComplianceCheck {
 
@@ -37,7 +38,7 @@ final class ComplianceCheck {
             if (violating.isEmpty()) {
                 return GroupCompliance.ok();
             }
-            return new GroupCompliance(false, violating, "anti-affinity allows " + spec.maxPerDomain()
+            return new GroupCompliance(false, violating.stream().distinct().toList(), "anti-affinity allows " + spec.maxPerDomain()
                     + " member(s) per " + scope.displayName() + ", but " + String.join(", ", crowded));
         }
         if (spec.policy() == Policy.AFFINITY) {
@@ -51,7 +52,7 @@ final class ComplianceCheck {
             if (violating.isEmpty()) {
                 return GroupCompliance.ok();
             }
-            return new GroupCompliance(false, violating, "affinity keeps members in one " + scope.displayName()
+            return new GroupCompliance(false, violating.stream().distinct().toList(), "affinity keeps members in one " + scope.displayName()
                     + ", but " + violating.size() + " of " + group.members.size() + " are outside "
                     + scope.displayName() + " " + domains.label(scope, home, hosts));
         }

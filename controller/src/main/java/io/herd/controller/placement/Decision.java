@@ -1,9 +1,9 @@
 package io.herd.controller.placement;
 
 /**
- * One request's filters over the current state: a host passes when it is up, schedulable,
- * not avoided, allowed by the group's hard policy and has room for one more server of the
- * flavor. Filters run in that order; the first that fails names the {@link Rejection}.
+ * One request's filters over the current state: a host passes when it is up, not degraded,
+ * schedulable, not avoided, accepts the server's size and offers its image, is allowed by the
+ * group's hard policy and has room for one more server of the flavor. Filters run in that order; the first that fails names the {@link Rejection}.
  */
 final class Decision {
     final HostSlots hosts;
@@ -11,19 +11,26 @@ final class Decision {
     /** The request's group, or null. */
     final GroupState group;
     final Resources flavor;
+    /** Base image the servers boot from; empty: diskless. */
+    final String image;
     private final int[] avoidedSlots;
+    /** The one slot allowed, or -1 when any is. */
+    private final int onlySlot;
     private final Policy policy;
     final Scope scope;
     private final int maxPerDomain;
     /** Hard affinity: the only domain allowed, or -1 when any is. */
     int affinityDomain = -1;
 
-    Decision(HostSlots hosts, FailureDomains domains, GroupState group, Resources flavor, int[] avoidedSlots) {
+    Decision(HostSlots hosts, FailureDomains domains, GroupState group, Resources flavor, String image,
+             int[] avoidedSlots, int onlySlot) {
         this.hosts = hosts;
         this.domains = domains;
         this.group = group;
         this.flavor = flavor;
+        this.image = image;
         this.avoidedSlots = avoidedSlots;
+        this.onlySlot = onlySlot;
         this.policy = group == null ? null : group.spec.policy();
         this.scope = group == null ? Scope.HOST : group.spec.scope();
         this.maxPerDomain = group == null ? 0 : group.spec.maxPerDomain();
@@ -42,6 +49,9 @@ final class Decision {
         if (!hosts.up[slot]) {
             return Rejection.HOST_DOWN;
         }
+        if (hosts.degraded[slot]) {
+            return Rejection.HOST_DEGRADED;
+        }
         if (!hosts.schedulable[slot]) {
             return Rejection.HOST_UNSCHEDULABLE;
         }
@@ -49,6 +59,15 @@ final class Decision {
             if (avoided == slot) {
                 return Rejection.HOST_AVOIDED;
             }
+        }
+        if (onlySlot >= 0 && slot != onlySlot) {
+            return Rejection.NOT_REQUESTED_HOST;
+        }
+        if (!hosts.admits(slot, flavor)) {
+            return Rejection.SERVER_TOO_LARGE;
+        }
+        if (!hosts.offers(slot, image)) {
+            return Rejection.IMAGE_MISSING;
         }
         if (policy == Policy.ANTI_AFFINITY && group.count(domains.of(slot, scope)) >= maxPerDomain) {
             return Rejection.ANTI_AFFINITY;

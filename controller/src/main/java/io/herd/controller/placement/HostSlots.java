@@ -23,8 +23,16 @@ final class HostSlots {
     long[] usedDiskGib = new long[16];
     boolean[] up = new boolean[16];
     boolean[] schedulable = new boolean[16];
-    /** Up and schedulable: the host is a candidate at all. */
+    boolean[] degraded = new boolean[16];
+    /** Up, schedulable and not degraded: the host is a candidate at all. */
     boolean[] eligible = new boolean[16];
+    /** The largest server each host's agent accepts. */
+    long[] maxVcpus = new long[16];
+    long[] maxMemoryMib = new long[16];
+    long[] maxDiskGib = new long[16];
+    /** The base images each host offers; null when any image fits. */
+    @SuppressWarnings("unchecked")
+    java.util.Set<String>[] images = new java.util.Set[16];
 
     /** The slot of a host, or -1. */
     int slotOf(String hostId) {
@@ -69,13 +77,29 @@ final class HostSlots {
         capacityDiskGib[slot] = allocatable.diskGib() - host.foreignUsage().diskGib();
         up[slot] = host.up();
         schedulable[slot] = host.schedulable();
-        eligible[slot] = host.up() && host.schedulable();
+        degraded[slot] = host.degraded();
+        eligible[slot] = host.eligible();
+        maxVcpus[slot] = host.limits().maxVcpus();
+        maxMemoryMib[slot] = host.limits().maxMemoryMib();
+        maxDiskGib[slot] = host.limits().maxDiskGib();
+        images[slot] = host.images();
+    }
+
+    /** Whether the host's agent accepts a server of this size and image. */
+    boolean admits(int slot, Resources flavor) {
+        return flavor.vcpus() <= maxVcpus[slot] && flavor.memoryMib() <= maxMemoryMib[slot]
+                && flavor.diskGib() <= maxDiskGib[slot];
+    }
+
+    boolean offers(int slot, String image) {
+        return image.isEmpty() || images[slot] == null || images[slot].contains(image);
     }
 
     void free(int slot) {
         slotById.remove(specs[slot].id());
         specs[slot] = null;
         eligible[slot] = false;
+        images[slot] = null;
         usedVcpus[slot] = 0;
         usedMemoryMib[slot] = 0;
         usedDiskGib[slot] = 0;
@@ -114,6 +138,11 @@ final class HostSlots {
         usedDiskGib = Arrays.copyOf(usedDiskGib, length);
         up = Arrays.copyOf(up, length);
         schedulable = Arrays.copyOf(schedulable, length);
+        degraded = Arrays.copyOf(degraded, length);
         eligible = Arrays.copyOf(eligible, length);
+        maxVcpus = Arrays.copyOf(maxVcpus, length);
+        maxMemoryMib = Arrays.copyOf(maxMemoryMib, length);
+        maxDiskGib = Arrays.copyOf(maxDiskGib, length);
+        images = Arrays.copyOf(images, length);
     }
 }

@@ -13,8 +13,9 @@ import java.util.Map;
  */
 final class NoValidHostExplainer {
     /** The order {@link Decision#rejection} applies filters in; it breaks ties between counts. */
-    private static final List<Rejection> FILTER_ORDER = List.of(Rejection.HOST_DOWN, Rejection.HOST_UNSCHEDULABLE,
-            Rejection.HOST_AVOIDED, Rejection.ANTI_AFFINITY, Rejection.AFFINITY, Rejection.INSUFFICIENT_VCPUS,
+    private static final List<Rejection> FILTER_ORDER = List.of(Rejection.HOST_DOWN, Rejection.HOST_DEGRADED,
+            Rejection.HOST_UNSCHEDULABLE, Rejection.HOST_AVOIDED, Rejection.NOT_REQUESTED_HOST,
+            Rejection.SERVER_TOO_LARGE, Rejection.IMAGE_MISSING, Rejection.ANTI_AFFINITY, Rejection.AFFINITY, Rejection.INSUFFICIENT_VCPUS,
             Rejection.INSUFFICIENT_MEMORY, Rejection.INSUFFICIENT_DISK);
 
     private NoValidHostExplainer() {
@@ -109,7 +110,12 @@ final class NoValidHostExplainer {
         return switch (rejection) {
             case HOST_DOWN -> is + " down";
             case HOST_UNSCHEDULABLE -> is + " not schedulable";
-            case HOST_AVOIDED -> is + " on the request's list of hosts to avoid";
+            case HOST_DEGRADED -> is + " degraded (the agent cannot reach libvirt)";
+            case HOST_AVOIDED -> is + " excluded (the server's own host, or where its launch failed)";
+            case NOT_REQUESTED_HOST -> is + " not the requested host";
+            case SERVER_TOO_LARGE -> (one ? "accepts" : "accept") + " smaller servers only (its agent's "
+                    + "max_server_vcpus, max_server_memory_mib, max_server_disk_gib)";
+            case IMAGE_MISSING -> (one ? "does" : "do") + " not offer image " + decision.image;
             case INSUFFICIENT_VCPUS -> lack + " vCPUs (need " + flavor.vcpus() + ", best has "
                     + Math.max(0, bestVcpus) + ")";
             case INSUFFICIENT_MEMORY -> lack + " memory (need " + flavor.memoryMib() + " MiB, best has "

@@ -23,6 +23,11 @@ public final class PlacementEngine {
     private final HostChooser chooser;
     private final Map<String, GroupState> groups = new HashMap<>();
     private final Map<String, Claim> claims = new HashMap<>();
+    /**
+     * Second claims: a server moving to another host keeps its old host's capacity and group
+     * slot here until its old domain is known to be gone, so that no moment breaks a policy.
+     */
+    private final Map<String, Claim> holds = new HashMap<>();
     /** Each host's claims, or null when it has none; a host holds few, so a list is enough. */
     private final List<List<Claim>> claimsBySlot = new ArrayList<>();
     private long nextSequence;
@@ -73,7 +78,11 @@ public final class PlacementEngine {
             List<Claim> here = claimsBySlot.get(slot);
             if (here != null) {
                 for (Claim claim : new ArrayList<>(here)) {
-                    claims.remove(claim.serverId);
+                    if (holds.get(claim.serverId) == claim) {
+                        holds.remove(claim.serverId);
+                    } else {
+                        claims.remove(claim.serverId);
+                    }
                     unrecord(claim);
                 }
             }
@@ -119,7 +128,7 @@ public final class PlacementEngine {
         synchronized (lock) {
             GroupState group = knownGroup(request.groupId());
             checkNewServers(request.serverIds());
-            Decision decision = new Decision(hosts, domains, group, request.flavor(), avoidedSlots(request));
+            Decision decision = decision(request, group);
             int count = request.count();
             if (group != null && group.spec.policy() == Policy.AFFINITY) {
                 int home = group.majorityDomain(domains);
@@ -161,6 +170,76 @@ public final class PlacementEngine {
             }
             unrecord(claim);
             return true;
+        }
+    }
+
+    /**
+     * Turns the server's claim into a hold: its host keeps the capacity and group slot, and
+     * the server may be placed again ({@link #place}) to move elsewhere. False when the server
+     * holds no claim (or already has a hold).
+     */
+    public boolean hold(String serverId) {
+        synchronized (lock) {
+            if (holds.containsKey(serverId)) {
+                return false;
+            }
+            Claim claim = claims.remove(serverId);
+            if (claim == null) {
+                return false;
+            }
+            holds.put(serverId, claim);
+            return true;
+        }
+    }
+
+    /** Gives back the capacity and group slot of the server's hold. False when it had none. */
+    public boolean releaseHold(String serverId) {
+        synchronized (lock) {
+            Claim claim = holds.remove(serverId);
+            if (claim == null) {
+                return false;
+            }
+            unrecord(claim);
+            return true;
+        }
+    }
+
+    /**
+     * Undoes {@link #hold}: the hold becomes the server's claim again (its move failed). False
+     * when the server has no hold or already holds a claim.
+     */
+    public boolean unhold(String serverId) {
+        synchronized (lock) {
+            if (claims.containsKey(serverId) || !holds.containsKey(serverId)) {
+                return false;
+            }
+            claims.put(serverId, holds.remove(serverId));
+            return true;
+        }
+    }
+
+    /** The host of the server's hold, if it has one. */
+    public Optional<String> holdHost(String serverId) {
+        synchronized (lock) {
+            Claim claim = holds.get(serverId);
+            return claim == null ? Optional.empty() : Optional.of(hosts.id(claim.slot));
+        }
+    }
+
+    /** Records a hold that already exists (loaded at start), like {@link #restore} a claim. */
+    public void restoreHold(Allocation allocation) {
+        synchronized (lock) {
+            int slot = hosts.slotOf(allocation.hostId());
+            if (slot < 0) {
+                throw new IllegalArgumentException("unknown host " + allocation.hostId() + " for the hold of server "
+                        + allocation.serverId() + ": add the host first");
+            }
+            GroupState group = knownGroup(allocation.groupId());
+            Claim previous = holds.remove(allocation.serverId());
+            if (previous != null) {
+                unrecord(previous);
+            }
+            holds.put(allocation.serverId(), newClaim(allocation.serverId(), slot, group, allocation.resources()));
         }
     }
 
@@ -261,8 +340,14 @@ public final class PlacementEngine {
     }
 
     private Claim record(String serverId, int slot, GroupState group, Resources resources) {
-        Claim claim = new Claim(serverId, slot, group, resources, nextSequence++);
+        Claim claim = newClaim(serverId, slot, group, resources);
         claims.put(serverId, claim);
+        return claim;
+    }
+
+    /** Counts a claim on its host and in its group; the caller files it as a claim or a hold. */
+    private Claim newClaim(String serverId, int slot, GroupState group, Resources resources) {
+        Claim claim = new Claim(serverId, slot, group, resources, nextSequence++);
         List<Claim> here = claimsBySlot.get(slot);
         if (here == null) {
             here = new ArrayList<>(4);
@@ -277,7 +362,7 @@ public final class PlacementEngine {
         return claim;
     }
 
-    /** Undoes {@link #record} except the removal from {@link #claims}, which the caller does. */
+    /** Undoes {@link #newClaim}; the caller removes the claim from {@link #claims} or {@link #holds}. */
     private void unrecord(Claim claim) {
         claimsBySlot.get(claim.slot).remove(claim);
         hosts.use(claim.slot, claim.resources, -1);
@@ -333,6 +418,14 @@ public final class PlacementEngine {
         }
     }
 
+    private Decision decision(PlacementRequest request, GroupState group) {
+        int only = request.onlyHost() == null ? -1 : hosts.slotOf(request.onlyHost());
+        if (request.onlyHost() != null && only < 0) {
+            throw new IllegalArgumentException("unknown host " + request.onlyHost());
+        }
+        return new Decision(hosts, domains, group, request.flavor(), request.image(), avoidedSlots(request), only);
+    }
+
     private int[] avoidedSlots(PlacementRequest request) {
         if (request.avoidHosts().isEmpty()) {
             return NO_SLOTS;
@@ -342,7 +435,7 @@ public final class PlacementEngine {
 
     /** Filters over the state without the failed request, for the explanation. */
     private Decision committedView(PlacementRequest request, GroupState group) {
-        Decision view = new Decision(hosts, domains, group, request.flavor(), avoidedSlots(request));
+        Decision view = decision(request, group);
         if (group != null && group.spec.policy() == Policy.AFFINITY) {
             view.affinityDomain = group.majorityDomain(domains);
         }

@@ -12,8 +12,13 @@ public record Resources(int vcpus, long memoryMib, long diskGib) {
         }
     }
 
+    /** The sum, saturating at the largest value of each field instead of overflowing. */
     public Resources plus(Resources other) {
-        return new Resources(vcpus + other.vcpus, memoryMib + other.memoryMib, diskGib + other.diskGib);
+        long v = (long) vcpus + other.vcpus;
+        long m = memoryMib + other.memoryMib;
+        long d = diskGib + other.diskGib;
+        return new Resources((int) Math.min(Integer.MAX_VALUE, v), m < 0 ? Long.MAX_VALUE : m,
+                d < 0 ? Long.MAX_VALUE : d);
     }
 
     public Resources times(int n) {

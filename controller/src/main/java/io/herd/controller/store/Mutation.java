@@ -1,6 +1,7 @@
 package io.herd.controller.store;
 
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import java.util.List;
@@ -17,20 +18,41 @@ public sealed interface Mutation {
     record UpsertHost(HostRecord host) implements Mutation {
     }
 
-    /** The servers of one create request, and the request id when it is not empty. */
-    record InsertServers(String requestId, List<ServerRecord> servers) implements Mutation {
+    /** The servers of one create request, the request id when it is not empty, and their first history. */
+    record InsertServers(String requestId, List<ServerRecord> servers, List<HistoryEntry> history)
+            implements Mutation {
         public InsertServers {
             servers = List.copyOf(servers);
+            history = List.copyOf(history);
+        }
+
+        public InsertServers(String requestId, List<ServerRecord> servers) {
+            this(requestId, servers, List.of());
         }
     }
 
-    /** New state, host and message of existing servers. */
+    /**
+     * Steps added to servers' histories; {@code seq} numbers each server's entries from 0,
+     * in the order given.
+     */
+    record AppendHistory(List<Numbered> entries) implements Mutation {
+        public AppendHistory {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** A history entry and its position in its server's history. */
+    record Numbered(int seq, HistoryEntry entry) {
+    }
+
+    /** New state, host, old host and message of existing servers. */
     record UpdateServers(List<ServerRecord> servers) implements Mutation {
         public UpdateServers {
             servers = List.copyOf(servers);
         }
     }
 
+    /** Removes the server and its history. */
     record DeleteServer(String serverId) implements Mutation {
     }
 }

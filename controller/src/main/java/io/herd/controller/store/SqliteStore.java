@@ -1,7 +1,9 @@
 package io.herd.controller.store;
 
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostCapacity;
+import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
@@ -33,7 +35,7 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteStore implements Store {
 
     private static final String SERVER_COLUMNS = "id, name, group_id, host_id, state, state_message, vcpus, "
-            + "memory_mib, disk_gib, image, network, request_id, created_at_ms, updated_at_ms";
+            + "memory_mib, disk_gib, image, network, request_id, created_at_ms, updated_at_ms, previous_host_id";
 
     private final Connection connection;
 
@@ -70,11 +72,12 @@ public final class SqliteStore implements Store {
     public synchronized List<GroupRecord> loadGroups() {
         List<GroupRecord> groups = new ArrayList<>();
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, name, policy, scope, max_per_domain, created_at_ms "
-                     + "FROM server_groups ORDER BY created_at_ms, id")) {
+             ResultSet rs = st.executeQuery("SELECT id, name, policy, scope, max_per_domain, created_at_ms, "
+                     + "on_host_failure FROM server_groups ORDER BY created_at_ms, id")) {
             while (rs.next()) {
                 groups.add(new GroupRecord(rs.getString(1), rs.getString(2), Policy.valueOf(rs.getString(3)),
-                        Scope.valueOf(rs.getString(4)), rs.getInt(5), Instant.ofEpochMilli(rs.getLong(6))));
+                        Scope.valueOf(rs.getString(4)), rs.getInt(5), Instant.ofEpochMilli(rs.getLong(6)),
+                        HostFailurePolicy.valueOf(rs.getString(7))));
             }
             connection.commit();
             return groups;
@@ -91,7 +94,7 @@ public final class SqliteStore implements Store {
                      + "disk_free_gib, disk_total_gib, reserved_cpus, reserved_memory_mib, reserved_disk_gib, "
                      + "cpu_allocation_ratio, ram_allocation_ratio, foreign_vcpus, foreign_memory_mib, "
                      + "foreign_disk_gib, acceleration, agent_version, schedulable, unschedulable_reason, "
-                     + "last_heartbeat_ms FROM hosts ORDER BY id")) {
+                     + "last_heartbeat_ms, evacuation_requested FROM hosts ORDER BY id")) {
             while (rs.next()) {
                 HostCapacity capacity = new HostCapacity(rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                         rs.getInt(10), rs.getLong(11), rs.getLong(12), rs.getDouble(13), rs.getDouble(14));
@@ -99,7 +102,8 @@ public final class SqliteStore implements Store {
                 hosts.add(new HostRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), capacity, Resources.ZERO, foreign, rs.getString(18), rs.getString(19),
                         rs.getInt(20) != 0, rs.getString(21), false, false, "",
-                        Instant.ofEpochMilli(rs.getLong(22)), List.of()));
+                        Instant.ofEpochMilli(rs.getLong(22)), List.of(), null, List.of(), rs.getInt(23) != 0,
+                        null));
             }
             connection.commit();
             return hosts;
@@ -117,7 +121,8 @@ public final class SqliteStore implements Store {
                 servers.add(new ServerRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         ServerStatus.valueOf(rs.getString(5)), rs.getString(6), rs.getInt(7), rs.getLong(8),
                         rs.getLong(9), rs.getString(10), rs.getString(11), rs.getString(12),
-                        Instant.ofEpochMilli(rs.getLong(13)), Instant.ofEpochMilli(rs.getLong(14))));
+                        Instant.ofEpochMilli(rs.getLong(13)), Instant.ofEpochMilli(rs.getLong(14)),
+                        rs.getString(15)));
             }
             connection.commit();
             return servers;
@@ -143,6 +148,25 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public synchronized Map<String, List<HistoryEntry>> loadHistory() {
+        Map<String, List<HistoryEntry>> history = new LinkedHashMap<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT server_id, at_ms, event, from_host_id, to_host_id, message "
+                     + "FROM server_history ORDER BY server_id, seq")) {
+            while (rs.next()) {
+                HistoryEntry e = new HistoryEntry(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        HistoryEntry.Event.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5),
+                        rs.getString(6));
+                history.computeIfAbsent(e.serverId(), k -> new ArrayList<>()).add(e);
+            }
+            connection.commit();
+            return history;
+        } catch (SQLException e) {
+            throw failure("load server history", e);
+        }
+    }
+
+    @Override
     public synchronized void apply(List<Mutation> batch) {
         if (batch.isEmpty()) {
             return;
@@ -157,6 +181,9 @@ public final class SqliteStore implements Store {
                     writeUpsertHost(x.host());
                 } else if (m instanceof Mutation.InsertServers x) {
                     writeInsertServers(x.requestId(), x.servers());
+                    writeHistory(x.history().stream().map(e -> new Mutation.Numbered(0, e)).toList());
+                } else if (m instanceof Mutation.AppendHistory x) {
+                    writeHistory(x.entries());
                 } else if (m instanceof Mutation.UpdateServers x) {
                     writeUpdateServers(x.servers());
                 } else if (m instanceof Mutation.DeleteServer x) {
@@ -171,13 +198,15 @@ public final class SqliteStore implements Store {
 
     private void writeInsertGroup(GroupRecord g) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO server_groups "
-                + "(id, name, policy, scope, max_per_domain, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + "(id, name, policy, scope, max_per_domain, created_at_ms, on_host_failure) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, g.id());
             ps.setString(2, g.name());
             ps.setString(3, g.policy().name());
             ps.setString(4, g.scope().name());
             ps.setInt(5, g.maxPerDomain());
             ps.setLong(6, g.createdAt().toEpochMilli());
+            ps.setString(7, g.onHostFailure().name());
             ps.executeUpdate();
         }
     }
@@ -194,8 +223,8 @@ public final class SqliteStore implements Store {
                 + "agent_address, cpus, memory_mib, disk_free_gib, disk_total_gib, reserved_cpus, "
                 + "reserved_memory_mib, reserved_disk_gib, cpu_allocation_ratio, ram_allocation_ratio, "
                 + "foreign_vcpus, foreign_memory_mib, foreign_disk_gib, acceleration, agent_version, schedulable, "
-                + "unschedulable_reason, last_heartbeat_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?, ?, ?, ?, ?, ?)")) {
+                + "unschedulable_reason, last_heartbeat_ms, evacuation_requested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             HostCapacity c = h.capacity();
             ps.setString(1, h.id());
             ps.setString(2, h.name());
@@ -219,6 +248,7 @@ public final class SqliteStore implements Store {
             ps.setInt(20, h.schedulable() ? 1 : 0);
             ps.setString(21, h.unschedulableReason());
             ps.setLong(22, h.lastHeartbeat().toEpochMilli());
+            ps.setInt(23, h.evacuationRequested() ? 1 : 0);
             ps.executeUpdate();
         }
     }
@@ -226,7 +256,7 @@ public final class SqliteStore implements Store {
     private void writeInsertServers(String requestId, List<ServerRecord> servers) throws SQLException {
         {
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO servers (" + SERVER_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (ServerRecord s : servers) {
                     bindServer(ps, s);
                     ps.addBatch();
@@ -250,13 +280,15 @@ public final class SqliteStore implements Store {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement("UPDATE servers SET host_id = ?, state = ?, "
-                + "state_message = ?, updated_at_ms = ? WHERE id = ?")) {
+                + "state_message = ?, updated_at_ms = ?, previous_host_id = ?, group_id = ? WHERE id = ?")) {
             for (ServerRecord s : servers) {
                 ps.setString(1, s.hostId());
                 ps.setString(2, s.status().name());
                 ps.setString(3, s.statusMessage());
                 ps.setLong(4, s.updatedAt().toEpochMilli());
-                ps.setString(5, s.id());
+                ps.setString(5, s.previousHostId());
+                ps.setString(6, s.groupId());
+                ps.setString(7, s.id());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -267,6 +299,31 @@ public final class SqliteStore implements Store {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM servers WHERE id = ?")) {
             ps.setString(1, serverId);
             ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM server_history WHERE server_id = ?")) {
+            ps.setString(1, serverId);
+            ps.executeUpdate();
+        }
+    }
+
+    private void writeHistory(List<Mutation.Numbered> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO server_history (server_id, seq, at_ms, "
+                + "event, from_host_id, to_host_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (Mutation.Numbered n : entries) {
+                HistoryEntry e = n.entry();
+                ps.setString(1, e.serverId());
+                ps.setInt(2, n.seq());
+                ps.setLong(3, e.at().toEpochMilli());
+                ps.setString(4, e.event().name());
+                ps.setString(5, e.fromHostId());
+                ps.setString(6, e.toHostId());
+                ps.setString(7, e.message());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -294,6 +351,7 @@ public final class SqliteStore implements Store {
         ps.setString(12, s.requestId());
         ps.setLong(13, s.createdAt().toEpochMilli());
         ps.setLong(14, s.updatedAt().toEpochMilli());
+        ps.setString(15, s.previousHostId());
     }
 
     private StoreException rollback(String what, SQLException e) {

@@ -1,6 +1,7 @@
 package io.herd.controller.store;
 
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import java.util.List;
@@ -21,6 +22,9 @@ public interface Store extends AutoCloseable {
 
     /** request_id → the ids of the servers it created, in creation order. */
     Map<String, List<String>> loadRequests();
+
+    /** server id → its history, oldest first. */
+    Map<String, List<HistoryEntry>> loadHistory();
 
     /**
      * Writes every mutation in one transaction, in order: all of them are on disk when this

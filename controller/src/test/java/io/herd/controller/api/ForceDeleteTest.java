@@ -8,6 +8,7 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.herd.api.v1.DeleteServerRequest;
+import io.herd.api.v1.DeleteServerResponse;
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.GetServerRequest;
@@ -69,12 +70,13 @@ class ForceDeleteTest {
         assertThat(h.state(onA.getId())).isEqualTo(ServerState.SERVER_STATE_UNKNOWN);
         assertThat(host("a").getAllocated().getVcpus()).isEqualTo(1);
         assertCode(Status.Code.RESOURCE_EXHAUSTED, "", () -> h.create("more", g.getId(), 1));
-        // an ordinary delete needs the dead host's agent, and points at force
-        h.agents.failingDeletes.add(Harness.address("a"));
-        assertCode(Status.Code.UNAVAILABLE, "delete with force", () -> h.servers.deleteServer(
-                DeleteServerRequest.newBuilder().setId(onA.getId()).build()));
-        assertThat(h.state(onA.getId())).isEqualTo(ServerState.SERVER_STATE_UNKNOWN);
-        h.agents.failingDeletes.clear();
+        // an ordinary delete needs the dead host's agent: it waits for the host, and points at force
+        DeleteServerResponse waiting = h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(onA.getId())
+                .build());
+        assertThat(waiting.getDeleted()).isFalse();
+        assertThat(waiting.getServer().getStateMessage()).contains("host a is DOWN").contains("force");
+        assertThat(h.state(onA.getId())).isEqualTo(ServerState.SERVER_STATE_DELETING);
+        assertThat(host("a").getAllocated().getVcpus()).isEqualTo(1);
 
         Server gone = forceDelete(onA.getId());
 
@@ -189,7 +191,7 @@ class ForceDeleteTest {
     }
 
     @Test
-    void aDeleteInFlightWhenTheHostDiesIsOvertakenByForceAndAnswersHonestly() throws Exception {
+    void aDeleteInFlightWhenTheHostDiesIsOvertakenByForceAndTheServerStaysGone() throws Exception {
         h.heartbeat("a");
         h.heartbeat("b");
         Server s = h.create("s", "", 1).getServers(0);
@@ -198,11 +200,13 @@ class ForceDeleteTest {
         String alive = dead.equals("a") ? "b" : "a";
         h.agents.deleteGate = new CountDownLatch(1);
         AtomicReference<Throwable> answer = new AtomicReference<>();
+        AtomicReference<DeleteServerResponse> response = new AtomicReference<>();
         CountDownLatch answered = new CountDownLatch(1);
         h.serversAsync.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build(),
                 new StreamObserver<>() {
                     @Override
-                    public void onNext(Server value) {
+                    public void onNext(DeleteServerResponse value) {
+                        response.set(value);
                     }
 
                     @Override
@@ -225,8 +229,9 @@ class ForceDeleteTest {
         h.agents.failingDeletes.add(Harness.address(dead));
         h.agents.deleteGate.countDown();
         assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(Status.fromThrowable(answer.get()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(Status.fromThrowable(answer.get()).getDescription()).contains("force-deleted meanwhile");
+        // the server is gone, as the caller asked: by force, while its agent did not answer
+        assertThat(answer.get()).isNull();
+        assertThat(response.get().getDeleted()).isTrue();
         // the failed delete does not bring the server back
         assertCode(Status.Code.NOT_FOUND, s.getId(), () -> h.state(s.getId()));
         assertThat(host(dead).getAllocated().getVcpus()).isZero();
@@ -242,7 +247,10 @@ class ForceDeleteTest {
     }
 
     private Server forceDelete(String id) {
-        return h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(id).setForce(true).build());
+        DeleteServerResponse r = h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(id).setForce(true)
+                .build());
+        assertThat(r.getDeleted()).isTrue();
+        return r.getServer();
     }
 
     private Host host(String id) {

@@ -48,8 +48,8 @@ class GrpcurlWalkthroughTest {
         try (Harness h = new Harness(dir)) {
             h.heartbeat("host1", "r1", "z1", 16, 65_536, 1_000);
             Map<String, MethodDescriptor<?, ?>> methods = new HashMap<>();
-            for (ServerServiceDefinition service : List.of(new ServerGroupApi(h.core.groups()).bindService(),
-                    new ServerApi(h.core.servers()).bindService(), new HostApi(h.core.hosts()).bindService())) {
+            for (ServerServiceDefinition service : Harness.services(h.core).stream()
+                    .map(io.grpc.BindableService::bindService).toList()) {
                 service.getMethods().forEach(m -> methods.put(m.getMethodDescriptor().getFullMethodName(),
                         m.getMethodDescriptor()));
             }

@@ -27,6 +27,7 @@ import io.herd.controller.core.ControllerCore;
 import io.herd.controller.core.CoreSettings;
 import io.herd.controller.core.FakeAgents;
 import io.herd.controller.core.FakeClock;
+import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.placement.Weighing;
 import io.herd.controller.store.SqliteStore;
@@ -48,6 +49,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Harness implements AutoCloseable {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** The base image {@link #request} boots from. */
+    static final String IMAGE = "base.qcow2";
+    /** The base images every fake host offers: {@link #IMAGE}, and the one docs/grpcurl.md boots. */
+    static final List<String> IMAGES = List.of(IMAGE, "debian-12.qcow2");
 
     final Path dbFile;
     final CoreSettings settings;
@@ -64,7 +69,7 @@ final class Harness implements AutoCloseable {
     AgentRegistryGrpc.AgentRegistryBlockingStub registry;
 
     Harness(Path dir) throws IOException {
-        this(dir, new CoreSettings(HEARTBEAT, 0, 0, 2));
+        this(dir, new CoreSettings(HEARTBEAT, 0, 0, 2, Duration.ofSeconds(60), HostFailurePolicy.NONE, 4, 4));
     }
 
     Harness(Path dir, CoreSettings settings) throws IOException {
@@ -77,21 +82,23 @@ final class Harness implements AutoCloseable {
 
     private void start() throws IOException {
         store = SqliteStore.open(dbFile);
-        core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock, settings, 4);
+        core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock, settings);
         String name = "controller-" + UUID.randomUUID();
-        server = InProcessServerBuilder.forName(name)
-                .addService(new ServerGroupApi(core.groups()))
-                .addService(new ServerApi(core.servers()))
-                .addService(new HostApi(core.hosts()))
-                .addService(new AgentRegistryApi(core.hosts()))
-                .build()
-                .start();
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+        services(core).forEach(builder::addService);
+        server = builder.build().start();
         channel = InProcessChannelBuilder.forName(name).build();
         groups = ServerGroupServiceGrpc.newBlockingStub(channel);
         servers = ServerServiceGrpc.newBlockingStub(channel);
         serversAsync = ServerServiceGrpc.newStub(channel);
         hosts = HostServiceGrpc.newBlockingStub(channel);
         registry = AgentRegistryGrpc.newBlockingStub(channel);
+    }
+
+    /** The controller's public and agent-facing services over {@code core}, as the real server binds them. */
+    static List<io.grpc.BindableService> services(ControllerCore core) {
+        return List.of(new ServerGroupApi(core.groups()), new ServerApi(core.servers(), core.migrations()),
+                new HostApi(core.hosts(), core.migrations()), new AgentRegistryApi(core.hosts()));
     }
 
     io.grpc.Channel channel() {
@@ -116,7 +123,8 @@ final class Harness implements AutoCloseable {
                 .setAgentAddress(address(id))
                 .setLabels(Labels.newBuilder().setRack(rack).setZone(zone))
                 .setCapacity(HostCapacity.newBuilder().setCpus(cpus).setMemoryMib(memoryMib).setDiskFreeGib(diskGib)
-                        .setDiskTotalGib(diskGib).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0));
+                        .setDiskTotalGib(diskGib).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0))
+                .addAllImages(IMAGES);
         Set<String> running = agents.on(address(id));
         for (String serverId : running) {
             b.addServers(AgentServer.newBuilder().setServerId(serverId).setState(ServerState.SERVER_STATE_ACTIVE)
@@ -136,7 +144,7 @@ final class Harness implements AutoCloseable {
 
     static CreateServersRequest.Builder request(String name, String group) {
         return CreateServersRequest.newBuilder().setName(name).setVcpus(1).setMemoryMib(512).setDiskGib(1)
-                .setImage("base.qcow2").setGroupId(group);
+                .setImage(IMAGE).setGroupId(group);
     }
 
     CreateServersResponse create(String name, String group, int count) {

@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.herd.api.v1.CreateServersRequest;
 import io.herd.api.v1.CreateServersResponse;
 import io.herd.api.v1.DeleteServerRequest;
+import io.herd.api.v1.DeleteServerResponse;
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.GetServerRequest;
@@ -19,6 +20,7 @@ import io.herd.api.v1.ServerGroup;
 import io.herd.api.v1.ServerState;
 import io.herd.controller.core.CoreSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -173,19 +175,59 @@ class ServerServiceTest {
     }
 
     @Test
-    void deleteIsRefusedWhileBuildingAndUnavailableWhenTheAgentIsUnreachable() {
+    void aBuildingServerIsDeletedOnceItsLaunchInFlightLands() {
         h.agents.launchGate = new CountDownLatch(1);
         Server s = h.create("slow", "", 1).getServers(0);
-        assertCode(Status.Code.FAILED_PRECONDITION, "BUILDING", () -> h.servers.deleteServer(
-                DeleteServerRequest.newBuilder().setId(s.getId()).build()));
+        await().until(() -> h.agents.launches.size() == 1);
+
+        DeleteServerResponse r = h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build());
+
+        assertThat(r.getDeleted()).isFalse();
+        assertThat(r.getServer().getState()).isEqualTo(ServerState.SERVER_STATE_DELETING);
+        assertThat(r.getServer().getStateMessage()).contains("launch in flight");
+        assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_DELETING);
         h.agents.launchGate.countDown();
+        await().until(() -> all().isEmpty());
+        assertThat(h.agents.on(Harness.address(s.getHostId()))).doesNotContain(s.getId());
+        assertThat(h.agents.deletes).containsExactly(s.getId() + "@" + Harness.address(s.getHostId()));
+        assertThat(h.hosts.getHost(GetHostRequest.newBuilder().setId(s.getHostId()).build()).getAllocated()
+                .getVcpus()).isZero();
+        assertThat(h.agents.launchesOf(s.getId())).isEqualTo(1);
+    }
+
+    @Test
+    void aDeleteWhoseAgentIsUnreachableGoesOnInTheBackgroundUntilTheAgentAnswers() {
+        Server s = h.create("s", "", 1).getServers(0);
         await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
         h.agents.failingDeletes.add(Harness.address(s.getHostId()));
-        assertCode(Status.Code.UNAVAILABLE, "retry", () -> h.servers.deleteServer(
-                DeleteServerRequest.newBuilder().setId(s.getId()).build()));
-        assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_ACTIVE);
+
+        DeleteServerResponse r = h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build());
+
+        assertThat(r.getDeleted()).isFalse();
+        assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_DELETING);
+        assertThat(h.servers.getServer(GetServerRequest.newBuilder().setId(s.getId()).build()).getStateMessage())
+                .contains("did not remove the domain").contains("retrying");
+        // the claim is held while the domain may run
+        assertThat(h.hosts.getHost(GetHostRequest.newBuilder().setId(s.getHostId()).build()).getAllocated()
+                .getVcpus()).isEqualTo(1);
+        // a repeated delete is harmless
+        assertThat(h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build()).getServer()
+                .getState()).isEqualTo(ServerState.SERVER_STATE_DELETING);
         h.agents.failingDeletes.clear();
-        h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> all().isEmpty());
+        assertThat(h.agents.on(Harness.address(s.getHostId()))).doesNotContain(s.getId());
+    }
+
+    @Test
+    void anErrorServerWithoutAHostIsGoneWhenDeleteAnswers() {
+        h.agents.failingLaunches.addAll(List.of(Harness.address("h1"), Harness.address("h2"),
+                Harness.address("h3")));
+        Server s = h.create("doomed", "", 1).getServers(0);
+        await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ERROR);
+
+        DeleteServerResponse r = h.servers.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build());
+
+        assertThat(r.getDeleted()).isTrue();
         assertThat(all()).isEmpty();
     }
 

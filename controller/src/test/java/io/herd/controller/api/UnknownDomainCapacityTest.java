@@ -41,7 +41,8 @@ class UnknownDomainCapacityTest {
                 .setHostId("solo").setHostName("solo").setAgentAddress(h.address("solo"))
                 .setCapacity(HostCapacity.newBuilder().setCpus(4).setMemoryMib(2048).setDiskFreeGib(100)
                         .setDiskTotalGib(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0))
-                .setForeignUsage(Resources.newBuilder().setVcpus(1).setMemoryMib(128));
+                .setForeignUsage(Resources.newBuilder().setVcpus(1).setMemoryMib(128))
+                .addAllImages(Harness.IMAGES);
         if (withLeftover) {
             b.addServers(AgentServer.newBuilder().setServerId(leftoverId).setState(ServerState.SERVER_STATE_ACTIVE)
                     .setLibvirtState("running")

@@ -60,6 +60,11 @@ class StoreFailureTest {
         }
 
         @Override
+        public Map<String, List<io.herd.controller.model.HistoryEntry>> loadHistory() {
+            return real.loadHistory();
+        }
+
+        @Override
         public void apply(List<Mutation> batch) {
             if (failing) {
                 throw new StoreException("store: disk full", null);
@@ -79,10 +84,10 @@ class StoreFailureTest {
         FakeAgents agents = new FakeAgents();
         FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (ControllerCore core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock,
-                new CoreSettings(Duration.ofSeconds(5), 0, 0, 2), 2)) {
+                new CoreSettings(Duration.ofSeconds(5), 0, 0, 2))) {
             core.hosts().heartbeat(new HostReport("h1", "h1", "h1:7701", "", "", new HostCapacity(1, 4096, 100, 100,
                     0, 0, 0, 1.0, 1.0), Resources.ZERO, Resources.ZERO, "", false, "", "", List.of()));
-            core.groups().create("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
+            core.groups().create("web", Policy.ANTI_AFFINITY, Scope.HOST, 1, null);
             CreateServers req = new CreateServers("s", 1, 1024, 0, "", "", "web", 1, "req-1");
 
             store.failing = true;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
+import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.model.HostCapacity;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
@@ -36,15 +38,24 @@ class SqliteStoreTest {
     @Test
     void keepsEverythingAcrossReopen() {
         Path db = dir.resolve("sub/dir/controller.db");
-        GroupRecord g = new GroupRecord("g1", "web", Policy.ANTI_AFFINITY, Scope.RACK, 2, T);
+        GroupRecord g = new GroupRecord("g1", "web", Policy.ANTI_AFFINITY, Scope.RACK, 2, T,
+                HostFailurePolicy.EVACUATE);
         HostRecord h = new HostRecord("h1", "host-1", "r1", "z1", "10.0.0.1:7701",
                 new HostCapacity(8, 16_384, 100, 200, 1, 512, 5, 4.0, 1.5), Resources.ZERO, new Resources(1, 2, 3),
-                "ACCELERATION_KVM", "0.1.0", false, "maintenance", true, false, "", T, List.of());
+                "ACCELERATION_KVM", "0.1.0", false, "maintenance", true, false, "", T, List.of(), null, List.of(),
+                true, null);
         try (SqliteStore store = SqliteStore.open(db)) {
             store.insertGroup(g);
             store.upsertHost(h);
             store.insertServers("req-1", List.of(server("s1", "req-1"), server("s2", "req-1")));
-            store.updateServers(List.of(server("s1", "req-1").withStatus(ServerStatus.ACTIVE, "", T.plusSeconds(5))));
+            ServerRecord moving = server("s1", "req-1").movedTo("h2", "h1", ServerStatus.BUILDING, "moving",
+                    T.plusSeconds(5));
+            store.updateServers(List.of(moving));
+            store.apply(List.of(new Mutation.AppendHistory(List.of(
+                    new Mutation.Numbered(0, new HistoryEntry("s1", T, HistoryEntry.Event.PLACED, "", "h1", "new")),
+                    new Mutation.Numbered(1, new HistoryEntry("s1", T.plusSeconds(5), HistoryEntry.Event.MIGRATED,
+                            "h1", "h2", "drain")),
+                    new Mutation.Numbered(0, new HistoryEntry("s2", T, HistoryEntry.Event.PLACED, "", "h1", ""))))));
             store.deleteServer("s2");
         }
         try (SqliteStore store = SqliteStore.open(db)) {
@@ -55,9 +66,14 @@ class SqliteStoreTest {
             assertThat(loaded.schedulable()).isFalse();
             assertThat(loaded.unschedulableReason()).isEqualTo("maintenance");
             assertThat(loaded.up()).isFalse();
-            assertThat(store.loadServers()).containsExactly(
-                    server("s1", "req-1").withStatus(ServerStatus.ACTIVE, "", T.plusSeconds(5)));
+            assertThat(loaded.evacuationRequested()).isTrue();
+            assertThat(store.loadServers()).containsExactly(server("s1", "req-1").movedTo("h2", "h1",
+                    ServerStatus.BUILDING, "moving", T.plusSeconds(5)));
             assertThat(store.loadRequests()).containsEntry("req-1", List.of("s1", "s2"));
+            // a deleted server's history goes with it
+            assertThat(store.loadHistory()).containsOnlyKeys("s1");
+            assertThat(store.loadHistory().get("s1")).extracting(HistoryEntry::event)
+                    .containsExactly(HistoryEntry.Event.PLACED, HistoryEntry.Event.MIGRATED);
         }
     }
 
@@ -65,7 +81,7 @@ class SqliteStoreTest {
     void writesInWalModeWithFullSync() throws Exception {
         Path db = dir.resolve("controller.db");
         try (SqliteStore store = SqliteStore.open(db)) {
-            store.insertGroup(new GroupRecord("g1", "web", Policy.AFFINITY, Scope.HOST, 1, T));
+            store.insertGroup(new GroupRecord("g1", "web", Policy.AFFINITY, Scope.HOST, 1, T, HostFailurePolicy.NONE));
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
                  Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
@@ -74,9 +90,13 @@ class SqliteStoreTest {
             }
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
                  Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("1");
+                 ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 "
+                         + "ORDER BY installed_rank")) {
+                List<String> versions = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    versions.add(rs.getString(1));
+                }
+                assertThat(versions).containsExactly("1", "2");
             }
         }
     }

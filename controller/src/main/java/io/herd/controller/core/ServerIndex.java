@@ -1,0 +1,86 @@
+package io.herd.controller.core;
+
+import io.herd.controller.model.ServerRecord;
+import io.herd.controller.model.ServerStatus;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lookups over the servers kept by {@link Inventory}: members of each group, servers on each
+ * host, servers leaving each host, and which of a host's servers its next heartbeat must look
+ * at. Changed only by the inventory, as its records change.
+ */
+final class ServerIndex {
+
+    private final Map<String, Set<String>> membersByGroup = new HashMap<>();
+    private final Map<String, Set<String>> byHost = new HashMap<>();
+    private final Map<String, Set<String>> leavingByHost = new HashMap<>();
+    /** Per host: its servers that are not ACTIVE (every heartbeat looks at them). */
+    private final Map<String, Set<String>> unsettledByHost = new HashMap<>();
+    /** Per host: its servers whose record changed since its last heartbeat was reconciled. */
+    private final Map<String, Set<String>> changedByHost = new HashMap<>();
+
+    void add(ServerRecord s) {
+        if (!s.groupId().isEmpty()) {
+            membersByGroup.computeIfAbsent(s.groupId(), k -> new LinkedHashSet<>()).add(s.id());
+        }
+        if (s.holdsClaim()) {
+            byHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
+            changedByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
+            if (s.status() != ServerStatus.ACTIVE) {
+                unsettledByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
+            }
+        }
+        if (s.leavingHost()) {
+            leavingByHost.computeIfAbsent(s.previousHostId(), k -> new LinkedHashSet<>()).add(s.id());
+        }
+    }
+
+    void remove(ServerRecord s) {
+        removeFrom(membersByGroup, s.groupId(), s.id());
+        removeFrom(byHost, s.hostId(), s.id());
+        removeFrom(unsettledByHost, s.hostId(), s.id());
+        removeFrom(changedByHost, s.hostId(), s.id());
+        removeFrom(leavingByHost, s.previousHostId(), s.id());
+    }
+
+    Set<String> members(String groupId) {
+        return membersByGroup.getOrDefault(groupId, Set.of());
+    }
+
+    Set<String> onHost(String hostId) {
+        return byHost.getOrDefault(hostId, Set.of());
+    }
+
+    Set<String> leaving(String hostId) {
+        return leavingByHost.getOrDefault(hostId, Set.of());
+    }
+
+    /**
+     * The host's servers a heartbeat must look at whatever it reports: those not ACTIVE and
+     * those whose record changed since the last call for this host (which this call clears).
+     */
+    Set<String> takeToRecheck(String hostId) {
+        Set<String> out = new LinkedHashSet<>(unsettledByHost.getOrDefault(hostId, Set.of()));
+        Set<String> changed = changedByHost.remove(hostId);
+        if (changed != null) {
+            out.addAll(changed);
+        }
+        return out;
+    }
+
+    private static void removeFrom(Map<String, Set<String>> map, String key, String id) {
+        if (key.isEmpty()) {
+            return;
+        }
+        Set<String> set = map.get(key);
+        if (set != null) {
+            set.remove(id);
+            if (set.isEmpty()) {
+                map.remove(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.herd.controller.core;
+
+import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HistoryEntry;
+import io.herd.controller.model.HostRecord;
+import io.herd.controller.model.ServerRecord;
+import io.herd.controller.model.ServerStatus;
+import io.herd.controller.store.Mutation;
+import io.herd.controller.store.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the store at start and repairs what a lost background write (or an older version)
+ * can leave behind, so that a start never fails on a row that should be there and is not:
+ * a server on a host with no row gets a placeholder host (DOWN until its agent heartbeats);
+ * a server of a group with no row loses its group; a server with no host in a state that
+ * needs one goes to ERROR, or is gone if it was being deleted. Each repair is logged and
+ * written back.
+ */
+final class StoreLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreLoader.class);
+
+    private StoreLoader() {
+    }
+
+    /** What the store holds, repaired, and the writes that record the repairs. */
+    record Loaded(List<HostRecord> hosts, List<GroupRecord> groups, List<ServerRecord> servers,
+                  Map<String, List<String>> requests, Map<String, List<HistoryEntry>> history,
+                  List<Mutation> repairs) {
+    }
+
+    static Loaded load(Store store, Instant now) {
+        Map<String, HostRecord> hosts = new LinkedHashMap<>();
+        for (HostRecord h : store.loadHosts()) {
+            // every host starts DOWN: it is up again with its first heartbeat
+            hosts.put(h.id(), h.withUp(false, now));
+        }
+        Map<String, GroupRecord> groups = new LinkedHashMap<>();
+        for (GroupRecord g : store.loadGroups()) {
+            groups.put(g.id(), g);
+        }
+        List<Mutation> repairs = new ArrayList<>();
+        List<ServerRecord> servers = new ArrayList<>();
+        List<ServerRecord> changed = new ArrayList<>();
+        for (ServerRecord loaded : store.loadServers()) {
+            ServerRecord s = loaded;
+            for (String hostId : List.of(s.hostId(), s.previousHostId())) {
+                if (!hostId.isEmpty() && !hosts.containsKey(hostId)) {
+                    HostRecord placeholder = HostRecord.placeholder(hostId).withUp(false, now);
+                    hosts.put(hostId, placeholder);
+                    repairs.add(new Mutation.UpsertHost(placeholder));
+                    LOG.warn("repaired: server {} is on host {}, which the store did not have; added it as a host "
+                            + "that is DOWN until its agent heartbeats", s.id(), hostId);
+                }
+            }
+            if (!s.groupId().isEmpty() && !groups.containsKey(s.groupId())) {
+                LOG.warn("repaired: server {} belonged to group {}, which the store does not have; the server "
+                        + "now has no group", s.id(), s.groupId());
+                s = s.withoutGroup();
+            }
+            if (!s.holdsClaim() && needsHost(s.status())) {
+                if (s.status() == ServerStatus.DELETING) {
+                    LOG.warn("repaired: server {} was being deleted and holds no host: it is gone", s.id());
+                    repairs.add(new Mutation.DeleteServer(s.id()));
+                    continue;
+                }
+                LOG.warn("repaired: server {} was {} without a host: now ERROR", s.id(), s.status());
+                s = s.withHost("", ServerStatus.ERROR, "the controller found no host for it at start", now);
+            }
+            if (!s.equals(loaded)) {
+                changed.add(s);
+            }
+            servers.add(s);
+        }
+        if (!changed.isEmpty()) {
+            repairs.add(new Mutation.UpdateServers(changed));
+        }
+        Map<String, List<HistoryEntry>> history = store.loadHistory();
+        Map<String, List<String>> requests = store.loadRequests();
+        LOG.info("loaded {} hosts, {} server groups, {} servers and {} request ids from the store{}", hosts.size(),
+                groups.size(), servers.size(), requests.size(),
+                repairs.isEmpty() ? "" : "; " + repairs.size() + " repair(s) written back");
+        return new Loaded(List.copyOf(hosts.values()), List.copyOf(groups.values()), servers, requests, history,
+                repairs);
+    }
+
+    private static boolean needsHost(ServerStatus status) {
+        return status != ServerStatus.ERROR;
+    }
+}
