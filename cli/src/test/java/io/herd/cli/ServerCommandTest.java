@@ -162,6 +162,20 @@ class ServerCommandTest extends CliTestSupport {
   }
 
   @Test
+  void stoppedIsAUsageErrorNamingTheStatesThatExistAndAsksNothing() {
+    Result result = herdctl("server", "list", "--state", "stopped");
+    Result help = herdctl("server", "list", "--help");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err())
+        .contains("Invalid value for option '--state': 'stopped' is not one of building, active, error, deleting, "
+            + "unknown");
+    assertThat(lastSettings.get()).isNull();
+    assertThat(help.out().replaceAll("\\s+", " "))
+        .contains("Only servers in this state: building, active, error, deleting, unknown.");
+  }
+
+  @Test
   void listTableKeepsIdsWholeAndFitsEightyColumns() {
     herdctl("server", "create", "a-server-name-long-enough-to-need-cutting-down-to-size", "--count", "2");
 
