@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,19 @@ class GlobalOptionsTest extends CliTestSupport {
     assertThat(version.out().strip()).matches("herdctl \\d+\\.\\d+\\.\\d+.*");
     assertThat(help.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(help.out()).contains("group", "server", "host", "completion", "Exit codes:", "HERD_CONTROLLER");
+    assertThat(lastSettings.get()).isNull();
+  }
+
+  @Test
+  void everyCommandPrintsTheVersion() {
+    String version = herdctl("--version").out();
+
+    for (String[] command : List.of(new String[] {"server", "-V"}, new String[] {"server", "list", "--version"},
+        new String[] {"host", "cordon", "-V"}, new String[] {"completion", "-V"})) {
+      Result result = herdctl(command);
+      assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+      assertThat(result.out()).as(String.join(" ", command)).isEqualTo(version);
+    }
     assertThat(lastSettings.get()).isNull();
   }
 
