@@ -110,6 +110,7 @@ public final class Herdctl {
   /** The picocli command line for {@code herdctl}, with herdctl's error handling and exit codes. */
   public static CommandLine commandLine(Herdctl herdctl) {
     CommandLine commandLine = new CommandLine(herdctl);
+    versionEverywhere(commandLine);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     // a later --controller (or -o) wins, so that aliases and scripts can override their own
     commandLine.setOverwrittenOptionsAllowed(true);
@@ -120,6 +121,14 @@ public final class Herdctl {
           return herdctl.exitCodeOf(exception);
         });
     return commandLine;
+  }
+
+  /** Every command offers -V (mixinStandardHelpOptions): each prints herdctl's version. */
+  private static void versionEverywhere(CommandLine command) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(command.getCommandSpec().versionProvider());
+      versionEverywhere(sub);
+    }
   }
 
   String describe(Exception exception) {

@@ -147,7 +147,7 @@ final class ServerCommand {
 
     @Option(names = "--state", paramLabel = "STATE", converter = EnumConverters.StateConverter.class,
         completionCandidates = EnumConverters.StateCandidates.class,
-        description = "Only servers in this state: building, active, error, deleting, unknown, stopped.")
+        description = "Only servers in this state: ${COMPLETION-CANDIDATES}.")
     ServerState state = ServerState.SERVER_STATE_UNSPECIFIED;
 
     @Override

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GlobalOptionsTest extends CliTestSupport {
+  /** Only the controller: what these tests check happens before any host matters. */
+  @Override
+  List<RealCluster.HostShape> hosts() {
+    return List.of();
+  }
+
   @Test
   void controllerDefaultsToLoopback() {
-    herdctl("host", "list");
+    herdctlRedirected(Map.of(), "host", "list");
 
     assertThat(lastSettings.get().address()).isEqualTo(new ControllerAddress("127.0.0.1", 7700));
     assertThat(lastSettings.get().tls()).isFalse();
@@ -19,19 +26,19 @@ class GlobalOptionsTest extends CliTestSupport {
 
   @Test
   void controllerComesFromTheEnvironmentWhenNoFlagIsGiven() {
-    herdctlWithEnv(Map.of(Herdctl.CONTROLLER_ENV, "ctl.example:7900"), "host", "list");
+    herdctlRedirected(Map.of(Herdctl.CONTROLLER_ENV, "ctl.example:7900"), "host", "list");
 
     assertThat(lastSettings.get().address()).isEqualTo(new ControllerAddress("ctl.example", 7900));
   }
 
   @Test
   void flagBeatsTheEnvironmentAndWorksAfterTheSubcommand() {
-    Result result = herdctlWithEnv(Map.of(Herdctl.CONTROLLER_ENV, "ctl.example:7900"),
+    Result result = herdctlRedirected(Map.of(Herdctl.CONTROLLER_ENV, "ctl.example:7900"),
         "host", "list", "--controller", "[::1]:7701", "-o", "json");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(lastSettings.get().address()).isEqualTo(new ControllerAddress("::1", 7701));
-    assertThat(result.out()).startsWith("{");
+    assertThat(result.out()).startsWith("{").contains("\"hosts\"");
   }
 
   @Test
@@ -51,7 +58,8 @@ class GlobalOptionsTest extends CliTestSupport {
     Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
     Path key = Files.writeString(dir.resolve("key.pem"), "x");
 
-    herdctl("--ca", ca.toString(), "--cert", cert.toString(), "--key", key.toString(), "host", "list");
+    herdctlRedirected(Map.of(), "--ca", ca.toString(), "--cert", cert.toString(), "--key", key.toString(),
+        "host", "list");
 
     ConnectionSettings settings = lastSettings.get();
     assertThat(settings.tls()).isTrue();
@@ -79,16 +87,6 @@ class GlobalOptionsTest extends CliTestSupport {
   }
 
   @Test
-  void unreachableControllerIsExitFive() {
-    Result result = herdctlOn("nobody-listens-here", Map.of(), "group", "list");
-
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(result.err())
-        .startsWith("herdctl: cannot reach the controller at 127.0.0.1:7700: Could not find server: nobody-listens-here");
-    assertThat(result.err().lines()).hasSize(1);
-  }
-
-  @Test
   void unknownCommandIsAUsageError() {
     Result result = herdctl("server", "reboot");
 
@@ -98,13 +96,26 @@ class GlobalOptionsTest extends CliTestSupport {
 
   @Test
   void versionAndHelpNeedNoController() {
-    Result version = herdctlOn("nobody-listens-here", Map.of(), "--version");
-    Result help = herdctlOn("nobody-listens-here", Map.of(), "--help");
+    Result version = herdctl("--version");
+    Result help = herdctl("--help");
 
     assertThat(version.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(version.out().strip()).matches("herdctl \\d+\\.\\d+\\.\\d+.*");
     assertThat(help.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(help.out()).contains("group", "server", "host", "completion", "Exit codes:", "HERD_CONTROLLER");
+    assertThat(lastSettings.get()).isNull();
+  }
+
+  @Test
+  void everyCommandPrintsTheVersion() {
+    String version = herdctl("--version").out();
+
+    for (String[] command : List.of(new String[] {"server", "-V"}, new String[] {"server", "list", "--version"},
+        new String[] {"host", "cordon", "-V"}, new String[] {"completion", "-V"})) {
+      Result result = herdctl(command);
+      assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+      assertThat(result.out()).as(String.join(" ", command)).isEqualTo(version);
+    }
     assertThat(lastSettings.get()).isNull();
   }
 
@@ -117,7 +128,7 @@ class GlobalOptionsTest extends CliTestSupport {
         .contains("complete -F _complete_herdctl")
         .contains("cordon", "uncordon", "watch", "--request-id", "--max-per-domain")
         .contains("(\"affinity\" \"anti-affinity\" \"soft-affinity\" \"soft-anti-affinity\")")
-        .contains("(\"building\" \"active\" \"error\" \"deleting\" \"unknown\" \"stopped\")")
-        .doesNotContain("UNRECOGNIZED", "UNSPECIFIED");
+        .contains("(\"building\" \"active\" \"error\" \"deleting\" \"unknown\")")
+        .doesNotContain("UNRECOGNIZED", "UNSPECIFIED", "stopped");
   }
 }

@@ -1,17 +1,26 @@
 package io.herd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
+import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerGroup;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GroupCommandTest extends CliTestSupport {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private int groupCount() {
+    return cluster.groups().listServerGroups(ListServerGroupsRequest.getDefaultInstance()).getServerGroupsCount();
+  }
 
   @Test
   void createSendsPolicyScopeAndMaxAndShowsTheGroup() {
@@ -19,7 +28,7 @@ class GroupCommandTest extends CliTestSupport {
         "--max-per-domain", "2");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    ServerGroup stored = fake.group("web");
+    ServerGroup stored = cluster.group("web");
     assertThat(stored.getPolicy()).isEqualTo(Policy.ANTI_AFFINITY);
     assertThat(stored.getScope()).isEqualTo(Scope.RACK);
     assertThat(stored.getMaxPerDomain()).isEqualTo(2);
@@ -27,6 +36,7 @@ class GroupCommandTest extends CliTestSupport {
         .contains("name:", "web")
         .contains("policy:", "anti-affinity")
         .contains("scope:", "rack")
+        .contains("max per domain:", "2")
         .contains("compliant:", "yes")
         .contains(stored.getId());
   }
@@ -36,8 +46,8 @@ class GroupCommandTest extends CliTestSupport {
     Result result = herdctl("group", "create", "db", "--policy", "SOFT_ANTI_AFFINITY");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(fake.group("db").getPolicy()).isEqualTo(Policy.SOFT_ANTI_AFFINITY);
-    assertThat(fake.group("db").getScope()).isEqualTo(Scope.HOST);
+    assertThat(cluster.group("db").getPolicy()).isEqualTo(Policy.SOFT_ANTI_AFFINITY);
+    assertThat(cluster.group("db").getScope()).isEqualTo(Scope.HOST);
   }
 
   @Test
@@ -48,7 +58,7 @@ class GroupCommandTest extends CliTestSupport {
     assertThat(result.err())
         .contains("--policy")
         .contains("affinity, anti-affinity, soft-affinity, soft-anti-affinity");
-    assertThat(fake.groups).isEmpty();
+    assertThat(groupCount()).isZero();
   }
 
   @Test
@@ -60,6 +70,16 @@ class GroupCommandTest extends CliTestSupport {
   }
 
   @Test
+  void maxPerDomainIsOnlyForAntiAffinity() {
+    Result result = herdctl("group", "create", "web", "--policy", "affinity", "--max-per-domain", "2");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err().strip()).isEqualTo("herdctl: invalid argument: max_per_domain: only ANTI_AFFINITY "
+        + "takes a maximum per domain; leave it 0 for AFFINITY");
+    assertThat(groupCount()).isZero();
+  }
+
+  @Test
   void duplicateNameIsAConflict() {
     herdctl("group", "create", "web", "--policy", "affinity");
 
@@ -67,7 +87,7 @@ class GroupCommandTest extends CliTestSupport {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.CONFLICT);
     assertThat(result.err().strip())
-        .isEqualTo("herdctl: already exists: a server group named web exists");
+        .isEqualTo("herdctl: already exists: name: a server group named 'web' already exists; choose another name");
   }
 
   @Test
@@ -75,7 +95,8 @@ class GroupCommandTest extends CliTestSupport {
     Result result = herdctl("group", "create", "", "--policy", "affinity");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.err()).contains("invalid argument: name: must be 1–255 printable characters");
+    assertThat(result.err().strip())
+        .isEqualTo("herdctl: invalid argument: name: required, 1–255 printable characters");
   }
 
   @Test
@@ -98,19 +119,20 @@ class GroupCommandTest extends CliTestSupport {
   @Test
   void listAsJsonIsTheResponseMessageWithProtoFieldNames() throws Exception {
     herdctl("group", "create", "web", "--policy", "anti-affinity");
+    herdctl("server", "create", "app", "--group", "web");
 
     Result result = herdctl("group", "list", "--output", "json");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    JsonNode root = JSON.readTree(result.out());
-    JsonNode group = root.get("server_groups").get(0);
+    JsonNode group = JSON.readTree(result.out()).get("server_groups").get(0);
     assertThat(group.get("name").asText()).isEqualTo("web");
     assertThat(group.get("policy").asText()).isEqualTo("ANTI_AFFINITY");
     assertThat(group.get("scope").asText()).isEqualTo("HOST");
     assertThat(group.get("max_per_domain").isNumber()).isTrue();
-    assertThat(group.get("member_ids").isArray()).isTrue();
+    assertThat(group.get("member_ids").get(0).asText()).isEqualTo(cluster.server("app").getId());
     assertThat(group.get("compliance").get("compliant").asBoolean()).isTrue();
-    assertThat(group.get("created_at").asText()).isEqualTo("2027-01-15T08:00:00Z");
+    assertThat(Instant.parse(group.get("created_at").asText())).isEqualTo(
+        Instant.ofEpochSecond(cluster.group("web").getCreatedAt().getSeconds(), cluster.group("web").getCreatedAt().getNanos()));
   }
 
   @Test
@@ -123,7 +145,7 @@ class GroupCommandTest extends CliTestSupport {
     JsonNode group = new YAMLMapper().readTree(result.out());
     assertThat(group.get("name").asText()).isEqualTo("web");
     assertThat(group.get("policy").asText()).isEqualTo("AFFINITY");
-    assertThat(group.get("id").asText()).isEqualTo(fake.group("web").getId());
+    assertThat(group.get("id").asText()).isEqualTo(cluster.group("web").getId());
   }
 
   @Test
@@ -131,24 +153,29 @@ class GroupCommandTest extends CliTestSupport {
     Result result = herdctl("group", "show", "nope");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
-    assertThat(result.err().strip()).isEqualTo("herdctl: not found: server group nope does not exist");
+    assertThat(result.err().strip()).isEqualTo("herdctl: not found: id: no server group with id or name 'nope'");
     assertThat(result.out()).isEmpty();
   }
 
   @Test
-  void showOfABrokenGroupSaysWhyAndWho() {
-    herdctl("group", "create", "web", "--policy", "anti-affinity");
-    ServerGroup web = fake.group("web");
-    fake.groups.put(web.getId(), web.toBuilder()
-        .addMemberIds("m-1").addMemberIds("m-2")
-        .setCompliance(web.getCompliance().toBuilder().setCompliant(false)
-            .setReason("2 members on host hv-1 (max 1)").addViolatingMemberIds("m-2"))
-        .build());
+  void showOfABrokenGroupSaysWhyAndWho() throws Exception {
+    herdctl("group", "create", "web", "--policy", "anti-affinity", "--scope", "rack");
+    herdctl("server", "create", "web", "--group", "web", "--count", "2", "--wait");
+    Server newest = cluster.server("web-2");
+    String otherRack = cluster.host(cluster.server("web-1").getHostName()).getLabels().getRack();
+
+    // the operator moves web-2's host into web-1's rack: the group now breaks its rule
+    cluster.stopAgent(newest.getHostName());
+    cluster.startAgent(newest.getHostName(), Map.of("labels.rack", otherRack));
+    await().atMost(RealCluster.PATIENCE).until(() -> !cluster.group("web").getCompliance().getCompliant());
 
     Result result = herdctl("group", "show", "web");
 
-    assertThat(result.out()).contains("NO: 2 members on host hv-1 (max 1)").contains("violating members:");
-    assertThat(result.out().lines().filter(l -> l.strip().equals("m-2"))).hasSize(2);
+    assertThat(result.out())
+        .contains("compliant:", "NO: anti-affinity allows 1 member(s) per rack, but rack " + otherRack + " holds 2")
+        .contains("violating members: 1");
+    assertThat(result.out().lines().filter(l -> l.strip().equals(newest.getId()))).hasSize(2);
+    assertThat(herdctl("group", "list").out()).containsPattern("web\\s+anti-affinity\\s+rack\\s+1\\s+2\\s+NO");
   }
 
   @Test
@@ -159,7 +186,7 @@ class GroupCommandTest extends CliTestSupport {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(result.out().strip()).isEqualTo("deleted server group web");
-    assertThat(fake.groups).isEmpty();
+    assertThat(groupCount()).isZero();
   }
 
   @Test
@@ -170,7 +197,8 @@ class GroupCommandTest extends CliTestSupport {
     Result result = herdctl("group", "delete", "web");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.CONFLICT);
-    assertThat(result.err()).contains("failed precondition: server group web has 1 members: delete them first");
-    assertThat(fake.groups).hasSize(1);
+    assertThat(result.err().strip())
+        .isEqualTo("herdctl: failed precondition: server group 'web' still has 1 member(s); delete its servers first");
+    assertThat(groupCount()).isEqualTo(1);
   }
 }

@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herd.api.v1.Host;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
+/** The hosts are three test-driver hosts of 16 CPUs and 64 GiB; agents hold back 2 CPUs and 4 GiB. */
 class HostCommandTest extends CliTestSupport {
+  /** A disk size as herdctl prints it; disk space is the machine's own and changes while tests run. */
+  private static final String SIZE = "\\d+(\\.\\d)?[GT]";
+
   @Test
   void listShowsEveryHostWithUsageInAnEightyColumnTable() {
+    herdctl("server", "create", "app", "--vcpus", "2", "--memory", "1G", "--wait");
+    String busy = cluster.server("app").getHostName();
+
     Result result = herdctl("host", "list");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
@@ -16,33 +25,44 @@ class HostCommandTest extends CliTestSupport {
     assertThat(result.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     assertThat(result.out())
         .contains("NAME", "RACK", "ZONE", "STATUS", "ACCEL", "VCPUS", "MEMORY", "DISK", "VMS")
-        .contains("hv-2", "rack-2", "zone-a", "up", "KVM", "0/62", "0M/60G", "0G/900G");
+        .containsPattern("hv-2\\s+rack-2\\s+zone-a\\s+up\\s+TEST\\s");
+    // 16 CPUs × 4.0 − 2 reserved; (64 GiB − 4 GiB) × 1.0; disk: the free space where the images are
+    assertThat(result.out()).containsPattern(busy + "\\s.*\\s2/62\\s+1G/60G\\s+0G/" + SIZE + "\\s+1\\n");
   }
 
   @Test
   void listAsJsonHasNumbersForSizes() throws Exception {
     Result result = herdctl("host", "list", "--output", "json");
 
-    JsonNode host = new ObjectMapper().readTree(result.out()).get("hosts").get(0);
-    assertThat(host.get("name").asText()).isEqualTo("hv-1");
-    assertThat(host.get("capacity").get("memory_mib").isNumber()).isTrue();
-    assertThat(host.get("capacity").get("memory_mib").asLong()).isEqualTo(65536);
-    assertThat(host.get("labels").get("rack").asText()).isEqualTo("rack-1");
-    assertThat(host.get("acceleration").asText()).isEqualTo("ACCELERATION_KVM");
-    assertThat(host.get("last_heartbeat").isNull()).isTrue();
+    JsonNode hv1 = null;
+    for (JsonNode host : new ObjectMapper().readTree(result.out()).get("hosts")) {
+      if (host.get("name").asText().equals("hv-1")) {
+        hv1 = host;
+      }
+    }
+    assertThat(hv1).isNotNull();
+    assertThat(hv1.get("capacity").get("memory_mib").isNumber()).isTrue();
+    assertThat(hv1.get("capacity").get("memory_mib").asLong()).isEqualTo(65536);
+    assertThat(hv1.get("labels").get("rack").asText()).isEqualTo("rack-1");
+    assertThat(hv1.get("acceleration").asText()).isEqualTo("ACCELERATION_TEST");
+    assertThat(Instant.parse(hv1.get("last_heartbeat").asText())).isAfter(Instant.now().minusSeconds(600));
   }
 
   @Test
   void showByNamePrintsCapacityAndRatios() {
+    Host hv3 = cluster.host("hv-3");
+
     Result result = herdctl("host", "show", "hv-3");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(result.out())
         .contains("name:", "hv-3")
-        .contains("16 cpus, 64G memory, 900G of 1000G disk free")
+        .containsPattern("hardware: +16 cpus, 64G memory, " + SIZE + " of " + SIZE + " disk free")
+        .contains("reserved:", "2 cpus, 4G memory, 0G disk")
         .contains("cpu 4.00, ram 1.00")
-        .contains("allocatable:", "62 vcpus, 60G memory, 900G disk")
-        .contains("agent:", "10.0.0.3:7701 (version 0.1.0)");
+        .contains("allocatable:", "62 vcpus, 60G memory")
+        .contains("agent:", hv3.getAgentAddress() + " (version " + hv3.getAgentVersion() + ")");
+    assertThat(hv3.getAgentAddress()).startsWith("127.0.0.1:");
   }
 
   @Test
@@ -50,7 +70,7 @@ class HostCommandTest extends CliTestSupport {
     Result result = herdctl("host", "show", "hv-9");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
-    assertThat(result.err().strip()).isEqualTo("herdctl: not found: host hv-9 does not exist");
+    assertThat(result.err().strip()).isEqualTo("herdctl: not found: id: no host with id or name 'hv-9'");
   }
 
   @Test
@@ -58,26 +78,39 @@ class HostCommandTest extends CliTestSupport {
     Result noReason = herdctl("host", "cordon", "hv-1");
     assertThat(noReason.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(noReason.err()).contains("Missing required option: '--reason");
-    assertThat(fake.host("hv-1").getSchedulable()).isTrue();
+    assertThat(cluster.host("hv-1").getSchedulable()).isTrue();
 
     Result cordoned = herdctl("host", "cordon", "hv-1", "--reason", "disk swap");
     assertThat(cordoned.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(cordoned.out().strip()).isEqualTo("cordoned host hv-1: disk swap");
-    assertThat(fake.host("hv-1").getSchedulable()).isFalse();
-    assertThat(herdctl("host", "list").out()).contains("cordoned");
+    assertThat(cluster.host("hv-1").getSchedulable()).isFalse();
+    assertThat(herdctl("host", "list").out()).containsPattern("hv-1\\s+rack-1\\s+zone-a\\s+cordoned");
     assertThat(herdctl("host", "show", "hv-1").out()).contains("no: disk swap");
 
     Result back = herdctl("host", "uncordon", "hv-1");
     assertThat(back.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(fake.host("hv-1").getSchedulable()).isTrue();
+    assertThat(cluster.host("hv-1").getSchedulable()).isTrue();
   }
 
   @Test
-  void cordonWithABlankReasonIsRefusedByTheController() {
-    Result result = herdctl("host", "cordon", "hv-1", "--reason", " ");
+  void cordonWithAnEmptyReasonIsRefusedByTheController() {
+    Result result = herdctl("host", "cordon", "hv-1", "--reason", "");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.err()).contains("reason: required");
-    assertThat(fake.host("hv-1").getSchedulable()).isTrue();
+    assertThat(result.err().strip())
+        .isEqualTo("herdctl: invalid argument: reason: required, 1–255 printable characters");
+    assertThat(cluster.host("hv-1").getSchedulable()).isTrue();
+  }
+
+  @Test
+  void aHostWhoseAgentStoppedIsDownAndItsServersUnknown() {
+    herdctl("server", "create", "app", "--wait");
+    String host = cluster.server("app").getHostName();
+
+    cluster.stopAgent(host);
+    cluster.awaitHostDown(host);
+
+    assertThat(herdctl("host", "list").out()).containsPattern(host + "\\s+rack-\\d\\s+zone-a\\s+down\\s");
+    assertThat(herdctl("server", "list").out()).containsPattern("app\\s+UNKNOWN\\s+" + host);
   }
 }

@@ -4,36 +4,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herd.api.v1.Host;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.herd.api.v1.AgentServer;
+import io.herd.api.v1.ListServersRequest;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerState;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServerCommandTest extends CliTestSupport {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void createSendsSizesInTheirUnits() {
-    Result result = herdctl("server", "create", "app", "--vcpus", "2", "--memory", "4G", "--disk", "20G",
-        "--image", "debian-12", "--network", "default", "--request-id", "r-1");
+  void createSendsSizesInTheirUnits() throws IOException {
+    cluster.addImage("debian-12.qcow2");
 
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    Server server = fake.servers.values().iterator().next();
+    Result result = herdctl("server", "create", "app", "--vcpus", "2", "--memory", "4G", "--disk", "2G",
+        "--image", "debian-12.qcow2", "--network", "default", "--request-id", "r-1");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
+    Server server = cluster.server("app");
     assertThat(server.getVcpus()).isEqualTo(2);
     assertThat(server.getMemoryMib()).isEqualTo(4096);
-    assertThat(server.getDiskGib()).isEqualTo(20);
-    assertThat(server.getImage()).isEqualTo("debian-12");
+    assertThat(server.getDiskGib()).isEqualTo(2);
+    assertThat(server.getImage()).isEqualTo("debian-12.qcow2");
     assertThat(server.getRequestId()).isEqualTo("r-1");
-    assertThat(result.out()).contains(server.getId()).contains("BUILDING").contains("hv-1");
+    assertThat(result.out()).contains(server.getId()).contains("BUILDING").contains(server.getHostName());
   }
 
   @Test
-  void bareNumbersAreMibForMemoryAndGibForDisk() {
-    herdctl("server", "create", "app", "--memory", "1536", "--disk", "3");
+  void bareNumbersAreMibForMemoryAndGibForDisk() throws IOException {
+    cluster.addImage("deb");
 
-    Server server = fake.servers.values().iterator().next();
+    herdctl("server", "create", "app", "--memory", "1536", "--disk", "3", "--image", "deb");
+
+    Server server = cluster.server("app");
     assertThat(server.getMemoryMib()).isEqualTo(1536);
     assertThat(server.getDiskGib()).isEqualTo(3);
   }
@@ -44,7 +54,7 @@ class ServerCommandTest extends CliTestSupport {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(result.err()).contains("--memory").contains("unknown unit 'X'");
-    assertThat(fake.servers).isEmpty();
+    assertThat(cluster.serverList()).isEmpty();
   }
 
   @Test
@@ -60,7 +70,7 @@ class ServerCommandTest extends CliTestSupport {
     Result result = herdctl("server", "create", "web", "--count", "3", "-o", "json");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(fake.servers.values()).extracting(Server::getName).containsExactly("web-1", "web-2", "web-3");
+    assertThat(cluster.serverList()).extracting(Server::getName).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
     assertThat(result.out()).contains("\"replayed\" : false");
   }
 
@@ -71,8 +81,9 @@ class ServerCommandTest extends CliTestSupport {
     Result again = herdctl("server", "create", "app", "--request-id", "once");
 
     assertThat(again.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(fake.servers).hasSize(1);
+    assertThat(cluster.serverList()).hasSize(1);
     assertThat(again.err()).contains("request id once was used before");
+    assertThat(again.out()).contains(cluster.server("app").getId());
   }
 
   @Test
@@ -83,9 +94,10 @@ class ServerCommandTest extends CliTestSupport {
     Result result = herdctl("server", "create", "web-4", "--group", "web");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.NO_VALID_HOST);
-    assertThat(result.err()).isEqualTo("herdctl: resource exhausted: " + FakeController.NO_VALID_HOST + "\n");
+    assertThat(result.err()).isEqualTo("herdctl: resource exhausted: no valid host for 1 server of group web "
+        + "(anti-affinity, scope host, max 1 per host): 3 hosts already hold a member\n");
     assertThat(result.out()).isEmpty();
-    assertThat(fake.servers).hasSize(3);
+    assertThat(cluster.serverList()).hasSize(3);
   }
 
   @Test
@@ -93,102 +105,99 @@ class ServerCommandTest extends CliTestSupport {
     Result result = herdctl("server", "create", "tiny", "--memory", "8M");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.err().strip()).isEqualTo("herdctl: invalid argument: memory_mib: must be at least 16, not 8");
-  }
-
-  @Test
-  void waitFollowsTheWatchUntilEveryServerIsActiveThenLetsGoOfTheStream() throws Exception {
-    herdctl("group", "create", "web", "--policy", "anti-affinity");
-
-    Result result = herdctl("server", "create", "web", "--group", "web", "--count", "3", "--wait");
-
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(result.err())
-        .contains("waiting for 3 server(s) to become ACTIVE or ERROR")
-        .contains("server web-1 is BUILDING on hv-1 (0 of 3 settled)")
-        .contains("server web-3 is ACTIVE on hv-3 (3 of 3 settled)");
-    List<String> lines = result.out().lines().toList();
-    assertThat(lines).hasSize(4);
-    assertThat(lines.subList(1, 4)).allSatisfy(line -> assertThat(line).contains("ACTIVE"));
-    // The fake keeps the stream open: herdctl must cancel it itself once all are settled.
-    assertThat(fake.watchCancelled.await(5, TimeUnit.SECONDS)).isTrue();
-  }
-
-  @Test
-  void waitEndingInErrorExitsSevenWithTheReason() throws Exception {
-    Result result = herdctl("server", "create", "doomed", "--count", "2", "--wait", "-o", "json");
-
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.SERVER_ERROR);
-    assertThat(result.err())
-        .contains("server doomed-1 is ERROR on hv-1: libvirt: Cannot access storage file 'missing.qcow2' (1 of 2 settled)")
-        .contains("herdctl: server doomed-2 is ERROR: libvirt: Cannot access storage file 'missing.qcow2'");
-    JsonNode servers = JSON.readTree(result.out()).get("servers");
-    assertThat(servers).hasSize(2);
-    assertThat(servers.get(0).get("state").asText()).isEqualTo("SERVER_STATE_ERROR");
-  }
-
-  @Test
-  void waitGivesUpAtItsTimeoutNamingTheServersStillBuilding() {
-    Result result = herdctl("server", "create", "stuck", "--wait", "--wait-timeout", "1");
-
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(result.err()).contains("herdctl: gave up waiting after 1 s; not settled: stuck (BUILDING)");
-  }
-
-  @Test
-  void waitReopensAWatchTheControllerEndsAndStillSettles() {
-    fake.completeWatch = true;
-
-    Result result = herdctl("server", "create", "app", "--wait");
-
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(result.err()).contains("server app is ACTIVE on hv-1 (1 of 1 settled)");
+    assertThat(result.err().strip())
+        .isEqualTo("herdctl: invalid argument: memory_mib: must be between 16 and 16777216 MiB, was 8");
   }
 
   @Test
   void listFiltersByGroupAndState() throws Exception {
     herdctl("group", "create", "web", "--policy", "anti-affinity");
     herdctl("server", "create", "web", "--group", "web", "--count", "2", "--wait");
-    herdctl("server", "create", "lonely");
+    herdctl("server", "create", "lonely", "--image", "missing.qcow2", "--disk", "1", "--wait");
 
     Result inGroup = herdctl("server", "list", "--group", "web", "--output", "json");
-    Result building = herdctl("server", "list", "--state", "building");
+    Result failed = herdctl("server", "list", "--state", "error");
+    Result active = herdctl("server", "list", "--state", "ACTIVE");
 
     JsonNode servers = JSON.readTree(inGroup.out()).get("servers");
     assertThat(servers).hasSize(2);
     assertThat(servers.get(0).get("memory_mib").asLong()).isEqualTo(512);
     assertThat(servers.get(0).get("state").asText()).isEqualTo("SERVER_STATE_ACTIVE");
-    assertThat(building.out()).contains("lonely").doesNotContain("web-1");
+    assertThat(failed.out()).contains("lonely").doesNotContain("web-1");
+    assertThat(active.out()).contains("web-1", "web-2").doesNotContain("lonely");
+  }
+
+  @Test
+  void everyStateListOffersTheControllerAcceptsAndNoOther() {
+    List<String> offered = new ArrayList<>();
+    new EnumConverters.StateCandidates().forEach(offered::add);
+
+    for (String state : offered) {
+      Result result = herdctl("server", "list", "--state", state);
+      assertThat(result.exitCode()).as("--state %s: %s", state, result.err()).isEqualTo(ExitCodes.OK);
+    }
+    for (ServerState state : ServerState.values()) {
+      String typed = Names.state(state).toLowerCase(Locale.ROOT);
+      if (state == ServerState.UNRECOGNIZED || state == ServerState.SERVER_STATE_UNSPECIFIED || offered.contains(typed)) {
+        continue;
+      }
+      assertThat(ExitCodes.of(listStatus(state))).as("the controller on %s", state).isEqualTo(ExitCodes.USAGE);
+    }
+  }
+
+  private Status.Code listStatus(ServerState state) {
+    try {
+      cluster.servers().listServers(ListServersRequest.newBuilder().setState(state).build());
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  @Test
+  void stoppedIsAUsageErrorNamingTheStatesThatExistAndAsksNothing() {
+    Result result = herdctl("server", "list", "--state", "stopped");
+    Result help = herdctl("server", "list", "--help");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err())
+        .contains("Invalid value for option '--state': 'stopped' is not one of building, active, error, deleting, "
+            + "unknown");
+    assertThat(lastSettings.get()).isNull();
+    assertThat(help.out().replaceAll("\\s+", " "))
+        .contains("Only servers in this state: building, active, error, deleting, unknown.");
   }
 
   @Test
   void listTableKeepsIdsWholeAndFitsEightyColumns() {
-    herdctl("server", "create", "a-server-name-long-enough-to-need-cutting-down-to-size", "--count", "2");
+    herdctl("server", "create", "a-server-name-long-enough-to-need-cutting-down-to-size", "--count", "2", "--wait");
 
     Result result = herdctl("server", "list");
 
     assertThat(result.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
-    for (Server server : fake.servers.values()) {
+    for (Server server : cluster.serverList()) {
       assertThat(result.out()).contains(server.getId());
     }
-    assertThat(result.out()).contains("a-server-name-long-enough~  BUILDING");
+    assertThat(result.out()).containsPattern("a-server-name-long-enough[-a-z]*~  ACTIVE");
   }
 
   @Test
-  void showPrintsEveryDetail() {
-    herdctl("server", "create", "app", "--vcpus", "4", "--memory", "1.5G", "--disk", "10", "--image", "deb");
-    String id = fake.servers.keySet().iterator().next();
+  void showPrintsEveryDetail() throws IOException {
+    cluster.addImage("deb");
+    herdctl("server", "create", "app", "--vcpus", "4", "--memory", "1.5G", "--disk", "10", "--image", "deb", "--wait");
+    Server server = cluster.server("app");
 
-    Result result = herdctl("server", "show", id);
+    Result result = herdctl("server", "show", server.getId());
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(result.out())
-        .contains("id:", id)
+        .contains("id:", server.getId())
+        .contains("state:", "ACTIVE")
         .contains("vcpus:", "4")
         .contains("1.5G (1536 MiB)")
         .contains("disk:", "10G")
         .contains("image:", "deb")
-        .contains("host:", "hv-1");
+        .contains("host:", server.getHostName() + " (" + server.getHostId() + ")");
   }
 
   @Test
@@ -196,82 +205,65 @@ class ServerCommandTest extends CliTestSupport {
     Result result = herdctl("server", "show", "no-such-id");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
-    assertThat(result.err().strip()).isEqualTo("herdctl: not found: server no-such-id does not exist");
+    assertThat(result.err().strip()).isEqualTo("herdctl: not found: id: no server with id 'no-such-id'");
   }
 
   @Test
-  void deleteRemovesTheServerAndItsMembership() {
+  void deleteStopsTheDomainAndReleasesTheMembership() {
     herdctl("group", "create", "web", "--policy", "anti-affinity");
-    herdctl("server", "create", "app", "--group", "web");
-    String id = fake.servers.keySet().iterator().next();
+    herdctl("server", "create", "app", "--group", "web", "--wait");
+    Server server = cluster.server("app");
+    assertThat(cluster.domainsOn(server.getHostName())).hasSize(1);
 
-    Result result = herdctl("server", "delete", id, "-o", "json");
+    Result result = herdctl("server", "delete", server.getId(), "-o", "json");
 
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
     assertThat(result.out()).contains("\"state\" : \"SERVER_STATE_DELETING\"");
-    assertThat(fake.servers).isEmpty();
-    assertThat(fake.group("web").getMemberIdsList()).isEmpty();
+    assertThat(cluster.serverList()).isEmpty();
+    assertThat(cluster.group("web").getMemberIdsList()).isEmpty();
+    assertThat(cluster.domainsOn(server.getHostName())).isEmpty();
   }
 
   @Test
-  void deleteWithForceAsksForceAndIsRefusedWhileTheHostIsUp() {
+  void deleteWhileTheAgentCannotBeReachedIsExitFiveAndChangesNothing() {
+    herdctl("server", "create", "app", "--wait");
+    Server server = cluster.server("app");
+    cluster.stopAgent(server.getHostName());
+
+    Result result = herdctl("server", "delete", server.getId());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(result.err()).startsWith("herdctl: unavailable: agent of host " + server.getHostName() + " at ")
+        .contains("did not delete server " + server.getId());
+    assertThat(result.err().lines()).hasSize(1);
+    assertThat(cluster.serverList()).extracting(Server::getId).containsExactly(server.getId());
+  }
+
+  @Test
+  void deleteWithForceIsRefusedWhileTheHostIsUpAndLeavesTheDomainWhenItIsDown() throws IOException {
     herdctl("group", "create", "web", "--policy", "anti-affinity");
-    herdctl("server", "create", "app", "--group", "web");
-    Server server = fake.servers.values().iterator().next();
+    herdctl("server", "create", "app", "--group", "web", "--wait");
+    Server server = cluster.server("app");
+    String host = server.getHostName();
 
     Result refused = herdctl("server", "delete", server.getId(), "--force");
 
     assertThat(refused.exitCode()).isEqualTo(ExitCodes.CONFLICT);
-    assertThat(refused.err()).contains("which is up").contains(server.getHostName());
-    assertThat(fake.servers).containsKey(server.getId());
-    assertThat(fake.deleteRequests).singleElement().satisfies(r -> assertThat(r.getForce()).isTrue());
+    assertThat(refused.err()).contains("which is up").contains(host);
+    assertThat(cluster.serverList()).hasSize(1);
 
-    Host host = fake.hosts.get(server.getHostId());
-    fake.hosts.put(host.getId(), host.toBuilder().setUp(false).build());
+    cluster.stopAgent(host);
+    cluster.awaitHostDown(host);
     Result forced = herdctl("server", "delete", server.getId(), "--force");
 
-    assertThat(forced.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(forced.out()).contains("force-deleted server app").contains(server.getHostName());
-    assertThat(fake.servers).isEmpty();
-    assertThat(fake.group("web").getMemberIdsList()).isEmpty();
-  }
+    assertThat(forced.exitCode()).as(forced.err()).isEqualTo(ExitCodes.OK);
+    assertThat(forced.out()).contains("force-deleted server app").contains("without reaching host " + host);
+    assertThat(cluster.serverList()).isEmpty();
+    assertThat(cluster.group("web").getMemberIdsList()).isEmpty();
 
-  @Test
-  void deleteWithoutForceDoesNotAskForce() {
-    herdctl("server", "create", "app");
-    String id = fake.servers.keySet().iterator().next();
-
-    assertThat(herdctl("server", "delete", id).exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(fake.deleteRequests).singleElement().satisfies(r -> assertThat(r.getForce()).isFalse());
-  }
-
-  @Test
-  void watchPrintsOneJsonObjectPerEvent() throws Exception {
-    herdctl("server", "create", "app", "--count", "2");
-    fake.completeWatch = true;
-
-    Result result = herdctl("server", "watch", "-o", "json");
-
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-    List<String> lines = result.out().lines().toList();
-    assertThat(lines).hasSize(4);
-    assertThat(JSON.readTree(lines.get(0)).get("kind").asText()).isEqualTo("KIND_SNAPSHOT");
-    assertThat(JSON.readTree(lines.get(3)).get("kind").asText()).isEqualTo("KIND_CHANGED");
-    assertThat(JSON.readTree(lines.get(3)).get("server").get("state").asText()).isEqualTo("SERVER_STATE_ACTIVE");
-  }
-
-  @Test
-  void watchTableLinesNameKindStateAndHost() {
-    herdctl("server", "create", "app");
-    String id = fake.servers.keySet().iterator().next();
-    fake.completeWatch = true;
-
-    Result result = herdctl("server", "watch", "--id", id);
-
-    assertThat(result.out().lines().toList())
-        .containsExactly(
-            "snapshot  " + id + "  BUILDING  app on hv-1",
-            "changed   " + id + "  ACTIVE    app on hv-1");
-    assertThat(fake.server(id).getState()).isEqualTo(ServerState.SERVER_STATE_ACTIVE);
+    // the host comes back with the domain: reported as unknown, not deleted
+    cluster.startAgent(host, Map.of());
+    assertThat(cluster.domainsOn(host)).extracting(AgentServer::getServerId).containsExactly(server.getId());
+    assertThat(herdctl("host", "show", host).out()).contains("unknown herd domains: 1", server.getId());
   }
 }

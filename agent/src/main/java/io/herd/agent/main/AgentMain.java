@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "herd-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Reports this KVM host to the herd controller and launches and deletes its domains.",
         footer = {"", "Every option overrides the config key of the same name (see docs/agent.md).",
-                "Exit status: 0 stopped, 2 bad configuration, 1 could not start."})
+                "Exit status: 143 stopped by SIGTERM (a clean stop, which the systemd unit",
+                "counts as success), 1 could not start, 2 bad configuration. An unreachable",
+                "libvirtd is no reason to exit: the agent runs degraded and reconnects."})
 public final class AgentMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
