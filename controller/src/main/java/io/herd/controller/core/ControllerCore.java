@@ -4,6 +4,7 @@ import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -72,6 +73,13 @@ public final class ControllerCore implements AutoCloseable {
 
     public Migrations migrations() {
         return migrations;
+    }
+
+    /** What does not hold of the inventory's invariants; empty when all hold. For tests and debugging. */
+    List<String> invariantViolations() {
+        synchronized (inv.lock) {
+            return inv.violations();
+        }
     }
 
     /**

@@ -117,6 +117,11 @@ final class Harness implements AutoCloseable {
 
     /** A heartbeat of host {@code id} listing the domains the fake agent runs there, all running. */
     HeartbeatResponse heartbeat(String id, String rack, String zone, int cpus, long memoryMib, long diskGib) {
+        return registry.heartbeat(report(id, rack, zone, cpus, memoryMib, diskGib).build());
+    }
+
+    /** The heartbeat {@link #heartbeat} sends, to change before sending. */
+    HeartbeatRequest.Builder report(String id, String rack, String zone, int cpus, long memoryMib, long diskGib) {
         HeartbeatRequest.Builder b = HeartbeatRequest.newBuilder()
                 .setHostId(id)
                 .setHostName(id)
@@ -130,11 +135,54 @@ final class Harness implements AutoCloseable {
             b.addServers(AgentServer.newBuilder().setServerId(serverId).setState(ServerState.SERVER_STATE_ACTIVE)
                     .setLibvirtState("running"));
         }
-        return registry.heartbeat(b.build());
+        return b;
+    }
+
+    HeartbeatRequest.Builder report(String id) {
+        return report(id, "", "", 16, 65_536, 1_000);
+    }
+
+    /** What an agent says while libvirtd is unreachable and it never reached it: no domains, no capacity. */
+    HeartbeatResponse degradedHeartbeat(String id) {
+        return registry.heartbeat(HeartbeatRequest.newBuilder().setHostId(id).setHostName(id)
+                .setAgentAddress(address(id)).setCapacity(HostCapacity.getDefaultInstance()).setDegraded(true)
+                .setDegradedReason("cannot connect to qemu:///system: Failed to connect socket").build());
     }
 
     HeartbeatResponse heartbeat(String id) {
         return heartbeat(id, "", "", 16, 65_536, 1_000);
+    }
+
+    /**
+     * Lets {@code time} pass while only the {@code alive} hosts heartbeat (each once at the
+     * end), then runs the controller's liveness check: the others go DOWN once silent for 3
+     * intervals, and are evacuated once their grace period is over.
+     */
+    void pass(Duration time, String... alive) {
+        clock.advance(time);
+        for (String host : alive) {
+            heartbeat(host);
+        }
+        core.hosts().checkLiveness();
+    }
+
+    io.herd.api.v1.Host host(String id) {
+        return hosts.getHost(io.herd.api.v1.GetHostRequest.newBuilder().setId(id).build());
+    }
+
+    io.herd.api.v1.Server server(String id) {
+        return servers.getServer(GetServerRequest.newBuilder().setId(id).build());
+    }
+
+    ServerGroup groupNamed(String idOrName) {
+        return groups.getServerGroup(io.herd.api.v1.GetServerGroupRequest.newBuilder().setId(idOrName).build());
+    }
+
+    /** Creates a group that evacuates its members when their host fails. */
+    ServerGroup evacuatingGroup(String name, Policy policy, Scope scope, int maxPerDomain) {
+        return groups.createServerGroup(CreateServerGroupRequest.newBuilder().setName(name).setPolicy(policy)
+                .setScope(scope).setMaxPerDomain(maxPerDomain)
+                .setOnHostFailure(io.herd.api.v1.OnHostFailure.ON_HOST_FAILURE_EVACUATE).build());
     }
 
     ServerGroup group(String name, Policy policy, Scope scope, int maxPerDomain) {

@@ -21,15 +21,25 @@ public final class FakeAgents implements AgentPort {
     public final List<String> deletes = new CopyOnWriteArrayList<>();
     public final Set<String> failingLaunches = ConcurrentHashMap.newKeySet();
     public final Set<String> failingDeletes = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> fenced = new ConcurrentHashMap<>();
     public volatile CountDownLatch launchGate;
     /** With a gate: deletes wait for it before answering. */
     public volatile CountDownLatch deleteGate;
     /** With a gate: create the domain first, then wait (a launch whose answer never comes back). */
     public volatile boolean domainBeforeGate;
+    /** Addresses whose launches hang until their latch opens (a hung agent). */
+    public final Map<String, CountDownLatch> hung = new ConcurrentHashMap<>();
+    /** Addresses where a launch creates the domain, then its answer is lost (an unknown outcome). */
+    public final Set<String> lostAnswers = ConcurrentHashMap.newKeySet();
+    /** Every call in order, as "launch serverId@address" or "delete serverId@address". */
+    public final List<String> calls = new CopyOnWriteArrayList<>();
 
     @Override
     public void launch(String address, LaunchOrder order) throws AgentException {
         launches.add(order.serverId() + "@" + address);
+        calls.add("launch " + order.serverId() + "@" + address);
+        fenced.put(order.serverId(), order.fence());
+        pass(hung.get(address));
         if (domainBeforeGate) {
             domains.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(order.serverId());
         }
@@ -38,6 +48,14 @@ public final class FakeAgents implements AgentPort {
             throw new AgentException("INTERNAL: libvirt said no on " + address, true);
         }
         domains.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(order.serverId());
+        if (lostAnswers.contains(address)) {
+            throw new AgentException("DEADLINE_EXCEEDED: no answer from " + address, false);
+        }
+    }
+
+    /** Whether the last launch of the server asked its agent to fence it when cut off. */
+    public boolean fenced(String serverId) {
+        return fenced.getOrDefault(serverId, false);
     }
 
     @Override
@@ -47,6 +65,7 @@ public final class FakeAgents implements AgentPort {
             throw new AgentException("UNAVAILABLE: connection refused", false);
         }
         deletes.add(serverId + "@" + address);
+        calls.add("delete " + serverId + "@" + address);
         Set<String> running = domains.get(address);
         if (running != null) {
             running.remove(serverId);

@@ -30,10 +30,14 @@ class StoreFailureTest {
     @TempDir
     Path dir;
 
-    /** A real store that refuses to write while {@code failing} is set. */
+    /**
+     * A real store that refuses to write while {@code failing} is set, and whose writes wait
+     * for {@code gate} while one is set.
+     */
     static final class FlakyStore implements Store {
         final SqliteStore real;
         volatile boolean failing;
+        volatile java.util.concurrent.CountDownLatch gate;
 
         FlakyStore(SqliteStore real) {
             this.real = real;
@@ -66,6 +70,15 @@ class StoreFailureTest {
 
         @Override
         public void apply(List<Mutation> batch) {
+            java.util.concurrent.CountDownLatch g = gate;
+            if (g != null) {
+                try {
+                    g.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("store: interrupted", e);
+                }
+            }
             if (failing) {
                 throw new StoreException("store: disk full", null);
             }
