@@ -36,6 +36,8 @@ class HeartbeatSenderTest {
     @Test
     void whileLibvirtIsDownHeartbeatsSayDegradedAndKeepTheLastKnownServers() throws Exception {
         FakeHypervisor hypervisor = new FakeHypervisor();
+        java.nio.file.Files.writeString(dir.resolve("debian-12.qcow2"), "base image");
+        java.nio.file.Files.writeString(dir.resolve("herd-" + UUID.randomUUID() + ".qcow2"), "a server's root disk");
         UUID id = UUID.randomUUID();
         hypervisor.launch(new DomainSpec(id, "kept", 1, 64, 0, "", "g", ""));
         HostReporter reporter = new HostReporter(hypervisor,
@@ -55,6 +57,8 @@ class HeartbeatSenderTest {
                 HeartbeatRequest first = registry.accepted().get(0);
                 assertThat(first.getServersList()).extracting(s -> s.getServerId()).containsExactly(id.toString());
                 assertThat(first.getCapacity().getReservedCpus()).isEqualTo(1);
+                assertThat(first.getLimits().getMaxVcpus()).isEqualTo(LaunchLimits.API.maxVcpus());
+                assertThat(first.getImagesList()).containsExactly("debian-12.qcow2");
                 assertThat(sender.lastAcknowledgedAt()).isEqualTo(NOW);
 
                 hypervisor.setDegraded(true);
