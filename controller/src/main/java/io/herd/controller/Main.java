@@ -66,13 +66,25 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--insecure", description = "[insecure] allow plaintext on a non-loopback listen address.")
     boolean insecure;
 
+    @Option(names = "--grace-period-ms", paramLabel = "MS", description = "[evacuation.grace_period_ms] how long a "
+            + "host is DOWN before its EVACUATE groups' members move, default 60000.")
+    String gracePeriodMs;
+
+    @Option(names = "--default-on-host-failure", paramLabel = "none|evacuate",
+            description = "[evacuation.default_on_host_failure] for groups created without a choice, default none.")
+    String defaultOnHostFailure;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, e.g. --set "
+            + "launch.per_host_parallelism=8 (flags above win).")
+    Map<String, String> set = new LinkedHashMap<>();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> overrides = new LinkedHashMap<>(set);
         put(overrides, "listen", listen);
         put(overrides, "store.path", storePath);
         put(overrides, "heartbeat_interval_ms", heartbeatIntervalMs);
@@ -85,6 +97,8 @@ public final class Main implements Callable<Integer> {
         put(overrides, "tls.cert_file", tlsCert);
         put(overrides, "tls.key_file", tlsKey);
         put(overrides, "tls.ca_file", tlsCa);
+        put(overrides, "evacuation.grace_period_ms", gracePeriodMs);
+        put(overrides, "evacuation.default_on_host_failure", defaultOnHostFailure);
         if (insecure) {
             overrides.put("insecure", "true");
         }

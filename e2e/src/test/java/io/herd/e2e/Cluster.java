@@ -62,6 +62,9 @@ final class Cluster implements AutoCloseable {
     ServerServiceGrpc.ServerServiceBlockingStub servers;
     HostServiceGrpc.HostServiceBlockingStub hosts;
     final Map<String, JavaProcess> agents = new LinkedHashMap<>();
+    /** Each agent's command line and AgentService port, to start it again after a kill. */
+    private final Map<String, List<String>> agentArgs = new LinkedHashMap<>();
+    private final Map<String, Integer> agentPorts = new LinkedHashMap<>();
     private final List<ManagedChannel> agentChannels = new ArrayList<>();
     private int restarts;
 
@@ -102,21 +105,44 @@ final class Cluster implements AutoCloseable {
     /** Starts agents on test-driver hosts of the given shapes and waits until the controller sees them all UP. */
     void startTestAgents(List<HostShape> shapes, String... extraArgs) throws IOException {
         for (HostShape s : shapes) {
-            Path hostDir = dir.resolve(s.name());
-            Files.createDirectories(hostDir.resolve("images"));
-            Path xml = hostDir.resolve(s.name() + ".xml");
-            Files.writeString(xml, nodeXml(s.cpus(), s.memoryMib()));
-            startAgent(s.name(), "test://" + xml.toAbsolutePath(), s.rack(), s.zone(), hostDir, extraArgs);
+            startTestAgent(s, "127.0.0.1:" + controllerPort, extraArgs);
         }
         awaitHostsUp(shapes.stream().map(HostShape::name).toList());
     }
 
+    /** One agent on a test-driver host of the shape, reaching the controller at {@code controllerAddress}. */
+    void startTestAgent(HostShape s, String controllerAddress, String... extraArgs) throws IOException {
+        Path hostDir = dir.resolve(s.name());
+        Files.createDirectories(hostDir.resolve("images"));
+        Path xml = hostDir.resolve(s.name() + ".xml");
+        Files.writeString(xml, nodeXml(s.cpus(), s.memoryMib()));
+        startAgentVia(controllerAddress, s.name(), "test://" + xml.toAbsolutePath(), s.rack(), s.zone(), hostDir,
+                extraArgs);
+    }
+
     void startAgent(String name, String uri, String rack, String zone, Path hostDir, String... extraArgs)
             throws IOException {
+        startAgentVia("127.0.0.1:" + controllerPort, name, uri, rack, zone, hostDir, extraArgs);
+    }
+
+    /** The AgentService port an agent of this name will listen on (chosen now, before it starts). */
+    int agentPort(String name) throws IOException {
+        Integer port = agentPorts.get(name);
+        if (port == null) {
+            port = freePort();
+            agentPorts.put(name, port);
+        }
+        return port;
+    }
+
+    /** An agent that reaches the controller at {@code controllerAddress} (e.g. through a proxy). */
+    void startAgentVia(String controllerAddress, String name, String uri, String rack, String zone, Path hostDir,
+                       String... extraArgs) throws IOException {
         Files.createDirectories(hostDir.resolve("images"));
         Files.createDirectories(hostDir.resolve("state"));
-        List<String> args = new ArrayList<>(List.of("--libvirt-uri", uri, "--port", "0",
-                "--controller", "127.0.0.1:" + controllerPort, "--host-name", name, "--rack", rack, "--zone", zone,
+        int port = agentPort(name);
+        List<String> args = new ArrayList<>(List.of("--libvirt-uri", uri, "--port", Integer.toString(port),
+                "--controller", controllerAddress, "--host-name", name, "--rack", rack, "--zone", zone,
                 "--image-dir", hostDir.resolve("images").toString(), "--state-dir", hostDir.resolve("state").toString(),
                 "--heartbeat-interval-ms", Long.toString(options.heartbeatMs()),
                 "--set", "heartbeat_max_backoff_ms=" + Math.max(500, options.heartbeatMs()),
@@ -126,7 +152,30 @@ final class Cluster implements AutoCloseable {
                     "--tls-ca", tls.ca().toString()));
         }
         args.addAll(List.of(extraArgs));
+        agentArgs.put(name, args);
         agents.put(name, JavaProcess.start("agent-" + name, dir.resolve("logs"), options.agentJvm(), AGENT_JAR, args));
+    }
+
+    /** Starts a stopped (or killed) agent again with its command line: same host id, same domains. */
+    void restartAgent(String name) {
+        JavaProcess old = agents.get(name);
+        if (old != null && old.alive()) {
+            throw new IllegalStateException("agent " + name + " is still running");
+        }
+        agents.put(name, JavaProcess.start("agent-" + name + "-again", dir.resolve("logs"), options.agentJvm(),
+                AGENT_JAR, agentArgs.get(name)));
+    }
+
+    /** The agent's own AgentService address, whatever address it advertises to the controller. */
+    String agentAddress(String name) {
+        return "127.0.0.1:" + agentPorts.get(name);
+    }
+
+    /** The herd domains an agent runs, asked directly (not through the address it advertises). */
+    List<AgentServer> domainsOf(String name) {
+        return AgentServiceGrpc.newBlockingStub(agentChannel(agentAddress(name)))
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listServers(ListAgentServersRequest.getDefaultInstance()).getServersList();
     }
 
     void awaitHostsUp(List<String> names) {

@@ -40,6 +40,26 @@ final class Commands {
         return r.exitCode() == 0 ? r.output().trim() : "";
     }
 
+    /** Names of the running domains on qemu:///system. */
+    static java.util.Set<String> running() {
+        Result r = run("virsh", "-c", QEMU, "list", "--name", "--state-running");
+        return r.output().lines().map(String::trim).filter(l -> !l.isEmpty())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Starts a transient diskless domain herd knows nothing of (no herd metadata). */
+    static Result startTransient(String name, int memoryMib) throws IOException {
+        java.nio.file.Path xml = java.nio.file.Files.createTempFile(name, ".xml");
+        java.nio.file.Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>"
+                + memoryMib + "</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>"
+                + "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>");
+        try {
+            return run("virsh", "-c", QEMU, "create", xml.toString());
+        } finally {
+            java.nio.file.Files.deleteIfExists(xml);
+        }
+    }
+
     /** Removes a domain this test created, whatever its state. */
     static void forceRemove(String domain) {
         run("virsh", "-c", QEMU, "destroy", domain);

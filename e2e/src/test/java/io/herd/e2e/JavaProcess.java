@@ -75,6 +75,23 @@ final class JavaProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: the process freezes, its sockets stay open (a hung process). */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        Commands.Result r = Commands.run("kill", "-" + name, Long.toString(process.pid()));
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + ": " + r.output());
+        }
+    }
+
     String tail() {
         try {
             String all = Files.exists(stderr) ? Files.readString(stderr) : "";
