@@ -45,13 +45,19 @@ final class Evacuator {
         this.deleter = deleter;
     }
 
-    /** When a DOWN host's EVACUATE members are moved: the end of its grace period. */
+    /**
+     * When a DOWN host's EVACUATE members are moved: the end of its grace period. A host
+     * loaded DOWN at start is counted DOWN only once it has had its time to heartbeat.
+     */
     Instant evacuateAt(HostRecord host) {
-        return host.downSince().plus(settings.gracePeriod());
+        Instant downSince = host.downSince();
+        Instant earliest = inv.startedAt.plus(settings.downAfter());
+        return (downSince.isBefore(earliest) ? earliest : downSince).plus(settings.gracePeriod());
     }
 
     /** Evacuates every host that is due (under the inventory lock). */
     void tickLocked() {
+        stuck.keySet().removeIf(id -> inv.server(id) == null);
         Instant now = inv.now();
         for (HostRecord host : List.copyOf(inv.hosts())) {
             if (host.up() || !host.evacuationRequested() && now.isBefore(evacuateAt(host))) {
@@ -81,8 +87,15 @@ final class Evacuator {
             if (!all && (g == null || !g.evacuates())) {
                 continue;
             }
-            if (s.status() == ServerStatus.DELETING || s.status() == ServerStatus.ERROR) {
-                left.add(new MoveReport.Left(id, s.name(), "it is " + s.status()));
+            if (s.status() == ServerStatus.DELETING) {
+                // its domain went with the host (or was fenced): nothing left to wait for
+                LOG.warn("server {} ({}) was being deleted on host {}, which is gone: it is gone too", s.name(), id,
+                        host.name());
+                inv.remove(s);
+                continue;
+            }
+            if (s.status() == ServerStatus.ERROR) {
+                left.add(new MoveReport.Left(id, s.name(), "it is ERROR (its domain was not running)"));
                 continue;
             }
             if (inv.agentCall(id) != null) {

@@ -288,6 +288,8 @@ final class Launcher {
     /** Under the inventory lock: the mark of a launch that will not run; a deleted server goes to the deleter. */
     private void ended(String serverId, ServerRecord s) {
         inv.endAgentCall(serverId);
+        failedHosts.remove(serverId);
+        cleanupFailures.remove(serverId);
         if (s != null && s.status() == ServerStatus.DELETING) {
             deleter.startLocked(serverId);
         }
