@@ -29,6 +29,10 @@ import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +59,11 @@ import java.util.function.Predicate;
  *
  * <p>Agents heartbeat every {@link #HEARTBEAT}; each holds back {@link #RESERVED_CPUS} CPUs and
  * {@link #RESERVED_MEMORY_MIB} MiB, so a host's allocatable amounts differ from its hardware.
+ *
+ * <p>An agent that heartbeats but cannot be called: start it (or start it again) with its
+ * {@code advertise_address} set to {@link #silentAddress()} (the controller's calls hang there
+ * until {@link #endSilence()}) or {@link #refusingAddress()} (they fail at once). A server placed
+ * on a host whose agent is silent stays BUILDING.
  */
 final class RealCluster implements AutoCloseable {
   /** How often agents heartbeat; a host whose agent stopped is DOWN after 3 of these. */
@@ -94,6 +103,8 @@ final class RealCluster implements AutoCloseable {
   private final ManagedChannel channel;
   private final Map<String, Machine> machines = new LinkedHashMap<>();
   private final List<String> images = new ArrayList<>();
+  private final List<ServerSocket> silentSockets = new ArrayList<>();
+  private Socket refusingSocket;
 
   private RealCluster(Path dir, Map<String, String> tls, ControllerServer controller) {
     this.dir = dir;
@@ -176,12 +187,63 @@ final class RealCluster implements AutoCloseable {
     return hosts().getHost(GetHostRequest.newBuilder().setId(idOrName).build());
   }
 
-  /** Puts a base image file (raw, 4 KiB of zeros) into every host's image directory. */
+  /**
+   * Puts a base image file (raw, 4 KiB of zeros) into every host's image directory, this one's
+   * and those started later; returns once the controller has each running agent offering it.
+   */
   void addImage(String fileName) throws IOException {
     images.add(fileName);
     for (Machine machine : machines.values()) {
       writeImage(machine, fileName);
     }
+    for (Machine machine : machines.values()) {
+      awaitImage(machine, fileName);
+    }
+  }
+
+  /**
+   * Puts a base image file into one host's image directory only; returns once the controller
+   * has its agent offering it.
+   */
+  void addImageOn(String host, String fileName) throws IOException {
+    Machine machine = machine(host);
+    writeImage(machine, fileName);
+    awaitImage(machine, fileName);
+  }
+
+  private void awaitImage(Machine machine, String fileName) {
+    if (machine.agent != null) {
+      awaitHost(machine.shape.name(), h -> h.getImagesList().contains(fileName), "offering image " + fileName);
+    }
+  }
+
+  /**
+   * A loopback address where a socket accepts connections and never answers them: calls made
+   * there hang until their deadline, or until {@link #endSilence()}.
+   */
+  String silentAddress() throws IOException {
+    ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    silentSockets.add(silent);
+    return "127.0.0.1:" + silent.getLocalPort();
+  }
+
+  /**
+   * Closes every {@link #silentAddress()}: connections held there are reset, so the calls that
+   * hung on them fail; new ones are refused.
+   */
+  void endSilence() throws IOException {
+    for (ServerSocket silent : silentSockets) {
+      silent.close();
+    }
+  }
+
+  /** A loopback address where connections are refused: its port is taken, and nothing listens on it. */
+  String refusingAddress() throws IOException {
+    if (refusingSocket == null) {
+      refusingSocket = new Socket();
+      refusingSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+    return "127.0.0.1:" + refusingSocket.getLocalPort();
   }
 
   /**
@@ -214,8 +276,9 @@ final class RealCluster implements AutoCloseable {
 
   /**
    * Starts the host's agent again on the same libvirt connection, state directory (so the same
-   * host id) and settings, with {@code agentSettings} on top (e.g. {@code labels.rack}); returns
-   * once the controller has the host UP.
+   * host id) and settings, with {@code agentSettings} on top (e.g. {@code labels.rack},
+   * {@code advertise_address}); returns once the controller has the host UP at the address the
+   * agent advertises.
    */
   void startAgent(String host, Map<String, String> agentSettings) throws IOException {
     Machine machine = machine(host);
@@ -243,7 +306,11 @@ final class RealCluster implements AutoCloseable {
     } catch (ConfigException e) {
       throw new IllegalArgumentException("agent settings of " + host + ": " + e.getMessage(), e);
     }
-    awaitHost(host, h -> h.getUp() && !h.getDegraded(), "UP");
+    String advertised = o.getOrDefault("advertise_address", "");
+    String port = ":" + machine.agent.port();
+    awaitHost(host, h -> h.getUp() && !h.getDegraded()
+        && (advertised.isEmpty() ? h.getAgentAddress().endsWith(port) : h.getAgentAddress().equals(advertised)),
+        "UP");
   }
 
   /** Waits until the controller's view of the host matches. */
@@ -323,6 +390,14 @@ final class RealCluster implements AutoCloseable {
     controller.close();
     for (Machine machine : machines.values()) {
       machine.libvirt.close();
+    }
+    try {
+      endSilence();
+      if (refusingSocket != null) {
+        refusingSocket.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
