@@ -68,6 +68,27 @@ class ServerWaitAndWatchTest extends CliTestSupport {
   }
 
   @Test
+  void timeoutTakesADurationWithAUnit() throws IOException {
+    String image = imageWhoseLaunchesHang();
+
+    Result result = herdctl("server", "create", "stuck", "--image", image, "--disk", "1", "--wait",
+        "--timeout", "800ms");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(result.err()).contains("herdctl: gave up waiting after 800 ms; not settled: stuck (BUILDING)");
+  }
+
+  @Test
+  void aBadTimeoutIsAUsageErrorAndSendsNothing() {
+    Result result = herdctl("server", "create", "app", "--wait", "--timeout", "soon");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("--timeout").contains("'soon' is not a duration");
+    assertThat(lastSettings.get()).isNull();
+    assertThat(cluster.serverList()).isEmpty();
+  }
+
+  @Test
   void watchPrintsOneJsonObjectPerEvent() throws Exception {
     herdctl("server", "create", "old", "--wait");
     Running watch = herdctlInBackground("server", "watch", "-o", "json");
