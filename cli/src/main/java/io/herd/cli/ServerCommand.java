@@ -7,6 +7,7 @@ import io.herd.api.v1.DeleteServerResponse;
 import io.herd.api.v1.GetServerRequest;
 import io.herd.api.v1.ListServersRequest;
 import io.herd.api.v1.ListServersResponse;
+import io.herd.api.v1.MigrateServerRequest;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerEvent;
 import io.herd.api.v1.ServerState;
@@ -24,12 +25,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
-    description = "Servers (virtual machines): create, list, show, delete, watch.",
+    description = "Servers (virtual machines): create, list, show, delete, migrate, watch.",
     subcommands = {
       ServerCommand.Create.class,
       ServerCommand.ListServers.class,
       ServerCommand.Show.class,
       ServerCommand.Delete.class,
+      ServerCommand.Migrate.class,
       ServerCommand.Watch.class
     })
 final class ServerCommand {
@@ -213,6 +215,48 @@ final class ServerCommand {
           + (force ? " without reaching host " + server.getHostName() : "")
           + (printed.getDeleted() ? "" : ": " + server.getStateMessage()) + "\n");
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "migrate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Move a server to another host (MigrateServer), for maintenance. A cold migration: the new host"
+            + " is claimed under the server's group rules, its domain is stopped and removed on its host,"
+            + " and it is launched again from its image on the new host, keeping its id and name (nothing"
+            + " on its old root disk is copied).",
+        "Answers with the server BUILDING on its new host. Only for an ACTIVE or ERROR server on an up"
+            + " host."
+      })
+  static final class Migrate extends ControllerCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Server id.")
+    String id;
+
+    @Option(names = "--to", paramLabel = "HOST",
+        description = "Host id or name to move to (default: the best host the group's rules allow).")
+    String toHost = "";
+
+    @Option(names = "--wait",
+        description = "Follow the server until it is ACTIVE or ERROR on its new host, progress on stderr.")
+    boolean waitForSettled;
+
+    @Mixin WaitTimeout wait;
+
+    @Override
+    int run(ControllerClient client) throws InterruptedException {
+      Server moving =
+          client.servers().migrateServer(MigrateServerRequest.newBuilder().setId(id).setToHost(toHost).build());
+      Output output = output();
+      if (!waitForSettled) {
+        output.print(moving, () -> ServerView.line(moving));
+        return ExitCodes.OK;
+      }
+      ServerWaiter.Outcome outcome =
+          new ServerWaiter(client, ServerWaiter.Goal.SETTLED, err()).await(List.of(moving), wait.timeout);
+      Server ended = outcome.servers().get(0);
+      output.print(ended, () -> ServerView.line(ended));
+      return outcome.exitCode(err());
     }
   }
 

@@ -2,6 +2,8 @@ package io.herd.cli;
 
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerEvent;
+import io.herd.api.v1.ServerHistoryEntry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,6 +18,13 @@ final class ServerView {
           Names.orDash(server.getHostName()));
     }
     return table.render(width);
+  }
+
+  /** One server in a sentence: {@code server app (ID) is ACTIVE on host hv-2[: message]}. */
+  static String line(Server server) {
+    return "server " + server.getName() + " (" + server.getId() + ") is " + Names.state(server.getState())
+        + (server.getHostName().isEmpty() ? "" : " on host " + server.getHostName())
+        + (server.getStateMessage().isEmpty() ? "" : ": " + server.getStateMessage()) + "\n";
   }
 
   static String eventLine(ServerEvent event) {
@@ -45,6 +54,32 @@ final class ServerView {
         .add("request id", Names.orDash(server.getRequestId()))
         .add("created", Names.time(server.getCreatedAt()))
         .add("updated", Names.time(server.getUpdatedAt()))
+        .list("history", history(server.getHistoryList()))
         .render();
+  }
+
+  /** One aligned line per step, oldest first: time, event, {@code from -> to}, message. */
+  static List<String> history(List<ServerHistoryEntry> entries) {
+    List<String[]> cells = new ArrayList<>();
+    int[] widths = new int[3];
+    for (ServerHistoryEntry entry : entries) {
+      String[] row = {
+        Names.time(entry.getAt()),
+        Names.historyEvent(entry.getEvent()),
+        Names.orDash(entry.getFromHostName()) + " -> " + Names.orDash(entry.getToHostName())
+      };
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+      cells.add(row);
+    }
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < cells.size(); i++) {
+      String[] row = cells.get(i);
+      String line = String.format("%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s",
+          row[0], row[1], row[2], entries.get(i).getMessage());
+      lines.add(line.stripTrailing());
+    }
+    return lines;
   }
 }

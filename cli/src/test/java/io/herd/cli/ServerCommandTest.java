@@ -198,7 +198,8 @@ class ServerCommandTest extends CliTestSupport {
         .contains("1.5G (1536 MiB)")
         .contains("disk:", "10G")
         .contains("image:", "deb")
-        .contains("host:", server.getHostName() + " (" + server.getHostId() + ")");
+        .contains("host:", server.getHostName() + " (" + server.getHostId() + ")")
+        .containsPattern("history: +1\n +\\S+Z  placed  - -> " + server.getHostName() + "  placed when created\n");
   }
 
   @Test
