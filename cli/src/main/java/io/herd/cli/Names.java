@@ -1,6 +1,7 @@
 package io.herd.cli;
 
 import io.herd.api.v1.Acceleration;
+import io.herd.api.v1.OnHostFailure;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
 import io.herd.api.v1.ServerHistoryEntry;
@@ -27,6 +28,11 @@ final class Names {
 
   static String scope(Scope scope) {
     return scope == Scope.SCOPE_UNSPECIFIED ? "host" : scope.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** none or evacuate, as typed on the command line; "-" when unspecified. */
+  static String onHostFailure(OnHostFailure onHostFailure) {
+    return typed(strip(onHostFailure.name(), "ON_HOST_FAILURE_"));
   }
 
   /** placed, launch-retried, evacuated, migrated, fenced. */
