@@ -73,19 +73,19 @@ abstract class CliTestSupport {
    */
   String imageWhoseLaunchesFail() throws IOException {
     cluster.startHost(new RealCluster.HostShape("hv-refusing", 16, 64 * 1024, "rack-9", "zone-a"),
-        Map.of("advertise_address", cluster.refusingAddress()));
+        Map.of("advertise_address", cluster.unreachable.refusingAddress()));
     cluster.addImageOn("hv-refusing", "refused.raw");
     return "refused.raw";
   }
 
   /**
    * Starts host hv-silent, whose agent heartbeats but never answers the controller's calls
-   * (until {@link RealCluster#endSilence()}), and returns the name of an image only it offers: a
+   * (until {@link UnreachableAgents#endSilence()}), and returns the name of an image only it offers: a
    * server created with that image (and a disk) is placed there and stays BUILDING.
    */
   String imageWhoseLaunchesHang() throws IOException {
     cluster.startHost(new RealCluster.HostShape("hv-silent", 16, 64 * 1024, "rack-9", "zone-a"),
-        Map.of("advertise_address", cluster.silentAddress()));
+        Map.of("advertise_address", cluster.unreachable.silentAddress()));
     cluster.addImageOn("hv-silent", "silent.raw");
     return "silent.raw";
   }

@@ -29,10 +29,6 @@ import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,9 +57,8 @@ import java.util.function.Predicate;
  * {@link #RESERVED_MEMORY_MIB} MiB, so a host's allocatable amounts differ from its hardware.
  *
  * <p>An agent that heartbeats but cannot be called: start it (or start it again) with its
- * {@code advertise_address} set to {@link #silentAddress()} (the controller's calls hang there
- * until {@link #endSilence()}) or {@link #refusingAddress()} (they fail at once). A server placed
- * on a host whose agent is silent stays BUILDING.
+ * {@code advertise_address} set to one of {@link #unreachable}'s addresses. A server placed on a
+ * host whose agent is silent stays BUILDING.
  */
 final class RealCluster implements AutoCloseable {
   /** How often agents heartbeat; a host whose agent stopped is DOWN after 3 of these. */
@@ -103,8 +98,8 @@ final class RealCluster implements AutoCloseable {
   private final ManagedChannel channel;
   private final Map<String, Machine> machines = new LinkedHashMap<>();
   private final List<String> images = new ArrayList<>();
-  private final List<ServerSocket> silentSockets = new ArrayList<>();
-  private Socket refusingSocket;
+  /** Addresses where the controller's calls to an agent hang or are refused; closed with the cluster. */
+  final UnreachableAgents unreachable = new UnreachableAgents();
 
   private RealCluster(Path dir, Map<String, String> tls, ControllerServer controller) {
     this.dir = dir;
@@ -215,35 +210,6 @@ final class RealCluster implements AutoCloseable {
     if (machine.agent != null) {
       awaitHost(machine.shape.name(), h -> h.getImagesList().contains(fileName), "offering image " + fileName);
     }
-  }
-
-  /**
-   * A loopback address where a socket accepts connections and never answers them: calls made
-   * there hang until their deadline, or until {@link #endSilence()}.
-   */
-  String silentAddress() throws IOException {
-    ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    silentSockets.add(silent);
-    return "127.0.0.1:" + silent.getLocalPort();
-  }
-
-  /**
-   * Closes every {@link #silentAddress()}: connections held there are reset, so the calls that
-   * hung on them fail; new ones are refused.
-   */
-  void endSilence() throws IOException {
-    for (ServerSocket silent : silentSockets) {
-      silent.close();
-    }
-  }
-
-  /** A loopback address where connections are refused: its port is taken, and nothing listens on it. */
-  String refusingAddress() throws IOException {
-    if (refusingSocket == null) {
-      refusingSocket = new Socket();
-      refusingSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-    return "127.0.0.1:" + refusingSocket.getLocalPort();
   }
 
   /**
@@ -392,10 +358,7 @@ final class RealCluster implements AutoCloseable {
       machine.libvirt.close();
     }
     try {
-      endSilence();
-      if (refusingSocket != null) {
-        refusingSocket.close();
-      }
+      unreachable.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -233,7 +233,7 @@ class ServerCommandTest extends CliTestSupport {
     String host = server.getHostName();
     // the host stays up, but the controller's calls to its agent are refused
     cluster.stopAgent(host);
-    cluster.startAgent(host, Map.of("advertise_address", cluster.refusingAddress()));
+    cluster.startAgent(host, Map.of("advertise_address", cluster.unreachable.refusingAddress()));
 
     Result result = herdctl("server", "delete", server.getId());
 

@@ -42,7 +42,7 @@ class ServerDeleteWaitTest extends CliTestSupport {
     assertThat(cluster.server("stuck").getState()).isEqualTo(ServerState.SERVER_STATE_DELETING);
 
     // the launch hung on the silent address fails; the agent, started again, is reached where it listens
-    cluster.endSilence();
+    cluster.unreachable.endSilence();
     cluster.stopAgent("hv-silent");
     cluster.startAgent("hv-silent", Map.of());
     Result result = delete.await();
