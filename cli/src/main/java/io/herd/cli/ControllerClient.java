@@ -32,6 +32,11 @@ final class ControllerClient implements AutoCloseable {
     return ServerServiceGrpc.newBlockingStub(channel);
   }
 
+  /** WatchServers read as it arrives, for waits that also look servers up meanwhile. */
+  ServerServiceGrpc.ServerServiceStub serverWatch() {
+    return ServerServiceGrpc.newStub(channel);
+  }
+
   HostServiceGrpc.HostServiceBlockingStub hosts() {
     return HostServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);

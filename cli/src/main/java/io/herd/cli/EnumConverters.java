@@ -1,5 +1,6 @@
 package io.herd.cli;
 
+import io.herd.api.v1.OnHostFailure;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
 import io.herd.api.v1.ServerState;
@@ -12,7 +13,10 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads enum options the way people type them: {@code anti-affinity}, {@code rack}, {@code active}. */
+/**
+ * Reads enum options the way people type them: {@code anti-affinity}, {@code rack}, {@code active},
+ * {@code evacuate}.
+ */
 final class EnumConverters {
   private EnumConverters() {}
 
@@ -75,6 +79,13 @@ final class EnumConverters {
     }
   }
 
+  static final class OnHostFailureCandidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return typed(OnHostFailure.class, "ON_HOST_FAILURE_", value -> true).iterator();
+    }
+  }
+
   /** The states {@code server list --state} takes: those ListServers filters by. */
   static final class StateCandidates implements Iterable<String> {
     @Override
@@ -94,6 +105,13 @@ final class EnumConverters {
     @Override
     public Scope convert(String value) {
       return read(Scope.class, "", value);
+    }
+  }
+
+  static final class OnHostFailureConverter implements ITypeConverter<OnHostFailure> {
+    @Override
+    public OnHostFailure convert(String value) {
+      return read(OnHostFailure.class, "ON_HOST_FAILURE_", value);
     }
   }
 

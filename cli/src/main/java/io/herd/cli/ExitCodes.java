@@ -23,6 +23,8 @@ public final class ExitCodes {
   public static final int CONFLICT = 6;
   /** {@code --wait} ended with at least one server in ERROR (or deleted meanwhile). */
   public static final int SERVER_ERROR = 7;
+  /** {@code host drain} or {@code host evacuate} left servers where they were (each listed with why). */
+  public static final int LEFT_IN_PLACE = 8;
 
   private ExitCodes() {}
 

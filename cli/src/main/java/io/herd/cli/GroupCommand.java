@@ -6,6 +6,7 @@ import io.herd.api.v1.DeleteServerGroupResponse;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.ListServerGroupsResponse;
+import io.herd.api.v1.OnHostFailure;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
 import io.herd.api.v1.ServerGroup;
@@ -60,6 +61,17 @@ final class GroupCommand {
         description = "anti-affinity only: most members in one domain (default 1).")
     int maxPerDomain;
 
+    @Option(
+        names = "--on-host-failure",
+        paramLabel = "ACTION",
+        converter = EnumConverters.OnHostFailureConverter.class,
+        completionCandidates = EnumConverters.OnHostFailureCandidates.class,
+        description = "What happens to members on a host that goes DOWN: none (they wait for the operator)"
+            + " or evacuate (after the controller's grace period, each is placed again under the group's"
+            + " rules and launched from its image elsewhere). Default: the controller's choice"
+            + " (evacuation.default_on_host_failure), fixed when the group is created.")
+    OnHostFailure onHostFailure = OnHostFailure.ON_HOST_FAILURE_UNSPECIFIED;
+
     @Override
     int run(ControllerClient client) {
       ServerGroup group =
@@ -71,6 +83,7 @@ final class GroupCommand {
                       .setPolicy(policy)
                       .setScope(scope)
                       .setMaxPerDomain(maxPerDomain)
+                      .setOnHostFailure(onHostFailure)
                       .build());
       output().print(group, () -> GroupView.details(group));
       return ExitCodes.OK;
@@ -134,13 +147,15 @@ final class GroupCommand {
 
     static String table(List<ServerGroup> groups, int width) {
       Table table =
-          new Table("NAME", "POLICY", "SCOPE", "MAX", "MEMBERS", "COMPLIANT").shrinkable("NAME");
+          new Table("NAME", "POLICY", "SCOPE", "MAX", "ON FAILURE", "MEMBERS", "COMPLIANT")
+              .shrinkable("NAME");
       for (ServerGroup group : groups) {
         table.row(
             group.getName(),
             Names.policy(group.getPolicy()),
             Names.scope(group.getScope()),
             Integer.toString(group.getMaxPerDomain()),
+            Names.onHostFailure(group.getOnHostFailure()),
             Integer.toString(group.getMemberIdsCount()),
             group.getCompliance().getCompliant() ? "yes" : "NO");
       }
@@ -155,6 +170,7 @@ final class GroupCommand {
               .add("policy", Names.policy(group.getPolicy()))
               .add("scope", Names.scope(group.getScope()))
               .add("max per domain", group.getMaxPerDomain())
+              .add("on host failure", Names.onHostFailure(group.getOnHostFailure()))
               .list("members", group.getMemberIdsList());
       if (group.getCompliance().getCompliant()) {
         details.add("compliant", "yes");

@@ -30,9 +30,10 @@ import picocli.CommandLine.ScopeType;
       "2:usage error, or an argument the controller refused (INVALID_ARGUMENT)",
       "3:not found (NOT_FOUND)",
       "4:no valid host, or a quota reached (RESOURCE_EXHAUSTED)",
-      "5:controller unreachable or too slow (UNAVAILABLE, DEADLINE_EXCEEDED)",
+      "5:controller unreachable or too slow (UNAVAILABLE, DEADLINE_EXCEEDED), or --wait gave up",
       "6:conflict with the current state (ALREADY_EXISTS, FAILED_PRECONDITION)",
-      "7:--wait ended with a server in ERROR"
+      "7:--wait ended with a server in ERROR (or deleted)",
+      "8:host drain or evacuate left servers where they were"
     },
     footer = {
       "",

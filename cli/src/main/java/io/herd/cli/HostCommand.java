@@ -2,13 +2,9 @@ package io.herd.cli;
 
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.Host;
-import io.herd.api.v1.HostCapacity;
 import io.herd.api.v1.ListHostsRequest;
 import io.herd.api.v1.ListHostsResponse;
-import io.herd.api.v1.Resources;
 import io.herd.api.v1.SetHostSchedulableRequest;
-import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,12 +13,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "host",
     mixinStandardHelpOptions = true,
-    description = "Hypervisors: capacity, usage, liveness, and taking them out of placement.",
+    description = "Hypervisors: capacity, usage, liveness, taking them out of placement, and moving"
+        + " their servers away.",
     subcommands = {
       HostCommand.ListHosts.class,
       HostCommand.Show.class,
       HostCommand.Cordon.class,
-      HostCommand.Uncordon.class
+      HostCommand.Uncordon.class,
+      HostMoveCommands.Drain.class,
+      HostMoveCommands.Evacuate.class
     })
 final class HostCommand {
   private HostCommand() {}
@@ -62,7 +61,7 @@ final class HostCommand {
     @Parameters(index = "0", paramLabel = "HOST", description = "Host id or name.")
     String id;
 
-    @Option(names = "--reason", required = true, description = "Why, for other operators.")
+    @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "Why, for other operators.")
     String reason;
 
     @Override
@@ -98,89 +97,6 @@ final class HostCommand {
                   SetHostSchedulableRequest.newBuilder().setId(id).setSchedulable(true).build());
       output().print(host, () -> "uncordoned host " + host.getName() + "\n");
       return ExitCodes.OK;
-    }
-  }
-
-  /** Tables and details of hosts. */
-  static final class HostView {
-    private HostView() {}
-
-    /** up, down, cordoned or degraded: what matters most to placement first. */
-    static String status(Host host) {
-      if (!host.getUp()) {
-        return "down";
-      }
-      if (!host.getSchedulable()) {
-        return "cordoned";
-      }
-      return host.getDegraded() ? "degraded" : "up";
-    }
-
-    static String table(List<Host> hosts, int width) {
-      Table table =
-          new Table("NAME", "RACK", "ZONE", "STATUS", "ACCEL", "VCPUS", "MEMORY", "DISK", "VMS")
-              .shrinkable("NAME", "RACK", "ZONE");
-      for (Host host : hosts) {
-        Resources used = host.getAllocated();
-        Resources total = host.getAllocatable();
-        table.row(
-            host.getName(),
-            Names.orDash(host.getLabels().getRack()),
-            Names.orDash(host.getLabels().getZone()),
-            status(host),
-            Names.acceleration(host.getAcceleration()),
-            used.getVcpus() + "/" + total.getVcpus(),
-            Sizes.formatMib(used.getMemoryMib()) + "/" + Sizes.formatMib(total.getMemoryMib()),
-            Sizes.formatGib(used.getDiskGib()) + "/" + Sizes.formatGib(total.getDiskGib()),
-            Integer.toString(host.getServerCount()));
-      }
-      return table.render(width);
-    }
-
-    static String details(Host host) {
-      HostCapacity capacity = host.getCapacity();
-      Details details =
-          new Details()
-              .add("id", host.getId())
-              .add("name", host.getName())
-              .add("rack", Names.orDash(host.getLabels().getRack()))
-              .add("zone", Names.orDash(host.getLabels().getZone()))
-              .add("status", status(host))
-              .add("schedulable", host.getSchedulable() ? "yes" : "no: " + host.getUnschedulableReason());
-      if (host.getDegraded()) {
-        details.add("degraded", host.getDegradedReason());
-      }
-      details
-          .add("acceleration", Names.acceleration(host.getAcceleration()))
-          .add("agent", host.getAgentAddress() + " (version " + Names.orDash(host.getAgentVersion()) + ")")
-          .add("last heartbeat", Names.time(host.getLastHeartbeat()))
-          .add(
-              "hardware",
-              capacity.getCpus() + " cpus, " + Sizes.formatMib(capacity.getMemoryMib()) + " memory, "
-                  + Sizes.formatGib(capacity.getDiskFreeGib()) + " of "
-                  + Sizes.formatGib(capacity.getDiskTotalGib()) + " disk free")
-          .add(
-              "reserved",
-              capacity.getReservedCpus() + " cpus, " + Sizes.formatMib(capacity.getReservedMemoryMib())
-                  + " memory, " + Sizes.formatGib(capacity.getReservedDiskGib()) + " disk")
-          .add(
-              "allocation ratios",
-              String.format(
-                  Locale.ROOT,
-                  "cpu %.2f, ram %.2f",
-                  capacity.getCpuAllocationRatio(),
-                  capacity.getRamAllocationRatio()))
-          .add("allocatable", resources(host.getAllocatable()))
-          .add("allocated", resources(host.getAllocated()))
-          .add("foreign usage", resources(host.getForeignUsage()))
-          .add("servers", host.getServerCount())
-          .list("unknown herd domains", host.getUnknownServerIdsList());
-      return details.render();
-    }
-
-    static String resources(Resources resources) {
-      return resources.getVcpus() + " vcpus, " + Sizes.formatMib(resources.getMemoryMib())
-          + " memory, " + Sizes.formatGib(resources.getDiskGib()) + " disk";
     }
   }
 }

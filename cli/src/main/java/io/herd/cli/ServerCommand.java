@@ -7,6 +7,7 @@ import io.herd.api.v1.DeleteServerResponse;
 import io.herd.api.v1.GetServerRequest;
 import io.herd.api.v1.ListServersRequest;
 import io.herd.api.v1.ListServersResponse;
+import io.herd.api.v1.MigrateServerRequest;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerEvent;
 import io.herd.api.v1.ServerState;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,12 +25,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
-    description = "Servers (virtual machines): create, list, show, delete, watch.",
+    description = "Servers (virtual machines): create, list, show, delete, migrate, watch.",
     subcommands = {
       ServerCommand.Create.class,
       ServerCommand.ListServers.class,
       ServerCommand.Show.class,
       ServerCommand.Delete.class,
+      ServerCommand.Migrate.class,
       ServerCommand.Watch.class
     })
 final class ServerCommand {
@@ -85,12 +88,14 @@ final class ServerCommand {
         description = "Follow the servers until each is ACTIVE or ERROR, progress on stderr.")
     boolean waitForSettled;
 
-    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
-        description = "Give up --wait after this long (default: ${DEFAULT-VALUE}).")
-    long waitTimeoutSeconds;
+    @Option(names = {"--timeout", "--wait-timeout"}, paramLabel = "DURATION", defaultValue = "10m",
+        converter = Durations.Converter.class,
+        description = "With --wait: give up after this long (exit 5); 90, 30s, 5m, 1h, a bare number is"
+            + " seconds (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Override
-    int run(ControllerClient client) {
+    int run(ControllerClient client) throws InterruptedException {
       CreateServersResponse response =
           client
               .servers()
@@ -116,24 +121,11 @@ final class ServerCommand {
         return ExitCodes.OK;
       }
       ServerWaiter.Outcome outcome =
-          new ServerWaiter(client.serverStream(), err())
-              .await(response.getServersList(), Duration.ofSeconds(waitTimeoutSeconds));
+          new ServerWaiter(client, ServerWaiter.Goal.SETTLED, err()).await(response.getServersList(), timeout);
       CreateServersResponse settled =
           response.toBuilder().clearServers().addAllServers(outcome.servers()).build();
       output.print(settled, () -> ServerView.table(settled.getServersList(), output.width()));
-      if (outcome.allActive()) {
-        return ExitCodes.OK;
-      }
-      for (Server server : outcome.servers()) {
-        if (outcome.deletedIds().contains(server.getId())) {
-          err().println("herdctl: server " + server.getName() + " was deleted while waiting");
-        } else if (server.getState() != ServerState.SERVER_STATE_ACTIVE) {
-          err().println("herdctl: server " + server.getName() + " is " + Names.state(server.getState())
-              + ": " + server.getStateMessage());
-        }
-      }
-      err().flush();
-      return ExitCodes.SERVER_ERROR;
+      return outcome.exitCode(err());
     }
   }
 
@@ -180,7 +172,12 @@ final class ServerCommand {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = {
-        "Delete a server: stop its domain, release capacity and membership (DeleteServer).",
+        "Delete a server in any state, BUILDING included (DeleteServer). It is DELETING at once; its"
+            + " agent stops and removes the domain, then its capacity and group membership are released"
+            + " and it is gone.",
+        "What cannot be done during the call (a launch in flight to let land, an unreachable agent to"
+            + " retry, a DOWN host to wait for) goes on in the background: herdctl prints what the delete"
+            + " waits for, and --wait follows it until the server is gone.",
         "With --force (only when its host is down): forget it without reaching the host."
       })
   static final class Delete extends ControllerCommand {
@@ -188,24 +185,78 @@ final class ServerCommand {
     String id;
 
     @Option(names = "--force",
-        description = {
-          "Only for a server whose host is down (no heartbeat for 3 intervals) or gone: the controller",
-          "forgets it without calling the host's agent, in any state, and releases its capacity and",
-          "group membership at once. Refused while the host is up. If the host comes back with the",
-          "domain, herd reports it as unknown and leaves it: remove it there with virsh."
-        })
+        description = "Only for a server whose host is down (no heartbeat for 3 intervals) or gone: the"
+            + " controller forgets it without calling the host's agent, in any state, and releases its"
+            + " capacity and group membership at once. Refused while the host is up. If the host comes"
+            + " back with the domain, herd reports it as unknown and leaves it: remove it there with virsh.")
     boolean force;
 
+    @Option(names = "--wait",
+        description = "When the delete goes on in the background: follow the server until it is gone,"
+            + " progress on stderr.")
+    boolean waitForGone;
+
+    @Mixin WaitTimeout wait;
+
     @Override
-    int run(ControllerClient client) {
-      DeleteServerResponse response =
+    int run(ControllerClient client) throws InterruptedException {
+      DeleteServerResponse answered =
           client.servers().deleteServer(DeleteServerRequest.newBuilder().setId(id).setForce(force).build());
-      Server server = response.getServer();
-      output().print(response, () -> (force ? "force-deleted server " : response.getDeleted() ? "deleted server "
+      DeleteServerResponse response = answered;
+      if (waitForGone && !answered.getDeleted()) {
+        ServerWaiter.Outcome outcome = new ServerWaiter(client, ServerWaiter.Goal.GONE, err())
+            .await(List.of(answered.getServer()), wait.timeout);
+        response = DeleteServerResponse.newBuilder().setServer(outcome.servers().get(0)).setDeleted(true).build();
+      }
+      DeleteServerResponse printed = response;
+      Server server = printed.getServer();
+      output().print(printed, () -> (force ? "force-deleted server " : printed.getDeleted() ? "deleted server "
           : "deleting server ") + server.getName() + " (" + server.getId() + ")"
           + (force ? " without reaching host " + server.getHostName() : "")
-          + (response.getDeleted() ? "" : ": " + server.getStateMessage()) + "\n");
+          + (printed.getDeleted() ? "" : ": " + server.getStateMessage()) + "\n");
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "migrate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Move a server to another host (MigrateServer), for maintenance. A cold migration: the new host"
+            + " is claimed under the server's group rules, its domain is stopped and removed on its host,"
+            + " and it is launched again from its image on the new host, keeping its id and name (nothing"
+            + " on its old root disk is copied).",
+        "Answers with the server BUILDING on its new host. Only for an ACTIVE or ERROR server on an up"
+            + " host."
+      })
+  static final class Migrate extends ControllerCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Server id.")
+    String id;
+
+    @Option(names = "--to", paramLabel = "HOST",
+        description = "Host id or name to move to (default: the best host the group's rules allow).")
+    String toHost = "";
+
+    @Option(names = "--wait",
+        description = "Follow the server until it is ACTIVE or ERROR on its new host, progress on stderr.")
+    boolean waitForSettled;
+
+    @Mixin WaitTimeout wait;
+
+    @Override
+    int run(ControllerClient client) throws InterruptedException {
+      Server moving =
+          client.servers().migrateServer(MigrateServerRequest.newBuilder().setId(id).setToHost(toHost).build());
+      Output output = output();
+      if (!waitForSettled) {
+        output.print(moving, () -> ServerView.line(moving));
+        return ExitCodes.OK;
+      }
+      ServerWaiter.Outcome outcome =
+          new ServerWaiter(client, ServerWaiter.Goal.SETTLED, err()).await(List.of(moving), wait.timeout);
+      Server ended = outcome.servers().get(0);
+      output.print(ended, () -> ServerView.line(ended));
+      return outcome.exitCode(err());
     }
   }
 
@@ -235,50 +286,6 @@ final class ServerCommand {
         output.printStreamed(event, () -> ServerView.eventLine(event));
       }
       return ExitCodes.OK;
-    }
-  }
-
-  /** Tables and details of servers. */
-  static final class ServerView {
-    private ServerView() {}
-
-    static String table(List<Server> servers, int width) {
-      Table table = new Table("ID", "NAME", "STATE", "HOST").shrinkable("NAME", "HOST");
-      for (Server server : servers) {
-        table.row(server.getId(), server.getName(), Names.state(server.getState()),
-            Names.orDash(server.getHostName()));
-      }
-      return table.render(width);
-    }
-
-    static String eventLine(ServerEvent event) {
-      Server server = event.getServer();
-      String kind = event.getKind().name().replace("KIND_", "").toLowerCase(java.util.Locale.ROOT);
-      return String.format("%-8s  %s  %-8s  %s on %s%s", kind, server.getId(),
-          Names.state(server.getState()), server.getName(), Names.orDash(server.getHostName()),
-          server.getStateMessage().isEmpty() ? "" : ": " + server.getStateMessage());
-    }
-
-    static String details(Server server) {
-      Details details =
-          new Details()
-              .add("id", server.getId())
-              .add("name", server.getName())
-              .add("state", Names.state(server.getState()));
-      if (!server.getStateMessage().isEmpty()) {
-        details.add("state message", server.getStateMessage());
-      }
-      return details
-          .add("group", Names.orDash(server.getGroupId()))
-          .add("host", server.getHostName().isEmpty() ? "-" : server.getHostName() + " (" + server.getHostId() + ")")
-          .add("vcpus", server.getVcpus())
-          .add("memory", Sizes.formatMib(server.getMemoryMib()) + " (" + server.getMemoryMib() + " MiB)")
-          .add("disk", server.getDiskGib() == 0 ? "none" : Sizes.formatGib(server.getDiskGib()))
-          .add("image", Names.orDash(server.getImage()))
-          .add("request id", Names.orDash(server.getRequestId()))
-          .add("created", Names.time(server.getCreatedAt()))
-          .add("updated", Names.time(server.getUpdatedAt()))
-          .render();
     }
   }
 }

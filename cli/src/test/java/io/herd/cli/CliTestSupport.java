@@ -66,6 +66,30 @@ abstract class CliTestSupport {
     }
   }
 
+  /**
+   * Starts host hv-refusing, whose agent heartbeats but refuses the controller's calls, and
+   * returns the name of an image only it offers: a server created with that image (and a disk)
+   * is placed there, its launch fails, and no other host may take it, so it goes to ERROR.
+   */
+  String imageWhoseLaunchesFail() throws IOException {
+    cluster.startHost(new RealCluster.HostShape("hv-refusing", 16, 64 * 1024, "rack-9", "zone-a"),
+        Map.of("advertise_address", cluster.unreachable.refusingAddress()));
+    cluster.addImageOn("hv-refusing", "refused.raw");
+    return "refused.raw";
+  }
+
+  /**
+   * Starts host hv-silent, whose agent heartbeats but never answers the controller's calls
+   * (until {@link UnreachableAgents#endSilence()}), and returns the name of an image only it offers: a
+   * server created with that image (and a disk) is placed there and stays BUILDING.
+   */
+  String imageWhoseLaunchesHang() throws IOException {
+    cluster.startHost(new RealCluster.HostShape("hv-silent", 16, 64 * 1024, "rack-9", "zone-a"),
+        Map.of("advertise_address", cluster.unreachable.silentAddress()));
+    cluster.addImageOn("hv-silent", "silent.raw");
+    return "silent.raw";
+  }
+
   /** herdctl as a user runs it: {@code HERD_CONTROLLER} names the cluster's controller. */
   Result herdctl(String... args) {
     return herdctlWithEnv(Map.of(), args);
@@ -88,7 +112,8 @@ abstract class CliTestSupport {
 
   /**
    * herdctl started on a thread of its own, for commands that run until interrupted
-   * ({@code server watch}); {@link Running#stop()} interrupts it as Ctrl-C would.
+   * ({@code server watch}; {@link Running#stop()} interrupts it as Ctrl-C would) or until
+   * something else happens meanwhile ({@code --wait}; {@link Running#await()}).
    */
   Running herdctlInBackground(String... args) {
     return new Running(recording(new NettyChannelFactory()), withController(Map.of()), args);
@@ -140,6 +165,22 @@ abstract class CliTestSupport {
     /** What it printed on stdout so far. */
     String out() {
       return out.toString();
+    }
+
+    /** What it printed on stderr so far. */
+    String err() {
+      return err.toString();
+    }
+
+    /** Waits for it to end by itself, and returns what it printed and its exit code. */
+    Result await() throws InterruptedException {
+      thread.join(RealCluster.PATIENCE.toMillis());
+      if (thread.isAlive()) {
+        thread.interrupt();
+        throw new AssertionError("herdctl did not end within " + RealCluster.PATIENCE + "; printed: " + out()
+            + err());
+      }
+      return new Result(exitCode.get(), out.toString(), err.toString());
     }
 
     /** Interrupts it and returns what it printed and its exit code. */

@@ -127,8 +127,31 @@ class GlobalOptionsTest extends CliTestSupport {
     assertThat(result.out())
         .contains("complete -F _complete_herdctl")
         .contains("cordon", "uncordon", "watch", "--request-id", "--max-per-domain")
+        .contains("migrate", "drain", "evacuate", "--on-host-failure", "--timeout", "--to")
         .contains("(\"affinity\" \"anti-affinity\" \"soft-affinity\" \"soft-anti-affinity\")")
         .contains("(\"building\" \"active\" \"error\" \"deleting\" \"unknown\")")
+        .contains("(\"none\" \"evacuate\")")
         .doesNotContain("UNRECOGNIZED", "UNSPECIFIED", "stopped");
+  }
+
+  @Test
+  void helpOfTheMovingCommandsSaysWhatTheyDoAndListsTheirOptions() {
+    Map<String, List<String>> expected = Map.of(
+        "server delete", List.of("in any state, BUILDING included (DeleteServer)", "--wait", "--timeout=DURATION",
+            "--force"),
+        "server migrate", List.of("(MigrateServer)", "cold migration", "--to=HOST", "--wait", "--timeout=DURATION"),
+        "host drain", List.of("(DrainHost)", "--reason=TEXT", "--wait", "--timeout=DURATION", "exit 8"),
+        "host evacuate", List.of("(EvacuateHost)", "Only for a DOWN host", "--wait", "--timeout=DURATION"),
+        "group create", List.of("--on-host-failure=ACTION", "none (they wait for the operator)",
+            "evacuate (after the controller's grace period"));
+    expected.forEach((command, texts) -> {
+      List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+      args.add("--help");
+      Result help = herdctl(args.toArray(String[]::new));
+      assertThat(help.exitCode()).as(command).isEqualTo(ExitCodes.OK);
+      assertThat(help.out().replaceAll("\\s+", " ")).as(command).contains(texts);
+    });
+    assertThat(herdctl("--help").out().replaceAll("\\s+", " ")).contains("8 host drain or evacuate left servers where they were");
+    assertThat(lastSettings.get()).isNull();
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.herd.api.v1.ListServerGroupsRequest;
+import io.herd.api.v1.OnHostFailure;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
 import io.herd.api.v1.Server;
@@ -39,6 +40,41 @@ class GroupCommandTest extends CliTestSupport {
         .contains("max per domain:", "2")
         .contains("compliant:", "yes")
         .contains(stored.getId());
+  }
+
+  @Test
+  void onHostFailureEvacuateIsSentAndShown() throws Exception {
+    Result result = herdctl("group", "create", "ha", "--policy", "anti-affinity", "--on-host-failure", "evacuate");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
+    assertThat(cluster.group("ha").getOnHostFailure()).isEqualTo(OnHostFailure.ON_HOST_FAILURE_EVACUATE);
+    assertThat(result.out()).contains("on host failure:", "evacuate");
+    assertThat(herdctl("group", "show", "ha").out()).containsPattern("on host failure: +evacuate\n");
+    JsonNode group = JSON.readTree(herdctl("group", "show", "ha", "-o", "json").out());
+    assertThat(group.get("on_host_failure").asText()).isEqualTo("ON_HOST_FAILURE_EVACUATE");
+    assertThat(herdctl("group", "list").out()).containsPattern("ha\\s+anti-affinity\\s+host\\s+1\\s+evacuate\\s+0\\s+yes");
+  }
+
+  @Test
+  void withoutOnHostFailureTheControllerChooses() {
+    Result result = herdctl("group", "create", "web", "--policy", "affinity");
+    Result none = herdctl("group", "create", "db", "--policy", "affinity", "--on-host-failure", "NONE");
+
+    // this controller's evacuation.default_on_host_failure is its default, none
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(cluster.group("web").getOnHostFailure()).isEqualTo(OnHostFailure.ON_HOST_FAILURE_NONE);
+    assertThat(result.out()).containsPattern("on host failure: +none\n");
+    assertThat(none.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(cluster.group("db").getOnHostFailure()).isEqualTo(OnHostFailure.ON_HOST_FAILURE_NONE);
+  }
+
+  @Test
+  void unknownOnHostFailureIsAUsageErrorListingTheChoices() {
+    Result result = herdctl("group", "create", "web", "--policy", "affinity", "--on-host-failure", "migrate");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("--on-host-failure").contains("'migrate' is not one of none, evacuate");
+    assertThat(groupCount()).isZero();
   }
 
   @Test
@@ -112,7 +148,7 @@ class GroupCommandTest extends CliTestSupport {
     assertThat(result.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     assertThat(result.out().lines().findFirst().orElseThrow())
         .startsWith("NAME")
-        .contains("POLICY", "SCOPE", "MAX", "MEMBERS", "COMPLIANT");
+        .contains("POLICY", "SCOPE", "MAX", "ON FAILURE", "MEMBERS", "COMPLIANT");
     assertThat(result.out()).contains("web ", "anti-affinity", "soft-anti-affinity", "zone", "a-group-with");
   }
 
@@ -175,7 +211,7 @@ class GroupCommandTest extends CliTestSupport {
         .contains("compliant:", "NO: anti-affinity allows 1 member(s) per rack, but rack " + otherRack + " holds 2")
         .contains("violating members: 1");
     assertThat(result.out().lines().filter(l -> l.strip().equals(newest.getId()))).hasSize(2);
-    assertThat(herdctl("group", "list").out()).containsPattern("web\\s+anti-affinity\\s+rack\\s+1\\s+2\\s+NO");
+    assertThat(herdctl("group", "list").out()).containsPattern("web\\s+anti-affinity\\s+rack\\s+1\\s+none\\s+2\\s+NO");
   }
 
   @Test

@@ -66,6 +66,28 @@ class HostCommandTest extends CliTestSupport {
   }
 
   @Test
+  void showSaysWhetherTheHostTakesServersTheLargestItTakesAndItsImages() throws Exception {
+    cluster.addImage("debian-12.qcow2");
+    cluster.addImage("alpine.raw");
+
+    Result result = herdctl("host", "show", "hv-2");
+    Result json = herdctl("host", "show", "hv-2", "-o", "json");
+
+    assertThat(result.out())
+        .contains("status:", "up")
+        .containsPattern("takes new servers: +yes\n")
+        // the agent's defaults: max_server_vcpus 256, max_server_memory_mib 4 TiB, max_server_disk_gib 64 TiB
+        .contains("largest server:", "256 vcpus, 4T memory, 64T disk")
+        .containsPattern("images: +2\n +alpine.raw\n +debian-12.qcow2\n")
+        .doesNotContain("evacuate at");
+    JsonNode host = new ObjectMapper().readTree(json.out());
+    assertThat(host.get("limits").get("max_vcpus").asInt()).isEqualTo(256);
+    assertThat(host.get("images")).extracting(JsonNode::asText).containsExactly("alpine.raw", "debian-12.qcow2");
+    assertThat(host.get("not_placeable_reason").asText()).isEmpty();
+    assertThat(host.get("evacuate_at").isNull()).isTrue();
+  }
+
+  @Test
   void showOfAMissingHostIsNotFound() {
     Result result = herdctl("host", "show", "hv-9");
 
@@ -85,7 +107,9 @@ class HostCommandTest extends CliTestSupport {
     assertThat(cordoned.out().strip()).isEqualTo("cordoned host hv-1: disk swap");
     assertThat(cluster.host("hv-1").getSchedulable()).isFalse();
     assertThat(herdctl("host", "list").out()).containsPattern("hv-1\\s+rack-1\\s+zone-a\\s+cordoned");
-    assertThat(herdctl("host", "show", "hv-1").out()).contains("no: disk swap");
+    assertThat(herdctl("host", "show", "hv-1").out())
+        .containsPattern("takes new servers: +no: cordoned: disk swap\n")
+        .contains("schedulable:", "no: disk swap");
 
     Result back = herdctl("host", "uncordon", "hv-1");
     assertThat(back.exitCode()).isEqualTo(ExitCodes.OK);
@@ -111,6 +135,7 @@ class HostCommandTest extends CliTestSupport {
     cluster.awaitHostDown(host);
 
     assertThat(herdctl("host", "list").out()).containsPattern(host + "\\s+rack-\\d\\s+zone-a\\s+down\\s");
+    assertThat(herdctl("host", "show", host).out()).containsPattern("takes new servers: +no: down: no heartbeat since ");
     assertThat(herdctl("server", "list").out()).containsPattern("app\\s+UNKNOWN\\s+" + host);
   }
 }

@@ -55,6 +55,10 @@ import java.util.function.Predicate;
  *
  * <p>Agents heartbeat every {@link #HEARTBEAT}; each holds back {@link #RESERVED_CPUS} CPUs and
  * {@link #RESERVED_MEMORY_MIB} MiB, so a host's allocatable amounts differ from its hardware.
+ *
+ * <p>An agent that heartbeats but cannot be called: start it (or start it again) with its
+ * {@code advertise_address} set to one of {@link #unreachable}'s addresses. A server placed on a
+ * host whose agent is silent stays BUILDING.
  */
 final class RealCluster implements AutoCloseable {
   /** How often agents heartbeat; a host whose agent stopped is DOWN after 3 of these. */
@@ -94,6 +98,8 @@ final class RealCluster implements AutoCloseable {
   private final ManagedChannel channel;
   private final Map<String, Machine> machines = new LinkedHashMap<>();
   private final List<String> images = new ArrayList<>();
+  /** Addresses where the controller's calls to an agent hang or are refused; closed with the cluster. */
+  final UnreachableAgents unreachable = new UnreachableAgents();
 
   private RealCluster(Path dir, Map<String, String> tls, ControllerServer controller) {
     this.dir = dir;
@@ -176,11 +182,33 @@ final class RealCluster implements AutoCloseable {
     return hosts().getHost(GetHostRequest.newBuilder().setId(idOrName).build());
   }
 
-  /** Puts a base image file (raw, 4 KiB of zeros) into every host's image directory. */
+  /**
+   * Puts a base image file (raw, 4 KiB of zeros) into every host's image directory, this one's
+   * and those started later; returns once the controller has each running agent offering it.
+   */
   void addImage(String fileName) throws IOException {
     images.add(fileName);
     for (Machine machine : machines.values()) {
       writeImage(machine, fileName);
+    }
+    for (Machine machine : machines.values()) {
+      awaitImage(machine, fileName);
+    }
+  }
+
+  /**
+   * Puts a base image file into one host's image directory only; returns once the controller
+   * has its agent offering it.
+   */
+  void addImageOn(String host, String fileName) throws IOException {
+    Machine machine = machine(host);
+    writeImage(machine, fileName);
+    awaitImage(machine, fileName);
+  }
+
+  private void awaitImage(Machine machine, String fileName) {
+    if (machine.agent != null) {
+      awaitHost(machine.shape.name(), h -> h.getImagesList().contains(fileName), "offering image " + fileName);
     }
   }
 
@@ -214,8 +242,9 @@ final class RealCluster implements AutoCloseable {
 
   /**
    * Starts the host's agent again on the same libvirt connection, state directory (so the same
-   * host id) and settings, with {@code agentSettings} on top (e.g. {@code labels.rack}); returns
-   * once the controller has the host UP.
+   * host id) and settings, with {@code agentSettings} on top (e.g. {@code labels.rack},
+   * {@code advertise_address}); returns once the controller has the host UP at the address the
+   * agent advertises.
    */
   void startAgent(String host, Map<String, String> agentSettings) throws IOException {
     Machine machine = machine(host);
@@ -243,7 +272,11 @@ final class RealCluster implements AutoCloseable {
     } catch (ConfigException e) {
       throw new IllegalArgumentException("agent settings of " + host + ": " + e.getMessage(), e);
     }
-    awaitHost(host, h -> h.getUp() && !h.getDegraded(), "UP");
+    String advertised = o.getOrDefault("advertise_address", "");
+    String port = ":" + machine.agent.port();
+    awaitHost(host, h -> h.getUp() && !h.getDegraded()
+        && (advertised.isEmpty() ? h.getAgentAddress().endsWith(port) : h.getAgentAddress().equals(advertised)),
+        "UP");
   }
 
   /** Waits until the controller's view of the host matches. */
@@ -323,6 +356,11 @@ final class RealCluster implements AutoCloseable {
     controller.close();
     for (Machine machine : machines.values()) {
       machine.libvirt.close();
+    }
+    try {
+      unreachable.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.herd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -113,7 +114,7 @@ class ServerCommandTest extends CliTestSupport {
   void listFiltersByGroupAndState() throws Exception {
     herdctl("group", "create", "web", "--policy", "anti-affinity");
     herdctl("server", "create", "web", "--group", "web", "--count", "2", "--wait");
-    herdctl("server", "create", "lonely", "--image", "missing.qcow2", "--disk", "1", "--wait");
+    herdctl("server", "create", "lonely", "--image", imageWhoseLaunchesFail(), "--disk", "1", "--wait");
 
     Result inGroup = herdctl("server", "list", "--group", "web", "--output", "json");
     Result failed = herdctl("server", "list", "--state", "error");
@@ -197,7 +198,8 @@ class ServerCommandTest extends CliTestSupport {
         .contains("1.5G (1536 MiB)")
         .contains("disk:", "10G")
         .contains("image:", "deb")
-        .contains("host:", server.getHostName() + " (" + server.getHostId() + ")");
+        .contains("host:", server.getHostName() + " (" + server.getHostId() + ")")
+        .containsPattern("history: +1\n +\\S+Z  placed  - -> " + server.getHostName() + "  placed when created\n");
   }
 
   @Test
@@ -218,25 +220,35 @@ class ServerCommandTest extends CliTestSupport {
     Result result = herdctl("server", "delete", server.getId(), "-o", "json");
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
-    assertThat(result.out()).contains("\"state\" : \"SERVER_STATE_DELETING\"");
+    assertThat(result.out()).contains("\"state\" : \"SERVER_STATE_DELETING\"").contains("\"deleted\" : true");
     assertThat(cluster.serverList()).isEmpty();
     assertThat(cluster.group("web").getMemberIdsList()).isEmpty();
     assertThat(cluster.domainsOn(server.getHostName())).isEmpty();
   }
 
   @Test
-  void deleteWhileTheAgentCannotBeReachedIsExitFiveAndChangesNothing() {
+  void deleteWhileTheAgentCannotBeReachedGoesOnInTheBackgroundUntilTheAgentAnswers() throws IOException {
     herdctl("server", "create", "app", "--wait");
     Server server = cluster.server("app");
-    cluster.stopAgent(server.getHostName());
+    String host = server.getHostName();
+    // the host stays up, but the controller's calls to its agent are refused
+    cluster.stopAgent(host);
+    cluster.startAgent(host, Map.of("advertise_address", cluster.unreachable.refusingAddress()));
 
     Result result = herdctl("server", "delete", server.getId());
 
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(result.err()).startsWith("herdctl: unavailable: agent of host " + server.getHostName() + " at ")
-        .contains("did not delete server " + server.getId());
-    assertThat(result.err().lines()).hasSize(1);
-    assertThat(cluster.serverList()).extracting(Server::getId).containsExactly(server.getId());
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out()).startsWith("deleting server app (" + server.getId() + "): agent of host " + host
+        + " did not remove the domain (UNAVAILABLE").contains("; retrying in ");
+    assertThat(cluster.server("app").getState()).isEqualTo(ServerState.SERVER_STATE_DELETING);
+    assertThat(cluster.domainsOn(host)).extracting(AgentServer::getServerId).containsExactly(server.getId());
+
+    cluster.stopAgent(host);
+    cluster.startAgent(host, Map.of());
+
+    await().atMost(RealCluster.PATIENCE).until(() -> cluster.serverList().isEmpty());
+    assertThat(cluster.domainsOn(host)).isEmpty();
   }
 
   @Test

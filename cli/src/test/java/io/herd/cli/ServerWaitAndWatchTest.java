@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerState;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code server create --wait} and {@code server watch}: following servers as they change. */
@@ -41,12 +38,14 @@ class ServerWaitAndWatchTest extends CliTestSupport {
 
   @Test
   void waitEndingInErrorExitsSevenWithTheReason() throws Exception {
-    Result result = herdctl("server", "create", "doomed", "--count", "2", "--image", "missing.qcow2", "--disk", "1",
+    String image = imageWhoseLaunchesFail();
+
+    Result result = herdctl("server", "create", "doomed", "--count", "2", "--image", image, "--disk", "1",
         "--wait", "-o", "json");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.SERVER_ERROR);
     String reason = cluster.server("doomed-2").getStateMessage();
-    assertThat(reason).contains("image 'missing.qcow2' is not a file in the image directory");
+    assertThat(reason).startsWith("launch on host hv-refusing failed: UNAVAILABLE");
     assertThat(result.err())
         .contains("server doomed-1 is ERROR: ")
         .contains("herdctl: server doomed-2 is ERROR: " + reason + "\n");
@@ -57,20 +56,36 @@ class ServerWaitAndWatchTest extends CliTestSupport {
 
   @Test
   void waitGivesUpAtItsTimeoutNamingTheServersStillBuilding() throws IOException {
-    // a host whose agent advertises an address where nothing answers: its launches hang
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      cluster.startHost(new RealCluster.HostShape("hv-silent", 16, 64 * 1024, "rack-9", "zone-a"),
-          Map.of("advertise_address", "127.0.0.1:" + silent.getLocalPort()));
-      for (String host : List.of("hv-1", "hv-2", "hv-3")) {
-        herdctl("host", "cordon", host, "--reason", "only hv-silent may take the server");
-      }
+    String image = imageWhoseLaunchesHang();
 
-      Result result = herdctl("server", "create", "stuck", "--wait", "--wait-timeout", "1");
+    Result result = herdctl("server", "create", "stuck", "--image", image, "--disk", "1", "--wait",
+        "--wait-timeout", "1");
 
-      assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
-      assertThat(result.err()).contains("herdctl: gave up waiting after 1 s; not settled: stuck (BUILDING)");
-      assertThat(cluster.server("stuck").getState()).isEqualTo(ServerState.SERVER_STATE_BUILDING);
-    }
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(result.err()).contains("herdctl: gave up waiting after 1 s; not settled: stuck (BUILDING)");
+    assertThat(result.out()).isEmpty();
+    assertThat(cluster.server("stuck").getState()).isEqualTo(ServerState.SERVER_STATE_BUILDING);
+  }
+
+  @Test
+  void timeoutTakesADurationWithAUnit() throws IOException {
+    String image = imageWhoseLaunchesHang();
+
+    Result result = herdctl("server", "create", "stuck", "--image", image, "--disk", "1", "--wait",
+        "--timeout", "800ms");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(result.err()).contains("herdctl: gave up waiting after 800 ms; not settled: stuck (BUILDING)");
+  }
+
+  @Test
+  void aBadTimeoutIsAUsageErrorAndSendsNothing() {
+    Result result = herdctl("server", "create", "app", "--wait", "--timeout", "soon");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("--timeout").contains("'soon' is not a duration");
+    assertThat(lastSettings.get()).isNull();
+    assertThat(cluster.serverList()).isEmpty();
   }
 
   @Test
@@ -113,7 +128,7 @@ class ServerWaitAndWatchTest extends CliTestSupport {
     assertThat(result.out().lines().toList())
         .containsExactly(
             "snapshot  " + app.getId() + "  ACTIVE    app on " + host,
-            "changed   " + app.getId() + "  DELETING  app on " + host,
-            "deleted   " + app.getId() + "  DELETING  app on " + host);
+            "changed   " + app.getId() + "  DELETING  app on " + host + ": being deleted",
+            "deleted   " + app.getId() + "  DELETING  app on " + host + ": being deleted");
   }
 }

@@ -1,0 +1,42 @@
+package io.herd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herd.api.v1.Host;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The STATUS of {@code host list}, from the Host message alone. The real cluster cannot make its
+ * agents' libvirt unreachable (degraded) on demand, so the order is checked on messages here;
+ * down, cordoned and up are seen on the real cluster in HostCommandTest and HostMoveCommandTest.
+ */
+class HostViewTest {
+  private static final Host UP = Host.newBuilder().setName("hv-1").setUp(true).setSchedulable(true).build();
+
+  @Test
+  void downComesFirstThenDegradedThenEvacuatedThenCordoned() {
+    Host cordoned = UP.toBuilder().setSchedulable(false).setUnschedulableReason("disk swap")
+        .setNotPlaceableReason("cordoned: disk swap").build();
+    Host degraded = cordoned.toBuilder().setDegraded(true).setDegradedReason("libvirt unreachable")
+        .setNotPlaceableReason("degraded: libvirt unreachable").build();
+    Host evacuated = cordoned.toBuilder().setNotPlaceableReason("evacuated by an operator").build();
+    Host down = degraded.toBuilder().setUp(false).setNotPlaceableReason("down: no heartbeat since …").build();
+
+    assertThat(HostView.status(UP)).isEqualTo("up");
+    assertThat(HostView.status(cordoned)).isEqualTo("cordoned");
+    assertThat(HostView.status(evacuated)).isEqualTo("evacuated");
+    assertThat(HostView.status(degraded)).isEqualTo("degraded");
+    assertThat(HostView.status(down)).isEqualTo("down");
+  }
+
+  @Test
+  void showSaysWhyADegradedHostTakesNoServers() {
+    Host degraded = UP.toBuilder().setDegraded(true).setDegradedReason("libvirt unreachable")
+        .setNotPlaceableReason("degraded: libvirt unreachable").build();
+
+    assertThat(HostView.details(degraded))
+        .containsPattern("status: +degraded\n")
+        .containsPattern("takes new servers: +no: degraded: libvirt unreachable\n")
+        .containsPattern("degraded: +libvirt unreachable\n");
+  }
+}
