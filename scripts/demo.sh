@@ -87,7 +87,7 @@ cleanup() {
     if [[ -s $work/server-ids ]]; then
       sort -u -o "$work/server-ids" "$work/server-ids"
       while read -r id; do
-        herdctl server delete "$id" >/dev/null 2>&1 && echo "deleted server $id" || true
+        herdctl server delete "$id" --wait --timeout 60s >/dev/null 2>&1 && echo "deleted server $id" || true
       done <"$work/server-ids"
     fi
     herdctl group delete web >/dev/null 2>&1 && echo "deleted server group web" || true

@@ -189,7 +189,7 @@ herdctl server create pkg-2 --group pkg --memory 64M >/dev/null 2>"$work/refused
 ((status == 4)) || fail "a second anti-affinity member on one host: exit $status, expected 4"
 grep -q "no valid host" "$work/refused.log" || fail "the refusal does not explain itself: $(cat "$work/refused.log")"
 server_id=$(sed -n 's/^ *"id" : "\([0-9a-f-]*\)",$/\1/p' "$work/server.json" | head -n 1)
-herdctl server delete "$server_id" >/dev/null || fail "server delete $server_id"
+herdctl server delete "$server_id" --wait --timeout 60s >/dev/null || fail "server delete $server_id"
 herdctl group delete pkg >/dev/null || fail "group delete"
 
 say "purging"

@@ -30,9 +30,8 @@ final class HostSlots {
     long[] maxVcpus = new long[16];
     long[] maxMemoryMib = new long[16];
     long[] maxDiskGib = new long[16];
-    /** The base images each host offers; null when any image fits. */
-    @SuppressWarnings("unchecked")
-    java.util.Set<String>[] images = new java.util.Set[16];
+    /** The base images each host offers, by slot; null when any image fits. */
+    private final java.util.List<java.util.Set<String>> images = new java.util.ArrayList<>();
 
     /** The slot of a host, or -1. */
     int slotOf(String hostId) {
@@ -82,7 +81,10 @@ final class HostSlots {
         maxVcpus[slot] = host.limits().maxVcpus();
         maxMemoryMib[slot] = host.limits().maxMemoryMib();
         maxDiskGib[slot] = host.limits().maxDiskGib();
-        images[slot] = host.images();
+        while (images.size() <= slot) {
+            images.add(null);
+        }
+        images.set(slot, host.images());
     }
 
     /** Whether the host's agent accepts a server of this size and image. */
@@ -92,14 +94,15 @@ final class HostSlots {
     }
 
     boolean offers(int slot, String image) {
-        return image.isEmpty() || images[slot] == null || images[slot].contains(image);
+        java.util.Set<String> offered = images.get(slot);
+        return image.isEmpty() || offered == null || offered.contains(image);
     }
 
     void free(int slot) {
         slotById.remove(specs[slot].id());
         specs[slot] = null;
         eligible[slot] = false;
-        images[slot] = null;
+        images.set(slot, null);
         usedVcpus[slot] = 0;
         usedMemoryMib[slot] = 0;
         usedDiskGib[slot] = 0;
@@ -143,6 +146,5 @@ final class HostSlots {
         maxVcpus = Arrays.copyOf(maxVcpus, length);
         maxMemoryMib = Arrays.copyOf(maxMemoryMib, length);
         maxDiskGib = Arrays.copyOf(maxDiskGib, length);
-        images = Arrays.copyOf(images, length);
     }
 }

@@ -38,7 +38,7 @@ class UnknownDomainCapacityTest {
 
     private void heartbeat(boolean withLeftover, String leftoverId) {
         HeartbeatRequest.Builder b = HeartbeatRequest.newBuilder()
-                .setHostId("solo").setHostName("solo").setAgentAddress(h.address("solo"))
+                .setHostId("solo").setHostName("solo").setAgentAddress(Harness.address("solo"))
                 .setCapacity(HostCapacity.newBuilder().setCpus(4).setMemoryMib(2048).setDiskFreeGib(100)
                         .setDiskTotalGib(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0))
                 .setForeignUsage(Resources.newBuilder().setVcpus(1).setMemoryMib(128))
