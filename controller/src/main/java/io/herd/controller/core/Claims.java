@@ -113,4 +113,37 @@ final class Claims {
     Resources allocated(String hostId) {
         return engine.allocated(hostId);
     }
+
+    /**
+     * Where the engine disagrees with the records: a claim or hold that is not where the
+     * record says, or a host whose allocation is not the sum of its servers' claims and holds.
+     */
+    List<String> violations(java.util.Collection<ServerRecord> servers, java.util.Collection<String> hostIds) {
+        List<String> out = new ArrayList<>();
+        java.util.Map<String, Resources> expected = new java.util.HashMap<>();
+        for (ServerRecord s : servers) {
+            Optional<Allocation> claim = engine.allocation(s.id());
+            if (s.holdsClaim() != claim.isPresent()
+                    || claim.isPresent() && !claim.get().hostId().equals(s.hostId())) {
+                out.add("server " + s.id() + " on '" + s.hostId() + "' has engine claim " + claim);
+            }
+            Optional<String> hold = engine.holdHost(s.id());
+            if (!hold.orElse("").equals(s.previousHostId())) {
+                out.add("server " + s.id() + " leaving '" + s.previousHostId() + "' has engine hold " + hold);
+            }
+            if (s.holdsClaim()) {
+                expected.merge(s.hostId(), s.flavor(), Resources::plus);
+            }
+            if (s.leavingHost()) {
+                expected.merge(s.previousHostId(), s.flavor(), Resources::plus);
+            }
+        }
+        for (String h : hostIds) {
+            Resources held = engine.allocated(h);
+            if (!held.equals(expected.getOrDefault(h, Resources.ZERO))) {
+                out.add("host " + h + " allocates " + held + " but its servers hold " + expected.get(h));
+            }
+        }
+        return out;
+    }
 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -231,10 +230,6 @@ final class Inventory {
         return servers.get(id);
     }
 
-    Collection<ServerRecord> servers() {
-        return servers.values();
-    }
-
     List<ServerRecord> serversWhere(Predicate<ServerRecord> filter) {
         List<ServerRecord> out = new ArrayList<>();
         for (ServerRecord s : servers.values()) {
@@ -255,10 +250,6 @@ final class Inventory {
             steps.add(new ServerView.Step(e, hostName(e.fromHostId()), hostName(e.toHostId())));
         }
         return new ServerView(s, hostName(s.hostId()), steps);
-    }
-
-    List<HistoryEntry> history(String serverId) {
-        return List.copyOf(history.getOrDefault(serverId, List.of()));
     }
 
     // ---- creates
@@ -397,56 +388,14 @@ final class Inventory {
         return watchers.subscribe(filter, sink);
     }
 
-    /** Calls back with (status, count) for every server status, e.g. for metrics and logs. */
-    void countByStatus(BiConsumer<ServerStatus, Integer> out) {
-        Map<ServerStatus, Integer> counts = new java.util.EnumMap<>(ServerStatus.class);
-        servers.values().forEach(s -> counts.merge(s.status(), 1, Integer::sum));
-        counts.forEach(out);
-    }
-
     /**
      * What does not hold of the inventory's invariants (empty when all hold): each server's
      * engine claim and hold match its record, the indexes match the records, and each host's
      * allocation is the sum of what its servers claim and hold there. For tests and debugging.
      */
     List<String> violations() {
-        List<String> out = new ArrayList<>();
-        Map<String, Resources> expected = new HashMap<>();
-        for (ServerRecord s : servers.values()) {
-            var claim = claims.engine().allocation(s.id());
-            if (s.holdsClaim() != claim.isPresent()
-                    || claim.isPresent() && !claim.get().hostId().equals(s.hostId())) {
-                out.add("server " + s.id() + " on '" + s.hostId() + "' has engine claim " + claim);
-            }
-            var hold = claims.engine().holdHost(s.id());
-            if (!hold.orElse("").equals(s.previousHostId())) {
-                out.add("server " + s.id() + " leaving '" + s.previousHostId() + "' has engine hold " + hold);
-            }
-            if (s.holdsClaim()) {
-                expected.merge(s.hostId(), s.flavor(), Resources::plus);
-                if (!index.onHost(s.hostId()).contains(s.id())) {
-                    out.add("server " + s.id() + " missing from the index of host " + s.hostId());
-                }
-            }
-            if (s.leavingHost()) {
-                expected.merge(s.previousHostId(), s.flavor(), Resources::plus);
-            }
-            if (!s.groupId().isEmpty() && !index.members(s.groupId()).contains(s.id())) {
-                out.add("server " + s.id() + " missing from the members of group " + s.groupId());
-            }
-        }
-        for (HostRecord h : hosts.values()) {
-            Resources held = claims.allocated(h.id());
-            if (!held.equals(expected.getOrDefault(h.id(), Resources.ZERO))) {
-                out.add("host " + h.id() + " allocates " + held + " but its servers hold " + expected.get(h.id()));
-            }
-            for (String id : index.onHost(h.id())) {
-                ServerRecord s = servers.get(id);
-                if (s == null || !s.hostId().equals(h.id())) {
-                    out.add("index of host " + h.id() + " names server " + id + " which is not there");
-                }
-            }
-        }
+        List<String> out = new ArrayList<>(claims.violations(servers.values(), hosts.keySet()));
+        out.addAll(index.violations(servers));
         return out;
     }
 

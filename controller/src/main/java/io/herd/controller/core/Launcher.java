@@ -216,7 +216,9 @@ final class Launcher {
                 return;
             }
             if (s == null || s.status() != ServerStatus.BUILDING || !s.hostId().equals(hostId)) {
-                if (!definite) {
+                // a heartbeat may have seen the domain run meanwhile (the server is ACTIVE there):
+                // only a copy on a host the server does not live on is a stray
+                if (!definite && (s == null || !s.hostId().equals(hostId))) {
                     removeStray(launched.id(), hostId);
                 }
                 return;

@@ -71,6 +71,35 @@ final class ServerIndex {
         return out;
     }
 
+    /** Where the indexes disagree with the records. */
+    java.util.List<String> violations(Map<String, ServerRecord> servers) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (ServerRecord s : servers.values()) {
+            if (s.holdsClaim() && !onHost(s.hostId()).contains(s.id())) {
+                out.add("server " + s.id() + " missing from the index of host " + s.hostId());
+            }
+            if (s.leavingHost() && !leaving(s.previousHostId()).contains(s.id())) {
+                out.add("server " + s.id() + " missing from the servers leaving host " + s.previousHostId());
+            }
+            if (!s.groupId().isEmpty() && !members(s.groupId()).contains(s.id())) {
+                out.add("server " + s.id() + " missing from the members of group " + s.groupId());
+            }
+        }
+        byHost.forEach((host, ids) -> ids.forEach(id -> {
+            ServerRecord s = servers.get(id);
+            if (s == null || !s.hostId().equals(host)) {
+                out.add("index of host " + host + " names server " + id + ", which is not there");
+            }
+        }));
+        membersByGroup.forEach((group, ids) -> ids.forEach(id -> {
+            ServerRecord s = servers.get(id);
+            if (s == null || !s.groupId().equals(group)) {
+                out.add("members of group " + group + " name server " + id + ", which is not in it");
+            }
+        }));
+        return out;
+    }
+
     private static void removeFrom(Map<String, Set<String>> map, String key, String id) {
         if (key.isEmpty()) {
             return;

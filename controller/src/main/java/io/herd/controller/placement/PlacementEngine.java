@@ -22,15 +22,7 @@ public final class PlacementEngine {
     private final FreeMemoryIndex index;
     private final HostChooser chooser;
     private final Map<String, GroupState> groups = new HashMap<>();
-    private final Map<String, Claim> claims = new HashMap<>();
-    /**
-     * Second claims: a server moving to another host keeps its old host's capacity and group
-     * slot here until its old domain is known to be gone, so that no moment breaks a policy.
-     */
-    private final Map<String, Claim> holds = new HashMap<>();
-    /** Each host's claims, or null when it has none; a host holds few, so a list is enough. */
-    private final List<List<Claim>> claimsBySlot = new ArrayList<>();
-    private long nextSequence;
+    private final ClaimBook book = new ClaimBook(hosts, domains, this::reindex);
 
     public PlacementEngine(Weighing weighing) {
         this.index = new FreeMemoryIndex(weighing == null ? Weighing.SPREAD : weighing);
@@ -43,9 +35,7 @@ public final class PlacementEngine {
             int slot = hosts.slotOf(host.id());
             if (slot < 0) {
                 slot = hosts.allocate(host.id());
-                while (claimsBySlot.size() <= slot) {
-                    claimsBySlot.add(null);
-                }
+                book.ensureSlot(slot);
                 hosts.describe(slot, host);
                 domains.assign(slot, host);
             } else {
@@ -59,7 +49,7 @@ public final class PlacementEngine {
                     domains.unassign(slot);
                     hosts.describe(slot, host);
                     domains.assign(slot, host);
-                    for (GroupState group : groupsOn(slot)) {
+                    for (GroupState group : book.groupsOn(slot)) {
                         group.recount(domains);
                     }
                 }
@@ -75,18 +65,7 @@ public final class PlacementEngine {
             if (slot < 0) {
                 return;
             }
-            List<Claim> here = claimsBySlot.get(slot);
-            if (here != null) {
-                for (Claim claim : new ArrayList<>(here)) {
-                    if (holds.get(claim.serverId) == claim) {
-                        holds.remove(claim.serverId);
-                    } else {
-                        claims.remove(claim.serverId);
-                    }
-                    unrecord(claim);
-                }
-            }
-            claimsBySlot.set(slot, null);
+            book.dropSlot(slot);
             index.remove(slot);
             domains.unassign(slot);
             hosts.free(slot);
@@ -146,12 +125,11 @@ public final class PlacementEngine {
                 int slot = chooser.choose(decision);
                 if (slot < 0) {
                     for (Claim claim : made) {
-                        claims.remove(claim.serverId);
-                        unrecord(claim);
+                        book.releaseClaim(claim.serverId);
                     }
                     return NoValidHostExplainer.explain(committedView(request, group), count, made.size(), false);
                 }
-                made.add(record(serverId, slot, group, request.flavor()));
+                made.add(book.addClaim(serverId, slot, group, request.flavor()));
             }
             List<Allocation> allocations = new ArrayList<>(count);
             for (Claim claim : made) {
@@ -164,12 +142,7 @@ public final class PlacementEngine {
     /** Gives back a server's capacity and membership. False when the server held nothing. */
     public boolean release(String serverId) {
         synchronized (lock) {
-            Claim claim = claims.remove(serverId);
-            if (claim == null) {
-                return false;
-            }
-            unrecord(claim);
-            return true;
+            return book.releaseClaim(serverId);
         }
     }
 
@@ -180,27 +153,14 @@ public final class PlacementEngine {
      */
     public boolean hold(String serverId) {
         synchronized (lock) {
-            if (holds.containsKey(serverId)) {
-                return false;
-            }
-            Claim claim = claims.remove(serverId);
-            if (claim == null) {
-                return false;
-            }
-            holds.put(serverId, claim);
-            return true;
+            return book.toHold(serverId);
         }
     }
 
     /** Gives back the capacity and group slot of the server's hold. False when it had none. */
     public boolean releaseHold(String serverId) {
         synchronized (lock) {
-            Claim claim = holds.remove(serverId);
-            if (claim == null) {
-                return false;
-            }
-            unrecord(claim);
-            return true;
+            return book.releaseHold(serverId);
         }
     }
 
@@ -210,18 +170,14 @@ public final class PlacementEngine {
      */
     public boolean unhold(String serverId) {
         synchronized (lock) {
-            if (claims.containsKey(serverId) || !holds.containsKey(serverId)) {
-                return false;
-            }
-            claims.put(serverId, holds.remove(serverId));
-            return true;
+            return book.fromHold(serverId);
         }
     }
 
     /** The host of the server's hold, if it has one. */
     public Optional<String> holdHost(String serverId) {
         synchronized (lock) {
-            Claim claim = holds.get(serverId);
+            Claim claim = book.hold(serverId);
             return claim == null ? Optional.empty() : Optional.of(hosts.id(claim.slot));
         }
     }
@@ -235,11 +191,7 @@ public final class PlacementEngine {
                         + allocation.serverId() + ": add the host first");
             }
             GroupState group = knownGroup(allocation.groupId());
-            Claim previous = holds.remove(allocation.serverId());
-            if (previous != null) {
-                unrecord(previous);
-            }
-            holds.put(allocation.serverId(), newClaim(allocation.serverId(), slot, group, allocation.resources()));
+            book.putHold(allocation.serverId(), slot, group, allocation.resources());
         }
     }
 
@@ -258,17 +210,14 @@ public final class PlacementEngine {
                         + allocation.serverId() + ": add the host first");
             }
             GroupState group = knownGroup(allocation.groupId());
-            Claim previous = claims.remove(allocation.serverId());
-            if (previous != null) {
-                unrecord(previous);
-            }
-            record(allocation.serverId(), slot, group, allocation.resources());
+            book.releaseClaim(allocation.serverId());
+            book.addClaim(allocation.serverId(), slot, group, allocation.resources());
         }
     }
 
     public Optional<Allocation> allocation(String serverId) {
         synchronized (lock) {
-            Claim claim = claims.get(serverId);
+            Claim claim = book.claim(serverId);
             return claim == null ? Optional.empty() : Optional.of(claim.toAllocation(hosts));
         }
     }
@@ -330,45 +279,12 @@ public final class PlacementEngine {
         synchronized (lock) {
             int slot = hosts.slotOf(hostId);
             List<Allocation> here = new ArrayList<>();
-            if (slot >= 0 && claimsBySlot.get(slot) != null) {
-                for (Claim claim : claimsBySlot.get(slot)) {
+            if (slot >= 0) {
+                for (Claim claim : book.on(slot)) {
                     here.add(claim.toAllocation(hosts));
                 }
             }
             return here;
-        }
-    }
-
-    private Claim record(String serverId, int slot, GroupState group, Resources resources) {
-        Claim claim = newClaim(serverId, slot, group, resources);
-        claims.put(serverId, claim);
-        return claim;
-    }
-
-    /** Counts a claim on its host and in its group; the caller files it as a claim or a hold. */
-    private Claim newClaim(String serverId, int slot, GroupState group, Resources resources) {
-        Claim claim = new Claim(serverId, slot, group, resources, nextSequence++);
-        List<Claim> here = claimsBySlot.get(slot);
-        if (here == null) {
-            here = new ArrayList<>(4);
-            claimsBySlot.set(slot, here);
-        }
-        here.add(claim);
-        hosts.use(slot, resources, 1);
-        reindex(slot);
-        if (group != null) {
-            group.add(claim, domains);
-        }
-        return claim;
-    }
-
-    /** Undoes {@link #newClaim}; the caller removes the claim from {@link #claims} or {@link #holds}. */
-    private void unrecord(Claim claim) {
-        claimsBySlot.get(claim.slot).remove(claim);
-        hosts.use(claim.slot, claim.resources, -1);
-        reindex(claim.slot);
-        if (claim.group != null) {
-            claim.group.remove(claim, domains);
         }
     }
 
@@ -378,19 +294,6 @@ public final class PlacementEngine {
         } else {
             index.remove(slot);
         }
-    }
-
-    private Set<GroupState> groupsOn(int slot) {
-        Set<GroupState> found = new HashSet<>();
-        List<Claim> here = claimsBySlot.get(slot);
-        if (here != null) {
-            for (Claim claim : here) {
-                if (claim.group != null) {
-                    found.add(claim.group);
-                }
-            }
-        }
-        return found;
     }
 
     private GroupState knownGroup(String groupId) {
@@ -410,7 +313,7 @@ public final class PlacementEngine {
             if (seen != null && !seen.add(serverId)) {
                 throw new IllegalArgumentException("server id " + serverId + " appears twice in the request");
             }
-            Claim existing = claims.get(serverId);
+            Claim existing = book.claim(serverId);
             if (existing != null) {
                 throw new IllegalArgumentException("server " + serverId + " already has an allocation on host "
                         + hosts.id(existing.slot));

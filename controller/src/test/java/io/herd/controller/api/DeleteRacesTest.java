@@ -104,6 +104,28 @@ class DeleteRacesTest {
     }
 
     @Test
+    void aLaunchWhoseAnswerIsLostAfterAHeartbeatSawItsDomainRunLeavesTheDomainAlone() {
+        // the domain is made, a heartbeat reports it running, then the launch's answer is lost
+        h.agents.domainBeforeGate = true;
+        h.agents.launchGate = new CountDownLatch(1);
+        h.agents.lostAnswers.add(Harness.address("a"));
+        Server s = h.create("s", "", 1).getServers(0);
+        await().until(() -> h.agents.on(Harness.address("a")).contains(s.getId()));
+        h.heartbeat("a");
+        assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_ACTIVE);
+
+        h.agents.launchGate.countDown();
+        await().until(() -> h.agents.launchesAnswered() == 1);
+
+        // the lost answer changes nothing: the server runs where it is recorded, untouched
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() ->
+                h.agents.deletes.isEmpty() && h.agents.on(Harness.address("a")).contains(s.getId()));
+        h.heartbeat("a");
+        h.heartbeat("a");
+        assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_ACTIVE);
+    }
+
+    @Test
     void aDeleteThatCouldNotReachTheAgentGoesOnAfterARestart() throws Exception {
         Server s = h.create("s", "", 1).getServers(0);
         await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);

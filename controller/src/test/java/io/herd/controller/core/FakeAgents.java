@@ -22,6 +22,8 @@ public final class FakeAgents implements AgentPort {
     public final Set<String> failingLaunches = ConcurrentHashMap.newKeySet();
     public final Set<String> failingDeletes = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> fenced = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger launchesAnswered =
+            new java.util.concurrent.atomic.AtomicInteger();
     public volatile CountDownLatch launchGate;
     /** With a gate: deletes wait for it before answering. */
     public volatile CountDownLatch deleteGate;
@@ -36,6 +38,19 @@ public final class FakeAgents implements AgentPort {
 
     @Override
     public void launch(String address, LaunchOrder order) throws AgentException {
+        try {
+            launchOnce(address, order);
+        } finally {
+            launchesAnswered.incrementAndGet();
+        }
+    }
+
+    /** Launch calls that returned or threw. */
+    public int launchesAnswered() {
+        return launchesAnswered.get();
+    }
+
+    private void launchOnce(String address, LaunchOrder order) throws AgentException {
         launches.add(order.serverId() + "@" + address);
         calls.add("launch " + order.serverId() + "@" + address);
         fenced.put(order.serverId(), order.fence());
