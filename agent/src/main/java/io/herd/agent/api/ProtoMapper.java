@@ -93,6 +93,7 @@ public final class ProtoMapper {
         switch (s) {
             case RUNNING: return ServerState.SERVER_STATE_ACTIVE;
             case STOPPED: return ServerState.SERVER_STATE_STOPPED;
+            case STARTING: return ServerState.SERVER_STATE_BUILDING;
             default: return ServerState.SERVER_STATE_UNKNOWN;
         }
     }

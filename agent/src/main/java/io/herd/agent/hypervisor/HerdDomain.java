@@ -10,12 +10,19 @@ package io.herd.agent.hypervisor;
  */
 public record HerdDomain(DomainSpec spec, State state, String libvirtState, String rootVolume) {
 
+    /** The same domain, reported as being launched. */
+    public HerdDomain starting() {
+        return new HerdDomain(spec, State.STARTING, libvirtState, rootVolume);
+    }
+
     /** Coarse state of a domain. */
     public enum State {
         /** Running (or blocked in the host). */
         RUNNING,
         /** Defined but not running: shut off, paused, crashed, suspended. */
         STOPPED,
+        /** Being launched by this agent right now (defined, not started yet): neither up nor down. */
+        STARTING,
         /** libvirt could not tell. */
         UNKNOWN
     }

@@ -47,6 +47,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final Options options;
     private final ScheduledExecutorService supervisor;
     private final ReentrantLock[] stripes = new ReentrantLock[64];
+    /** Servers whose launch is running now. */
+    private final java.util.Set<UUID> launching = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock sessionLock = new ReentrantReadWriteLock();
     private final LifecycleListener lifecycle = this::onLifecycle;
     private final ConnectionCloseListener onClose = (conn, reason) ->
@@ -142,16 +144,31 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public List<HerdDomain> listDomains(boolean full) throws HypervisorException {
-        return withSession(s -> DomainOps.list(s.domains.refresh(s, full)));
+        // a domain read between its define and its start is not shut off: it is starting. Its
+        // launch began before the read (launching is marked before the define), so it is in the
+        // set taken before the read, or still in the set after it
+        java.util.Set<UUID> before = launching.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(launching);
+        List<HerdDomain> domains = withSession(s -> DomainOps.list(s.domains.refresh(s, full)));
+        if (before.isEmpty() && launching.isEmpty()) {
+            return domains;
+        }
+        List<HerdDomain> out = new java.util.ArrayList<>(domains.size());
+        for (HerdDomain d : domains) {
+            UUID id = d.spec().serverId();
+            out.add(before.contains(id) || launching.contains(id) ? d.starting() : d);
+        }
+        return out;
     }
 
     @Override
     public LaunchResult launch(DomainSpec spec) throws HypervisorException {
         ReentrantLock lock = stripe(spec.serverId());
         lock.lock();
+        launching.add(spec.serverId());
         try {
             return withSession(s -> DomainOps.launch(s, spec));
         } finally {
+            launching.remove(spec.serverId());
             lock.unlock();
         }
     }

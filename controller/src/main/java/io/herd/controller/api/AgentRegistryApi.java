@@ -58,8 +58,9 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
             AgentServer s = req.getServers(i);
             String id = Fields.name("servers[" + i + "].server_id", s.getServerId());
             domains.add(new HostReport.ReportedDomain(id, s.getState() == ServerState.SERVER_STATE_ACTIVE,
-                    s.getLibvirtState().isEmpty() ? s.getState().name() : s.getLibvirtState(),
-                    resources("servers[" + i + "].resources", s.getResources())));
+                    s.getLibvirtState().isEmpty() ? s.getState().name() : clip(s.getLibvirtState()),
+                    resources("servers[" + i + "].resources", s.getResources()),
+                    s.getState() == ServerState.SERVER_STATE_BUILDING));
         }
         List<String> images = new ArrayList<>(req.getImagesCount());
         for (int i = 0; i < req.getImagesCount(); i++) {

@@ -121,7 +121,7 @@ final class Deleter {
             if (rest.holdsClaim() || rest.leavingHost()) {
                 inv.commit(rest);
             } else {
-                inv.remove(s);
+                inv.removeDeleted(s);
                 LOG.info("deleted server {} ({}) from host {}", s.name(), s.id(), step.hostName());
                 return;
             }

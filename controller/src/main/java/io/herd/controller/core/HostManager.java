@@ -76,8 +76,11 @@ public final class HostManager {
                     destroy.add(d.serverId());
                     unmanaged = unmanaged.plus(d.resources());
                 } else {
-                    unknown.add(d.serverId());
                     unmanaged = unmanaged.plus(d.resources());
+                    // a heartbeat read just before a delete removed the domain is no news
+                    if (!inv.removedWithin(d.serverId(), settings.heartbeatInterval().multipliedBy(2))) {
+                        unknown.add(d.serverId());
+                    }
                 }
             }
             HostRecord host = new HostRecord(r.hostId(), r.hostName(), r.rack(), r.zone(), r.agentAddress(),

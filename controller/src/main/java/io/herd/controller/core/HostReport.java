@@ -41,11 +41,17 @@ public record HostReport(
 
     /**
      * A herd domain on the host. {@code running} is false for shut off, paused or crashed
-     * domains; {@code resources} is what the domain was defined with.
+     * domains; {@code starting} is true while its agent is launching it (then it is neither up
+     * nor down); {@code resources} is what the domain was defined with.
      */
-    public record ReportedDomain(String serverId, boolean running, String libvirtState, Resources resources) {
+    public record ReportedDomain(String serverId, boolean running, String libvirtState, Resources resources,
+                                 boolean starting) {
         public ReportedDomain {
             resources = resources == null ? Resources.ZERO : resources;
+        }
+
+        public ReportedDomain(String serverId, boolean running, String libvirtState, Resources resources) {
+            this(serverId, running, libvirtState, resources, false);
         }
     }
 

@@ -55,6 +55,8 @@ final class Inventory {
     private final Map<String, String> agentCalls = new HashMap<>();
     /** Counts events that may let a server that found no host find one now. */
     private long capacityGeneration;
+    /** Servers forgotten lately, and when: a heartbeat read before their domain went may still list it. */
+    private final Map<String, Instant> removedAt = new LinkedHashMap<>();
 
     Inventory(PlacementEngine engine, Store store, Clock clock) {
         this.claims = new Claims(engine);
@@ -345,6 +347,15 @@ final class Inventory {
         return writer.submit(new Mutation.AppendHistory(numbered));
     }
 
+    /**
+     * Forgets a server whose agent just confirmed its domain gone ({@link #remove}); a heartbeat
+     * read before that, still listing the domain, is then not news (see {@link #removedWithin}).
+     */
+    CompletableFuture<Void> removeDeleted(ServerRecord s) {
+        removedAt.put(s.id(), now());
+        return remove(s);
+    }
+
     /** Forgets the server, gives back its claim and hold, tells watchers, and queues its removal. */
     CompletableFuture<Void> remove(ServerRecord s) {
         ServerRecord old = servers.remove(s.id());
@@ -364,6 +375,19 @@ final class Inventory {
      */
     Claims.Result placeElsewhere(List<ServerRecord> moving, Set<String> avoid, String onlyHost, boolean holdOld) {
         return claims.place(moving, avoid, onlyHost, holdOld);
+    }
+
+    /**
+     * Whether the server was forgotten less than {@code within} ago. Forgets older entries
+     * (they are kept in removal order, so this stops at the first young one).
+     */
+    boolean removedWithin(String serverId, java.time.Duration within) {
+        Instant cutoff = now().minus(within);
+        var it = removedAt.entrySet().iterator();
+        while (it.hasNext() && it.next().getValue().isBefore(cutoff)) {
+            it.remove();
+        }
+        return removedAt.containsKey(serverId);
     }
 
     // ---- agent calls in flight

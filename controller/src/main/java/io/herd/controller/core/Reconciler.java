@@ -49,6 +49,10 @@ final class Reconciler {
                     }
                 }
                 case ACTIVE, UNKNOWN, ERROR -> {
+                    if (d != null && d.starting()) {
+                        // read while its agent was launching it: says nothing about its state
+                        continue;
+                    }
                     if (d == null) {
                         int misses = missingCounts.merge(s.id(), 1, Integer::sum);
                         if (misses >= MISSES_FOR_VANISHED) {
