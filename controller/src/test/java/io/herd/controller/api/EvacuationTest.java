@@ -2,7 +2,6 @@ package io.herd.controller.api;
 
 import static io.herd.controller.api.ServerGroupServiceTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.herd.api.v1.EvacuateHostRequest;
@@ -48,11 +47,6 @@ class EvacuationTest {
         h.close();
     }
 
-    private Server active(Server s) {
-        await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
-        return h.server(s.getId());
-    }
-
     @Test
     void afterTheGracePeriodEvacuateMembersMoveUnderTheirPolicyAndNoneMembersWait() {
         for (String host : List.of("a", "b", "c")) {
@@ -61,11 +55,11 @@ class EvacuationTest {
         ServerGroup web = h.evacuatingGroup("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
         ServerGroup keep = h.group("keep", Policy.ANTI_AFFINITY, Scope.HOST, 1);
         assertThat(keep.getOnHostFailure()).isEqualTo(io.herd.api.v1.OnHostFailure.ON_HOST_FAILURE_NONE);
-        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(this::active).toList();
+        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(h::active).toList();
         Server moving = members.get(0);
         String dead = moving.getHostId();
         Server other = members.get(1);
-        Server waiting = active(h.servers.createServers(Harness.request("keep", keep.getId()).build()).getServers(0));
+        Server waiting = h.active(h.servers.createServers(Harness.request("keep", keep.getId()).build()).getServers(0));
         assertThat(h.agents.fenced(moving.getId())).as("EVACUATE members are launched fenced").isTrue();
         assertThat(h.agents.fenced(waiting.getId())).isFalse();
         String[] alive = List.of("a", "b", "c").stream().filter(x -> !x.equals(dead)).toArray(String[]::new);
@@ -81,7 +75,7 @@ class EvacuationTest {
         assertThat(h.state(moving.getId())).as("still in the grace period").isEqualTo(ServerState.SERVER_STATE_UNKNOWN);
 
         h.pass(Duration.ofSeconds(6), alive);
-        Server moved = active(moving);
+        Server moved = h.active(moving);
         assertThat(moved.getHostId()).isNotEqualTo(dead).isNotEqualTo(other.getHostId());
         assertThat(moved.getName()).isEqualTo(moving.getName());
         assertThat(moved.getHistoryList()).extracting(ServerHistoryEntry::getEvent).containsExactly(
@@ -109,7 +103,7 @@ class EvacuationTest {
         h.heartbeat("a");
         h.heartbeat("b");
         ServerGroup web = h.evacuatingGroup("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
-        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(this::active).toList();
+        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(h::active).toList();
         Server onA = members.stream().filter(s -> s.getHostId().equals("a")).findFirst().orElseThrow();
 
         h.pass(DOWN, "b");
@@ -125,7 +119,7 @@ class EvacuationTest {
 
         h.heartbeat("c");
         h.pass(Duration.ofSeconds(1), "b", "c");
-        Server moved = active(onA);
+        Server moved = h.active(onA);
         assertThat(moved.getHostId()).isEqualTo("c");
         assertThat(h.groupNamed("web").getCompliance().getCompliant()).isTrue();
     }
@@ -134,7 +128,7 @@ class EvacuationTest {
     void anAffinityGroupsMembersOnTheDeadHostMoveTogether() {
         h.heartbeat("a");
         ServerGroup pair = h.evacuatingGroup("pair", Policy.AFFINITY, Scope.HOST, 0);
-        List<Server> members = h.create("pair", pair.getId(), 2).getServersList().stream().map(this::active).toList();
+        List<Server> members = h.create("pair", pair.getId(), 2).getServersList().stream().map(h::active).toList();
         assertThat(members).allSatisfy(s -> assertThat(s.getHostId()).isEqualTo("a"));
         h.heartbeat("b");
         h.heartbeat("c");
@@ -142,7 +136,7 @@ class EvacuationTest {
         h.pass(DOWN, "b", "c");
         h.pass(GRACE.plusSeconds(1), "b", "c");
 
-        List<Server> moved = members.stream().map(this::active).toList();
+        List<Server> moved = members.stream().map(h::active).toList();
         assertThat(moved).extracting(Server::getHostId).doesNotContain("a");
         assertThat(moved.get(0).getHostId()).isEqualTo(moved.get(1).getHostId());
         assertThat(h.groupNamed("pair").getCompliance().getCompliant()).isTrue();
@@ -153,7 +147,7 @@ class EvacuationTest {
         h.heartbeat("a");
         h.heartbeat("b");
         ServerGroup keep = h.group("keep", Policy.ANTI_AFFINITY, Scope.HOST, 1);
-        Server s = active(h.servers.createServers(Harness.request("keep", keep.getId()).build()).getServers(0));
+        Server s = h.active(h.servers.createServers(Harness.request("keep", keep.getId()).build()).getServers(0));
         String dead = s.getHostId();
         String alive = dead.equals("a") ? "b" : "a";
         assertCode(Status.Code.FAILED_PRECONDITION, "is up", () -> h.hosts.evacuateHost(
@@ -169,7 +163,7 @@ class EvacuationTest {
         assertThat(r.getLeftList()).isEmpty();
         assertThat(r.getHost().getSchedulable()).isFalse();
         assertThat(r.getHost().getNotPlaceableReason()).contains("down");
-        Server moved = active(s);
+        Server moved = h.active(s);
         assertThat(moved.getHostId()).isEqualTo(alive);
         assertThat(moved.getHistory(1).getMessage()).contains("evacuated by an operator");
         assertThat(h.agents.fenced(s.getId())).isFalse();
@@ -184,13 +178,13 @@ class EvacuationTest {
     void aServerItsAgentFencedIsLaunchedAgainWhereItLives() {
         h.heartbeat("a");
         ServerGroup web = h.evacuatingGroup("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
-        Server s = active(h.create("web", web.getId(), 1).getServers(0));
+        Server s = h.active(h.create("web", web.getId(), 1).getServers(0));
         // the agent was cut off, destroyed the domain, and is back before the grace period ended
         h.agents.domains.get(Harness.address("a")).remove(s.getId());
 
         h.registry.heartbeat(h.report("a").addFencedServerIds(s.getId()).build());
 
-        Server again = active(s);
+        Server again = h.active(s);
         assertThat(again.getHostId()).isEqualTo("a");
         assertThat(h.agents.launchesOf(s.getId())).isEqualTo(2);
         assertThat(again.getHistoryList()).extracting(ServerHistoryEntry::getEvent)

@@ -170,6 +170,12 @@ final class Harness implements AutoCloseable {
         return hosts.getHost(io.herd.api.v1.GetHostRequest.newBuilder().setId(id).build());
     }
 
+    /** Waits until the server is ACTIVE; then the server as it is. */
+    io.herd.api.v1.Server active(io.herd.api.v1.Server s) {
+        org.awaitility.Awaitility.await().until(() -> state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
+        return server(s.getId());
+    }
+
     io.herd.api.v1.Server server(String id) {
         return servers.getServer(GetServerRequest.newBuilder().setId(id).build());
     }

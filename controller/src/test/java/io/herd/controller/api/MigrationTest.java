@@ -46,11 +46,6 @@ class MigrationTest {
         h.close();
     }
 
-    private Server active(Server s) {
-        await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
-        return h.server(s.getId());
-    }
-
     private void cordon(String host, boolean schedulable) {
         h.hosts.setHostSchedulable(io.herd.api.v1.SetHostSchedulableRequest.newBuilder().setId(host)
                 .setSchedulable(schedulable).setReason("test").build());
@@ -63,7 +58,7 @@ class MigrationTest {
     @Test
     void theOldHostIsHeldUntilItsDomainIsGoneAndTheNewDomainStartsOnlyThen() {
         ServerGroup web = h.group("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
-        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(this::active).toList();
+        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(h::active).toList();
         Server s = members.get(0);
         String from = s.getHostId();
         h.agents.deleteGate = new CountDownLatch(1);
@@ -81,7 +76,7 @@ class MigrationTest {
         assertThat(h.agents.launchesOf(s.getId())).isEqualTo(1);
 
         h.agents.deleteGate.countDown();
-        Server moved = active(s);
+        Server moved = h.active(s);
         assertThat(moved.getHostId()).isEqualTo(to);
         assertThat(h.agents.calls).containsSubsequence("delete " + s.getId() + "@" + Harness.address(from),
                 "launch " + s.getId() + "@" + Harness.address(to));
@@ -95,7 +90,7 @@ class MigrationTest {
     @Test
     void aMigrationGoesToTheNamedHostOnlyWhenTheRulesAllowIt() {
         ServerGroup web = h.group("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
-        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(this::active).toList();
+        List<Server> members = h.create("web", web.getId(), 2).getServersList().stream().map(h::active).toList();
         Server s = members.get(0);
         String free = List.of("a", "b", "c").stream().filter(x -> members.stream()
                 .noneMatch(m -> m.getHostId().equals(x))).findFirst().orElseThrow();
@@ -107,7 +102,7 @@ class MigrationTest {
         assertCode(Status.Code.NOT_FOUND, "to_host", () -> migrate(s.getId(), "nowhere"));
         assertThat(h.state(s.getId())).isEqualTo(ServerState.SERVER_STATE_ACTIVE);
 
-        assertThat(active(migrate(s.getId(), free)).getHostId()).isEqualTo(free);
+        assertThat(h.active(migrate(s.getId(), free)).getHostId()).isEqualTo(free);
 
         h.agents.launchGate = new CountDownLatch(1);
         Server building = h.create("new", "", 1).getServers(0);
@@ -118,12 +113,12 @@ class MigrationTest {
     @Test
     void aDrainMovesWhatMayMoveAndReportsWhatMayNot() {
         ServerGroup web = h.group("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
-        List<Server> members = h.create("web", web.getId(), 3).getServersList().stream().map(this::active).toList();
+        List<Server> members = h.create("web", web.getId(), 3).getServersList().stream().map(h::active).toList();
         Server pinned = members.stream().filter(m -> m.getHostId().equals("a")).findFirst().orElseThrow();
         // a server without a group on host a: the others are cordoned while it is placed
         cordon("b", false);
         cordon("c", false);
-        Server loose = active(h.servers.createServers(Harness.request("loose", "").build()).getServers(0));
+        Server loose = h.active(h.servers.createServers(Harness.request("loose", "").build()).getServers(0));
         cordon("b", true);
         cordon("c", true);
         assertThat(loose.getHostId()).isEqualTo("a");
@@ -140,7 +135,7 @@ class MigrationTest {
         assertThat(r.getMovedList()).singleElement().satisfies(m -> {
             assertThat(m.getServerId()).isEqualTo(loose.getId());
             assertThat(m.getToHostName()).isNotEqualTo("a");
-            assertThat(active(h.server(m.getServerId())).getHostId()).isEqualTo(m.getToHostId());
+            assertThat(h.active(h.server(m.getServerId())).getHostId()).isEqualTo(m.getToHostId());
         });
         await().until(() -> h.agents.on(Harness.address("a")).equals(java.util.Set.of(pinned.getId())));
         assertThat(h.groupNamed("web").getCompliance().getCompliant()).isTrue();
