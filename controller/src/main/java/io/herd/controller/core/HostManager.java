@@ -94,6 +94,7 @@ public final class HostManager {
                         unknown.size() > 20 ? unknown.subList(0, 20) + " and " + (unknown.size() - 20) + " more"
                                 : unknown);
             }
+            inv.noteStaleCopies(host.id(), destroy);
             if (!destroy.isEmpty()) {
                 LOG.warn("host {} runs copies of {} server(s) that now live on other hosts: destroying them: {}",
                         host.name(), destroy.size(), destroy);

@@ -55,8 +55,7 @@ final class Inventory {
     private final Map<String, String> agentCalls = new HashMap<>();
     /** Counts events that may let a server that found no host find one now. */
     private long capacityGeneration;
-    /** Servers forgotten lately, and when: a heartbeat read before their domain went may still list it. */
-    private final Map<String, Instant> removedAt = new LinkedHashMap<>();
+    private final StaleReports stale = new StaleReports();
 
     Inventory(PlacementEngine engine, Store store, Clock clock) {
         this.claims = new Claims(engine);
@@ -352,7 +351,7 @@ final class Inventory {
      * read before that, still listing the domain, is then not news (see {@link #removedWithin}).
      */
     CompletableFuture<Void> removeDeleted(ServerRecord s) {
-        removedAt.put(s.id(), now());
+        stale.removed(s.id(), now());
         return remove(s);
     }
 
@@ -371,10 +370,18 @@ final class Inventory {
 
     /**
      * Places servers on other hosts under their groups' rules, all or nothing, without
-     * changing their records: the caller commits the moves. See {@link Claims#place}.
+     * changing their records: the caller commits the moves. Hosts still holding a stale copy
+     * of one of them (to be destroyed at their next heartbeat) are avoided too. See
+     * {@link Claims#place}.
      */
     Claims.Result placeElsewhere(List<ServerRecord> moving, Set<String> avoid, String onlyHost, boolean holdOld) {
-        return claims.place(moving, avoid, onlyHost, holdOld);
+        Set<String> excluded = stale.withHostsHoldingCopies(avoid, moving.stream().map(ServerRecord::id).toList());
+        return claims.place(moving, excluded, onlyHost, holdOld);
+    }
+
+    /** The stale copies (servers living elsewhere) the host's last heartbeat listed. */
+    void noteStaleCopies(String hostId, List<String> serverIds) {
+        stale.copies(hostId, serverIds);
     }
 
     /**
@@ -382,12 +389,7 @@ final class Inventory {
      * (they are kept in removal order, so this stops at the first young one).
      */
     boolean removedWithin(String serverId, java.time.Duration within) {
-        Instant cutoff = now().minus(within);
-        var it = removedAt.entrySet().iterator();
-        while (it.hasNext() && it.next().getValue().isBefore(cutoff)) {
-            it.remove();
-        }
-        return removedAt.containsKey(serverId);
+        return stale.removedSince(serverId, StaleReports.since(now(), within));
     }
 
     // ---- agent calls in flight

@@ -111,7 +111,8 @@ final class NoValidHostExplainer {
             case HOST_DOWN -> is + " down";
             case HOST_UNSCHEDULABLE -> is + " not schedulable";
             case HOST_DEGRADED -> is + " degraded (the agent cannot reach libvirt)";
-            case HOST_AVOIDED -> is + " excluded (the server's own host, or where its launch failed)";
+            case HOST_AVOIDED -> is + " excluded (the server's own host, a host still holding a copy of it, or where "
+                    + "its launch failed)";
             case NOT_REQUESTED_HOST -> is + " not the requested host";
             case SERVER_TOO_LARGE -> (one ? "accepts" : "accept") + " smaller servers only (its agent's "
                     + "max_server_vcpus, max_server_memory_mib, max_server_disk_gib)";

@@ -192,6 +192,28 @@ class EvacuationTest {
     }
 
     @Test
+    void aServerIsNotMovedBackOntoAHostUntilItsStaleCopyThereIsGone() {
+        h.heartbeat("a");
+        ServerGroup web = h.evacuatingGroup("web", Policy.ANTI_AFFINITY, Scope.HOST, 1);
+        Server s = h.active(h.create("web", web.getId(), 1).getServers(0));
+        h.heartbeat("b");
+        h.pass(DOWN, "b");
+        h.pass(GRACE.plusSeconds(1), "b");
+        assertThat(h.active(s).getHostId()).isEqualTo("b");
+        // a returns still running its copy, which its agent is told to destroy
+        assertThat(h.heartbeat("a").getDestroyServerIdsList()).containsExactly(s.getId());
+
+        assertCode(Status.Code.RESOURCE_EXHAUSTED, "2 hosts are excluded", () -> h.servers.migrateServer(
+                io.herd.api.v1.MigrateServerRequest.newBuilder().setId(s.getId()).build()));
+
+        h.agents.domains.get(Harness.address("a")).remove(s.getId());
+        h.heartbeat("a");
+        Server moving = h.servers.migrateServer(io.herd.api.v1.MigrateServerRequest.newBuilder().setId(s.getId())
+                .build());
+        assertThat(moving.getHostId()).isEqualTo("a");
+    }
+
+    @Test
     void everyHeartbeatAnswerCarriesTheFencingPeriodWhichEndsBeforeTheEvacuation() {
         HeartbeatResponse r = h.heartbeat("a");
         // DOWN after 3 × 5 s, evacuated 30 s later; agents fence halfway through the grace period
