@@ -43,8 +43,12 @@ final class Reconciler {
             switch (s.status()) {
                 case BUILDING -> {
                     if (d != null && d.running()) {
-                        changed.add(s.withStatus(ServerStatus.ACTIVE, "", now));
-                    } else if (d == null && !busy.test(s.id())) {
+                        // a leaving server is launched only once its old domain is removed: running
+                        // here, it holds nothing where it was (e.g. after a crash lost that write)
+                        changed.add(s.movedTo(s.hostId(), "", ServerStatus.ACTIVE, "", now));
+                    } else if ((d == null || !d.running() && !d.starting()) && !busy.test(s.id())) {
+                        // missing, or defined and never started (its agent died mid-launch): a
+                        // launch is idempotent on the server id and starts a stopped domain
                         relaunch.add(s.id());
                     }
                 }

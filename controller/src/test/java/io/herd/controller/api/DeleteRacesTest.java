@@ -145,6 +145,23 @@ class DeleteRacesTest {
     }
 
     @Test
+    void aServerWhoseDomainWasDefinedButNeverStartedIsLaunchedAgain() throws Exception {
+        h.agents.launchGate = new CountDownLatch(1);
+        Server s = h.create("s", "", 1).getServers(0);
+        await().until(() -> h.agents.launches.size() == 1);
+        h.restart();
+        h.agents.launchGate.countDown();
+
+        // the agent died between define and start: the domain is there, shut off
+        h.registry.heartbeat(h.report("a").clearServers().addServers(io.herd.api.v1.AgentServer.newBuilder()
+                .setServerId(s.getId()).setState(ServerState.SERVER_STATE_STOPPED).setLibvirtState("shutoff"))
+                .build());
+
+        await().until(() -> h.state(s.getId()) == ServerState.SERVER_STATE_ACTIVE);
+        assertThat(h.agents.launchesOf(s.getId())).isEqualTo(2);
+    }
+
+    @Test
     void aServerBuildingAtARestartIsLaunchedOnceItsHostReports() throws Exception {
         h.agents.launchGate = new CountDownLatch(1);
         Server s = h.create("s", "", 1).getServers(0);

@@ -115,6 +115,34 @@ class StoreOutageTest {
     }
 
     @Test
+    void aMoveWhoseLastWritesWereLostEndsWhenItsServerIsFoundRunningWhereItWent() {
+        Path db = dir.resolve("controller.db");
+        HostReport a = report("a");
+        try (ControllerCore core = start(new StoreFailureTest.FlakyStore(SqliteStore.open(db)), new FakeAgents())) {
+            core.hosts().heartbeat(a);
+            core.hosts().heartbeat(report("b"));
+        }
+        try (SqliteStore store = SqliteStore.open(db)) {
+            // as a crash leaves it: moved to b, old domain on a removed and b launched, but the
+            // writes saying so never reached the disk
+            store.insertServers("", List.of(new ServerRecord("s1", "web-1", "", "b", ServerStatus.BUILDING,
+                    "migrating", 1, 512, 0, "", "", "", T0, T0, "a")));
+        }
+        try (ControllerCore core = start(new StoreFailureTest.FlakyStore(SqliteStore.open(db)), new FakeAgents())) {
+            assertThat(core.hosts().get("a").allocated().vcpus()).as("held until known gone").isEqualTo(1);
+            HostReport b = report("b");
+            core.hosts().heartbeat(new HostReport("b", "b", "b:7701", "", "", b.capacity(), Resources.ZERO,
+                    Resources.ZERO, "", false, "", "", List.of(new HostReport.ReportedDomain("s1", true, "running",
+                    new Resources(1, 512, 0)))));
+            ServerRecord s = core.servers().get("s1").server();
+            assertThat(s.status()).isEqualTo(ServerStatus.ACTIVE);
+            assertThat(s.leavingHost()).isFalse();
+            assertThat(core.hosts().get("a").allocated().vcpus()).isZero();
+            assertThat(core.invariantViolations()).isEmpty();
+        }
+    }
+
+    @Test
     void aRestartRepairsAServerWhoseHostOrGroupRowIsMissingAndStarts() {
         Path db = dir.resolve("controller.db");
         try (SqliteStore store = SqliteStore.open(db)) {
