@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.herd.api.v1.HostServiceGrpc;
+import io.herd.common.BackgroundWork;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.controller.agents.GrpcAgentPort;
@@ -109,14 +110,9 @@ public final class ControllerServer implements AutoCloseable {
             });
             long periodMs = Math.max(10, config.heartbeatInterval().toMillis() / 2);
             ControllerCore c = core;
-            liveness.scheduleAtFixedRate(() -> {
-                try {
-                    c.hosts().checkLiveness();
-                } catch (Throwable e) {
-                    // an exception would cancel the schedule: no host would ever be marked DOWN again
-                    LOG.error("liveness check failed", e);
-                }
-            }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+            // an exception would cancel the schedule, and no host would ever be marked DOWN again
+            liveness.scheduleAtFixedRate(() -> BackgroundWork.run("the host liveness check",
+                    c.hosts()::checkLiveness), periodMs, periodMs, TimeUnit.MILLISECONDS);
             LOG.info("herd-controller serving on {}:{} ({}), store {}, ready in {} ms", config.listenHost(),
                     server.getPort(), config.tls() ? "TLS" : "plaintext", config.storePath(),
                     (System.nanoTime() - started) / 1_000_000);

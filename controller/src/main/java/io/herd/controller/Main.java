@@ -79,6 +79,8 @@ public final class Main implements Callable<Integer> {
     Map<String, String> set = new LinkedHashMap<>();
 
     public static void main(String[] args) {
+        // an Error in any thread stops the program (exit 70) for systemd to start it afresh
+        Thread.setDefaultUncaughtExceptionHandler(io.herd.common.BackgroundWork.uncaughtHandler());
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

@@ -1,5 +1,6 @@
 package io.herd.agent.hypervisor;
 
+import io.herd.common.BackgroundWork;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,8 +89,8 @@ public final class LibvirtHypervisor implements Hypervisor {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-        h.supervisor.scheduleWithFixedDelay(h::checkAlive, HEALTH_CHECK.toMillis(), HEALTH_CHECK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        h.supervisor.scheduleWithFixedDelay(() -> BackgroundWork.run("the libvirt health check", h::checkAlive),
+                HEALTH_CHECK.toMillis(), HEALTH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         return h;
     }
 

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
         description = "Reports this KVM host to the herd controller and launches and deletes its domains.",
         footer = {"", "Every option overrides the config key of the same name (see docs/agent.md).",
                 "Exit status: 143 stopped by SIGTERM (a clean stop, which the systemd unit",
-                "counts as success), 1 could not start, 2 bad configuration. An unreachable",
-                "libvirtd is no reason to exit: the agent runs degraded and reconnects."})
+                "counts as success), 1 could not start, 2 bad configuration, 70 a background",
+                "thread met an Error (e.g. out of memory; systemd starts the agent afresh).",
+                "An unreachable libvirtd is no reason to exit: the agent runs degraded and reconnects."})
 public final class AgentMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
@@ -88,6 +89,8 @@ public final class AgentMain implements Callable<Integer> {
     Map<String, String> set = new LinkedHashMap<>();
 
     public static void main(String[] args) {
+        // an Error in any thread stops the program (exit 70) for systemd to start it afresh
+        Thread.setDefaultUncaughtExceptionHandler(io.herd.common.BackgroundWork.uncaughtHandler());
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new AgentMain()).execute(args));

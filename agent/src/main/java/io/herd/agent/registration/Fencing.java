@@ -3,6 +3,7 @@ package io.herd.agent.registration;
 import io.herd.agent.hypervisor.HerdDomain;
 import io.herd.agent.hypervisor.Hypervisor;
 import io.herd.agent.hypervisor.HypervisorException;
+import io.herd.common.BackgroundWork;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -74,7 +75,8 @@ public final class Fencing implements AutoCloseable {
 
     /** Checks every {@code period} whether the agent must fence. */
     public void start(Duration period) {
-        timer.scheduleWithFixedDelay(this::checkQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> BackgroundWork.run("the fencing check", this::check), period.toMillis(),
+                period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The controller answered a heartbeat that carried {@code reported} fenced server ids. */
@@ -144,14 +146,6 @@ public final class Fencing implements AutoCloseable {
                 saveFenced();
             }
             afterFencing.run();
-        }
-    }
-
-    private void checkQuietly() {
-        try {
-            check();
-        } catch (RuntimeException e) {
-            LOG.error("fencing check failed", e);
         }
     }
 

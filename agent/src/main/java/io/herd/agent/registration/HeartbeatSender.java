@@ -8,6 +8,7 @@ import io.herd.agent.hypervisor.HerdDomain;
 import io.herd.agent.hypervisor.Hypervisor;
 import io.herd.agent.hypervisor.HypervisorException;
 import io.herd.api.v1.AgentRegistryGrpc;
+import io.herd.common.BackgroundWork;
 import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.HeartbeatResponse;
@@ -83,7 +84,15 @@ public final class HeartbeatSender implements AutoCloseable {
         this.parts = parts;
         this.clock = clock;
         this.interval = settings.interval();
-        this.thread = new Thread(this::run, "herd-heartbeat");
+        // an Error would end the heartbeats for good (and the host would be evacuated while its
+        // agent could not fence): the program stops instead, to start afresh
+        this.thread = new Thread(() -> {
+            try {
+                run();
+            } catch (Error e) {
+                BackgroundWork.fatal("the heartbeat loop", e);
+            }
+        }, "herd-heartbeat");
         this.thread.setDaemon(true);
     }
 

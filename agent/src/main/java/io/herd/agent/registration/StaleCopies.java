@@ -2,6 +2,7 @@ package io.herd.agent.registration;
 
 import io.herd.agent.hypervisor.Hypervisor;
 import io.herd.agent.hypervisor.HypervisorException;
+import io.herd.common.BackgroundWork;
 import java.util.Collection;
 import java.util.Set;
 import java.util.UUID;
@@ -51,7 +52,7 @@ public final class StaleCopies implements AutoCloseable {
                 continue;
             }
             try {
-                worker.execute(() -> remove(id, uuid));
+                worker.execute(() -> BackgroundWork.run("removing a stale copy", () -> remove(id, uuid)));
             } catch (RejectedExecutionException e) {
                 queued.remove(id);
                 return;

@@ -1,5 +1,6 @@
 package io.herd.controller.core;
 
+import io.herd.common.BackgroundWork;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -80,13 +81,8 @@ final class AgentCalls implements AutoCloseable {
             return;
         }
         try {
-            timer.schedule(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("a delayed agent task failed", e);
-                }
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> BackgroundWork.run("a delayed agent task", task), delay.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("not scheduling a retry: stopping");
         }
@@ -95,7 +91,7 @@ final class AgentCalls implements AutoCloseable {
     /** Runs {@code task} on the pool without a host slot (e.g. to leave the store writer's thread). */
     void async(Runnable task) {
         try {
-            pool.execute(task);
+            pool.execute(() -> BackgroundWork.run("a task after a write", task));
         } catch (RejectedExecutionException e) {
             LOG.debug("not running a task: stopping");
         }
@@ -105,9 +101,7 @@ final class AgentCalls implements AutoCloseable {
         try {
             pool.execute(() -> {
                 try {
-                    call.run();
-                } catch (RuntimeException e) {
-                    LOG.error("agent call to host {} failed unexpectedly", hostId, e);
+                    BackgroundWork.run("an agent call to host " + hostId, call);
                 } finally {
                     next(hostId);
                 }
@@ -135,14 +129,6 @@ final class AgentCalls implements AutoCloseable {
             }
         }
         start(hostId, call);
-    }
-
-    /** Calls queued or running for the host (for tests and logs). */
-    int pending(String hostId) {
-        synchronized (queues) {
-            HostQueue q = queues.get(hostId);
-            return q == null ? 0 : q.running + q.waiting.size();
-        }
     }
 
     /** Stops taking calls and interrupts the ones running; their outcomes are settled at the next start. */

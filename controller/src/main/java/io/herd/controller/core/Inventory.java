@@ -389,7 +389,7 @@ final class Inventory {
      * (they are kept in removal order, so this stops at the first young one).
      */
     boolean removedWithin(String serverId, java.time.Duration within) {
-        return stale.removedSince(serverId, StaleReports.since(now(), within));
+        return stale.removedSince(serverId, now().minus(within));
     }
 
     // ---- agent calls in flight

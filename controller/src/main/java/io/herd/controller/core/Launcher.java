@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,7 @@ final class Launcher {
      * Queues the launches of servers the caller marked, once {@code written} (their claims or
      * moves) is on disk; if it never is (the controller is stopping), only the marks go.
      */
-    void queueWhenWritten(java.util.concurrent.CompletableFuture<Void> written, List<String> serverIds) {
+    void queueWhenWritten(CompletableFuture<Void> written, List<String> serverIds) {
         written.whenComplete((v, e) -> calls.async(() -> {
             for (String id : serverIds) {
                 if (e == null) {
@@ -241,7 +242,7 @@ final class Launcher {
                             HistoryEntry.Event.LAUNCH_RETRIED, hostId, next, why)));
                     // the new host must be on disk before its agent is called: after a crash the store
                     // must name every host that may hold the domain
-                    queueWhenWritten(java.util.concurrent.CompletableFuture.allOf(moved, recorded), List.of(s.id()));
+                    queueWhenWritten(CompletableFuture.allOf(moved, recorded), List.of(s.id()));
                     return;
                 }
                 why = why + "; no other host fits: " + again.whyNot();

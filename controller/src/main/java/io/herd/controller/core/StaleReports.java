@@ -1,6 +1,5 @@
 package io.herd.controller.core;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,9 +58,5 @@ final class StaleReports {
             }
         }
         return out == null ? avoid : out;
-    }
-
-    static Instant since(Instant now, Duration within) {
-        return now.minus(within);
     }
 }

@@ -1,5 +1,6 @@
 package io.herd.controller.core;
 
+import io.herd.common.BackgroundWork;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import io.herd.controller.store.StoreException;
@@ -50,7 +51,14 @@ final class StoreWriter implements AutoCloseable {
 
     StoreWriter(Store store) {
         this.store = store;
-        this.thread = new Thread(this::loop, "store-writer");
+        // an Error here would stop every write for good: the program stops instead, to start afresh
+        this.thread = new Thread(() -> {
+            try {
+                loop();
+            } catch (Error e) {
+                BackgroundWork.fatal("the store writer", e);
+            }
+        }, "store-writer");
         this.thread.setDaemon(true);
         this.thread.start();
     }

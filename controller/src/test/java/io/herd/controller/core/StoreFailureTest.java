@@ -38,6 +38,8 @@ class StoreFailureTest {
         final SqliteStore real;
         volatile boolean failing;
         volatile java.util.concurrent.CountDownLatch gate;
+        /** Thrown by the next write when set (an Error, e.g. out of memory). */
+        volatile Error error;
 
         FlakyStore(SqliteStore real) {
             this.real = real;
@@ -78,6 +80,9 @@ class StoreFailureTest {
                     Thread.currentThread().interrupt();
                     throw new StoreException("store: interrupted", e);
                 }
+            }
+            if (error != null) {
+                throw error;
             }
             if (failing) {
                 throw new StoreException("store: disk full", null);

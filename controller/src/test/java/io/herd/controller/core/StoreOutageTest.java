@@ -88,6 +88,20 @@ class StoreOutageTest {
     }
 
     @Test
+    void anErrorInTheStoreWriterStopsTheControllerInsteadOfLeavingItHalfAlive() {
+        List<Integer> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.herd.common.BackgroundWork.onExit(exits::add);
+        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(SqliteStore.open(dir.resolve("c.db")));
+        try (ControllerCore core = start(store, new FakeAgents())) {
+            store.error = new OutOfMemoryError("Java heap space");
+            core.hosts().heartbeat(report("h1"));
+            await().until(() -> exits.contains(io.herd.common.BackgroundWork.EXIT_STATUS));
+        } finally {
+            io.herd.common.BackgroundWork.onExit(status -> Runtime.getRuntime().halt(status));
+        }
+    }
+
+    @Test
     void nothingWaitsForTheDiskWhileHoldingTheInventory() {
         StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(SqliteStore.open(dir.resolve("c.db")));
         try (ControllerCore core = start(store, new FakeAgents())) {
