@@ -34,10 +34,12 @@ public final class BackgroundWork {
         }
     }
 
-    /** Logs the Error and stops the program; rethrows it if the program did not stop (tests). */
+    /**
+     * Logs the Error and stops the program. Returns only where the stop is replaced
+     * ({@link #onExit}, in tests): the caller's thread then ends its work.
+     */
     public static void fatal(String what, Error e) {
         stop(what, e);
-        throw e;
     }
 
     /** A thread's last resort: an Error anywhere in a herd thread stops the program. */

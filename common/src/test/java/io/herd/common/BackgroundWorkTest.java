@@ -1,7 +1,6 @@
 package io.herd.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +35,9 @@ class BackgroundWorkTest {
 
     @Test
     void anErrorStopsTheProgramWithItsStatus() throws InterruptedException {
-        assertThatThrownBy(() -> BackgroundWork.run("the writer", () -> {
+        BackgroundWork.run("the writer", () -> {
             throw new OutOfMemoryError("Java heap space");
-        })).isInstanceOf(OutOfMemoryError.class);
+        });
         assertThat(exits).containsExactly(BackgroundWork.EXIT_STATUS);
 
         Thread t = new Thread(() -> {
