@@ -39,7 +39,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
     private static HostReport validate(HeartbeatRequest req) {
         String hostId = Fields.name("host_id", req.getHostId());
         String hostName = Fields.name("host_name", req.getHostName());
-        String address = Fields.hostPort("agent_address", req.getAgentAddress());
+        String address = Fields.agentAddress("agent_address", req.getAgentAddress());
         if (!req.hasCapacity()) {
             throw Fields.invalid("capacity", "required");
         }

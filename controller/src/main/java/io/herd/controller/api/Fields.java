@@ -51,6 +51,27 @@ final class Fields {
         return value;
     }
 
+    /** A Unix socket path in an agent address is at most this long (the kernel's limit is 108 bytes). */
+    static final int MAX_SOCKET_PATH = 107;
+
+    /**
+     * Where the controller calls an agent: {@code host:port}, or {@code unix:///absolute/path}
+     * for an agent on this machine serving on a Unix socket (plaintext mode only).
+     */
+    static String agentAddress(String field, String value) {
+        if (!value.startsWith("unix:")) {
+            return hostPort(field, value);
+        }
+        name(field, value);
+        String path = value.substring("unix://".length());
+        if (!value.startsWith("unix:///") || path.length() > MAX_SOCKET_PATH || path.contains("/../")
+                || path.contains("//") || !path.matches("/[A-Za-z0-9._/+@-]+")) {
+            throw invalid(field, "must be host:port, or unix:///absolute/path of at most " + MAX_SOCKET_PATH
+                    + " characters of A–Z a–z 0–9 . _ / + @ -, was '" + value + "'");
+        }
+        return value;
+    }
+
     static long range(String field, long value, long min, long max, String unit) {
         if (value < min || value > max) {
             throw invalid(field, "must be between " + min + " and " + max + unit + ", was " + value);

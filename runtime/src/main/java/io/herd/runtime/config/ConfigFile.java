@@ -1,0 +1,78 @@
+package io.herd.runtime.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A program's configuration as dotted keys: its defaults, then the YAML file (nested maps
+ * become {@code tls.cert_file}), then command-line overrides. A key the program does not
+ * know, in the file or on the command line, is refused by name, as is a list where one value
+ * belongs.
+ */
+public final class ConfigFile {
+
+    private ConfigFile() {
+    }
+
+    /**
+     * @param defaults  every key the program knows, with its default as text
+     * @param file      YAML file, or null for defaults and overrides only
+     * @param overrides dotted keys from the command line, laid over the file
+     */
+    public static ConfigValues load(Map<String, String> defaults, Path file, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(defaults);
+        if (file != null) {
+            values.putAll(read(file, defaults));
+        }
+        for (Map.Entry<String, String> o : overrides.entrySet()) {
+            if (!defaults.containsKey(o.getKey())) {
+                throw new ConfigException(o.getKey(), "unknown key");
+            }
+            values.put(o.getKey(), o.getValue() == null ? "" : o.getValue());
+        }
+        return new ConfigValues(values);
+    }
+
+    private static Map<String, String> read(Path file, Map<String, String> known) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--config", "no such file: " + file);
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("--config", "cannot read " + file + " as YAML: " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return out;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("--config", file + " must be a YAML mapping of keys to values");
+        }
+        flatten("", root, known, out);
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> known, Map<String, String> out) {
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            String key = prefix + f.getKey();
+            JsonNode v = f.getValue();
+            if (v.isObject()) {
+                flatten(key + ".", v, known, out);
+            } else if (!known.containsKey(key)) {
+                throw new ConfigException(key, "unknown key (known keys: " + String.join(", ", known.keySet()) + ")");
+            } else if (v.isArray()) {
+                throw new ConfigException(key, "must be a single value, not a list");
+            } else {
+                out.put(key, v.isNull() ? "" : v.asText());
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.herd.runtime.grpc;
+
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.herd.runtime.config.HostPort;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A herd program's gRPC server, started and stopped the same way in each: on a TCP address
+ * or a Unix socket, with a bound on request size, health and reflection beside the
+ * program's services, every request parsed strictly ({@link StrictRequests}) and the given
+ * interceptors (authentication, audit) in front of every service but health and reflection.
+ */
+public final class GrpcServer implements AutoCloseable {
+
+    /** How long a stop waits for calls in flight before cutting them. */
+    private static final long GRACE_SECONDS = 5;
+
+    private final Server server;
+    private final HealthStatusManager health;
+    private final EventLoopGroup loops;
+    private final Path socket;
+
+    private GrpcServer(Server server, HealthStatusManager health, EventLoopGroup loops, Path socket) {
+        this.server = server;
+        this.health = health;
+        this.loops = loops;
+        this.socket = socket;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The TCP port bound (the real one when 0 was asked for); -1 on a Unix socket. */
+    public int port() {
+        return socket == null ? server.getPort() : -1;
+    }
+
+    /** Health of the whole server ("") and of each service by name. */
+    public HealthStatusManager health() {
+        return health;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        if (loops != null) {
+            loops.shutdownGracefully(0, GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+        if (socket != null) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                // a stale socket is removed at the next start
+            }
+        }
+    }
+
+    /** What the server serves, and where. */
+    public static final class Builder {
+        private HostPort tcp;
+        private Path socket;
+        private ServerCredentials credentials = InsecureServerCredentials.create();
+        private int maxMessageBytes = 4 * 1024 * 1024;
+        private final List<ServerServiceDefinition> services = new ArrayList<>();
+        private final List<ServerInterceptor> interceptors = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder tcp(HostPort address) {
+            this.tcp = address;
+            return this;
+        }
+
+        /** A Unix socket only its owner may connect to (mode 0600); plaintext. */
+        public Builder unixSocket(Path path) {
+            this.socket = path.toAbsolutePath().normalize();
+            return this;
+        }
+
+        public Builder credentials(ServerCredentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        public Builder service(BindableService service) {
+            services.add(service.bindService());
+            return this;
+        }
+
+        /** Runs in front of every service added; the first added runs first. */
+        public Builder interceptor(ServerInterceptor interceptor) {
+            interceptors.add(interceptor);
+            return this;
+        }
+
+        public GrpcServer start() throws IOException {
+            if ((tcp == null) == (socket == null)) {
+                throw new IllegalStateException("a server listens on a TCP address or a Unix socket");
+            }
+            HealthStatusManager health = new HealthStatusManager();
+            NettyServerBuilder b;
+            EventLoopGroup loops = null;
+            if (socket != null) {
+                removeStaleSocket(socket);
+                loops = new EpollEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+                b = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()),
+                                InsecureServerCredentials.create())
+                        .channelType(EpollServerDomainSocketChannel.class)
+                        .bossEventLoopGroup(loops)
+                        .workerEventLoopGroup(loops);
+            } else {
+                b = NettyServerBuilder.forAddress(new InetSocketAddress(tcp.host(), tcp.port()), credentials);
+            }
+            b.maxInboundMessageSize(maxMessageBytes)
+                    .maxInboundMetadataSize(16 * 1024)
+                    .addService(ProtoReflectionServiceV1.newInstance())
+                    .addService(legacyReflection())
+                    .addService(health.getHealthService());
+            List<ServerInterceptor> chain = new ArrayList<>(interceptors);
+            // ServerInterceptors.intercept runs the last given first
+            java.util.Collections.reverse(chain);
+            for (ServerServiceDefinition s : services) {
+                b.addService(ServerInterceptors.intercept(StrictRequests.wrap(s), chain));
+            }
+            Server server;
+            try {
+                server = b.build().start();
+            } catch (IOException | RuntimeException e) {
+                if (loops != null) {
+                    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                }
+                throw e;
+            }
+            if (socket != null) {
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            }
+            return new GrpcServer(server, health, loops, socket);
+        }
+
+        /**
+         * A socket left by a program that was killed is removed; one that a running program
+         * still answers on is not (two agents must not share it).
+         */
+        private static void removeStaleSocket(Path path) throws IOException {
+            if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            boolean answered;
+            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                probe.connect(UnixDomainSocketAddress.of(path));
+                answered = true;
+            } catch (IOException e) {
+                answered = false;
+            }
+            if (answered) {
+                throw new IOException(path + " is in use by another running program");
+            }
+            Files.delete(path);
+        }
+
+        /**
+         * grpc.reflection.v1alpha, which grpcurl before 1.9 and many other tools still ask
+         * for; grpc-java deprecates it in favour of v1 (served too).
+         */
+        @SuppressWarnings("deprecation")
+        private static io.grpc.BindableService legacyReflection() {
+            return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+        }
+    }
+}
