@@ -1,29 +1,27 @@
 package io.herd.controller;
 
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Server;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.herd.api.v1.HostServiceGrpc;
-import io.herd.common.BackgroundWork;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
+import io.herd.common.BackgroundWork;
 import io.herd.controller.agents.GrpcAgentPort;
 import io.herd.controller.api.AgentRegistryApi;
 import io.herd.controller.api.HostApi;
 import io.herd.controller.api.ServerApi;
 import io.herd.controller.api.ServerGroupApi;
+import io.herd.controller.auth.AccessControl;
+import io.herd.controller.auth.AuditLog;
+import io.herd.controller.auth.Tokens;
 import io.herd.controller.config.ControllerConfig;
 import io.herd.controller.core.ControllerCore;
 import io.herd.controller.core.CoreSettings;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.SqliteStore;
 import io.herd.controller.store.Store;
+import io.herd.runtime.config.HostPort;
+import io.herd.runtime.grpc.GrpcServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -47,10 +45,10 @@ public final class ControllerServer implements AutoCloseable {
     private final Store store;
     private final GrpcAgentPort agents;
     private final ControllerCore core;
-    private final Server server;
+    private final GrpcServer server;
     private final ScheduledExecutorService liveness;
 
-    private ControllerServer(Store store, GrpcAgentPort agents, ControllerCore core, Server server,
+    private ControllerServer(Store store, GrpcAgentPort agents, ControllerCore core, GrpcServer server,
                              ScheduledExecutorService liveness) {
         this.store = store;
         this.agents = agents;
@@ -61,46 +59,37 @@ public final class ControllerServer implements AutoCloseable {
 
     public static ControllerServer start(ControllerConfig config, Clock clock) throws IOException {
         long started = System.nanoTime();
-        if (!config.tls() && !config.listensOnLoopback()) {
-            LOG.warn("*** INSECURE: serving plaintext gRPC on non-loopback address {} (--insecure). Anyone who can "
-                    + "reach it can create and delete servers. Configure tls.* to stop this. ***",
-                    config.listenHost());
-        }
+        AccessControl access = new AccessControl(config.tls().isPresent(),
+                config.tokensFile() == null ? null : Tokens.load(config.tokensFile()), new AuditLog());
+        warnAboutPlaintext(config, access);
         Store store = SqliteStore.open(config.storePath());
         GrpcAgentPort agents = null;
         ControllerCore core = null;
         try {
-            agents = new GrpcAgentPort(config.tls() ? new GrpcAgentPort.Tls(config.tlsCert().toFile(),
-                    config.tlsKey().toFile(), config.tlsCa().toFile()) : null, config.launchTimeout(),
-                    config.deleteTimeout());
+            agents = new GrpcAgentPort(config.tls(), config.launchTimeout(), config.deleteTimeout());
             CoreSettings settings = new CoreSettings(config.heartbeatInterval(), config.maxGroups(),
                     config.maxMembersPerGroup(), config.launchRetries(), config.gracePeriod(),
-                    config.defaultOnHostFailure(), config.launchParallelism(), config.perHostParallelism());
+                    config.defaultOnHostFailure(), config.launchParallelism(), config.perHostParallelism())
+                    .withHostRules(config.requireApproval(), config.limits().maxHosts());
             core = ControllerCore.start(store, new PlacementEngine(config.weighing()), agents, clock, settings);
-            HealthStatusManager health = new HealthStatusManager();
-            ServerCredentials credentials = config.tls()
-                    ? TlsServerCredentials.newBuilder()
-                            .keyManager(config.tlsCert().toFile(), config.tlsKey().toFile())
-                            .trustManager(config.tlsCa().toFile())
-                            .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
-                            .build()
-                    : InsecureServerCredentials.create();
-            Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
-                    .forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()), credentials)
-                    .addService(new ServerGroupApi(core.groups()))
-                    .addService(new ServerApi(core.servers(), core.migrations()))
-                    .addService(new HostApi(core.hosts(), core.migrations()))
-                    .addService(new AgentRegistryApi(core.hosts()))
-                    .addService(ProtoReflectionServiceV1.newInstance())
-                    .addService(legacyReflection())
-                    .addService(health.getHealthService())
-                    .build()
-                    .start();
+            ControllerConfig.Limits limits = config.limits();
+            GrpcServer.Builder b = GrpcServer.builder()
+                    .tcp(new HostPort(config.listenHost(), config.listenPort()))
+                    .maxMessageBytes(limits.maxMessageBytes())
+                    .interceptor(access)
+                    .service(new ServerGroupApi(core.groups()))
+                    .service(new ServerApi(core.servers(), core.migrations()))
+                    .service(new HostApi(core.hosts(), core.migrations()))
+                    .service(new AgentRegistryApi(core.hosts(), limits.maxDomainsPerHeartbeat(),
+                            limits.heartbeatsPerSecond(), limits.maxHosts()));
+            config.tls().ifPresent(t -> b.credentials(t.serverCredentials(false)));
+            GrpcServer server = b.start();
             // while store writes that must land are failing, the controller refuses changes: say so
             core.onStoreHealthChange((healthy, why) -> {
-                health.setStatus("", healthy ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+                ServingStatus status = healthy ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+                server.health().setStatus("", status);
                 for (String service : PUBLIC_SERVICES) {
-                    health.setStatus(service, healthy ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+                    server.health().setStatus(service, status);
                 }
             });
             ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -114,7 +103,7 @@ public final class ControllerServer implements AutoCloseable {
             liveness.scheduleAtFixedRate(() -> BackgroundWork.run("the host liveness check",
                     c.hosts()::checkLiveness), periodMs, periodMs, TimeUnit.MILLISECONDS);
             LOG.info("herd-controller serving on {}:{} ({}), store {}, ready in {} ms", config.listenHost(),
-                    server.getPort(), config.tls() ? "TLS" : "plaintext", config.storePath(),
+                    server.port(), config.tls().isPresent() ? "mutual TLS" : "plaintext", config.storePath(),
                     (System.nanoTime() - started) / 1_000_000);
             return new ControllerServer(store, agents, core, server, liveness);
         } catch (IOException | RuntimeException e) {
@@ -129,18 +118,28 @@ public final class ControllerServer implements AutoCloseable {
         }
     }
 
-    /**
-     * grpc.reflection.v1alpha, which grpcurl before 1.9 and many other tools still ask for;
-     * grpc-java deprecates it in favour of v1 (served too).
-     */
-    @SuppressWarnings("deprecation")
-    private static io.grpc.BindableService legacyReflection() {
-        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    private static void warnAboutPlaintext(ControllerConfig config, AccessControl access) {
+        if (config.tls().isPresent()) {
+            return;
+        }
+        if (access.open()) {
+            LOG.warn("*** NO AUTHENTICATION: without TLS and without auth.tokens_file, anyone who can reach {}:{} "
+                    + "may create and delete groups and servers, manage hosts and register hosts. This mode is for "
+                    + "demos and tests; see docs/security.md. ***", config.listenHost(), config.listenPort());
+        } else {
+            LOG.warn("*** PLAINTEXT: bearer tokens are required on the public API, but heartbeats cannot be "
+                    + "authenticated without TLS: anyone who can reach {}:{} may register hosts. See "
+                    + "docs/security.md. ***", config.listenHost(), config.listenPort());
+        }
+        if (!config.listensOnLoopback()) {
+            LOG.warn("*** INSECURE: serving plaintext gRPC on non-loopback address {} (--insecure). Configure tls.* "
+                    + "to stop this. ***", config.listenHost());
+        }
     }
 
     /** The bound port (useful with port 0). */
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -150,15 +149,7 @@ public final class ControllerServer implements AutoCloseable {
     @Override
     public void close() {
         liveness.shutdownNow();
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.shutdownNow();
-        }
+        server.close();
         core.close();
         agents.close();
         store.close();

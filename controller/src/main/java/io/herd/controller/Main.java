@@ -1,6 +1,6 @@
 package io.herd.controller;
 
-import io.herd.controller.config.ConfigException;
+import io.herd.runtime.config.ConfigException;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
 import io.herd.controller.store.StoreException;

@@ -6,40 +6,34 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.DeleteAgentServerRequest;
 import io.herd.api.v1.LaunchServerRequest;
 import io.herd.controller.core.AgentPort;
-import java.io.File;
-import java.io.IOException;
+import io.herd.runtime.tls.Role;
+import io.herd.runtime.tls.TlsFiles;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Calls agents over gRPC, one channel per agent address. With TLS files configured the
  * calls use mutual TLS: the controller's certificate as client certificate, the CA to check
- * the agent's.
+ * the agent's, which must be an agent certificate valid for the address dialled. Without
+ * TLS, agents on this machine are reached on their Unix sockets ({@code unix:///…}).
  */
 public final class GrpcAgentPort implements AgentPort, AutoCloseable {
-
-    /** Client certificate, key and CA for mutual TLS; null fields mean plaintext. */
-    public record Tls(File certFile, File keyFile, File caFile) {
-    }
 
     private final ChannelCredentials credentials;
     private final Duration launchTimeout;
     private final Duration deleteTimeout;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    public GrpcAgentPort(Tls tls, Duration launchTimeout, Duration deleteTimeout) throws IOException {
-        this.credentials = tls == null ? InsecureChannelCredentials.create()
-                : TlsChannelCredentials.newBuilder()
-                        .keyManager(tls.certFile(), tls.keyFile())
-                        .trustManager(tls.caFile())
-                        .build();
+    public GrpcAgentPort(Optional<TlsFiles> tls, Duration launchTimeout, Duration deleteTimeout) {
+        this.credentials = tls.map(t -> t.channelCredentials(Role.AGENT))
+                .orElseGet(InsecureChannelCredentials::create);
         this.launchTimeout = launchTimeout;
         this.deleteTimeout = deleteTimeout;
     }

@@ -1,5 +1,6 @@
 package io.herd.controller.api;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServer;
@@ -8,25 +9,48 @@ import io.herd.api.v1.HeartbeatResponse;
 import io.herd.api.v1.ServerState;
 import io.herd.common.LaunchLimits;
 import io.herd.common.LaunchRules;
+import io.herd.controller.auth.AccessControl;
 import io.herd.controller.core.HostManager;
 import io.herd.controller.core.HostReport;
 import io.herd.controller.model.HostCapacity;
 import java.util.ArrayList;
 import java.util.List;
 
-/** herd.v1.AgentRegistry: every agent's heartbeat. */
+/**
+ * herd.v1.AgentRegistry: every agent's heartbeat. A heartbeat is checked whole before it
+ * changes anything: its size, its values, the agent certificate it came with, and its rate.
+ */
 public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplBase {
 
-    private final HostManager hosts;
+    /** Most base images one heartbeat may list. */
+    static final int MAX_IMAGES = 1000;
 
-    public AgentRegistryApi(HostManager hosts) {
+    private final HostManager hosts;
+    private final int maxDomains;
+    private final HeartbeatRate rate;
+
+    /**
+     * @param maxDomains          most domains one heartbeat may list
+     * @param heartbeatsPerSecond per host, on average
+     * @param maxHosts            most hosts the controller registers
+     */
+    public AgentRegistryApi(HostManager hosts, int maxDomains, int heartbeatsPerSecond, int maxHosts) {
         this.hosts = hosts;
+        this.maxDomains = maxDomains;
+        this.rate = new HeartbeatRate(heartbeatsPerSecond, maxHosts + 1024, System::nanoTime);
     }
 
     @Override
     public void heartbeat(HeartbeatRequest req, StreamObserver<HeartbeatResponse> out) {
         Calls.unary(out, () -> {
-            HostReport.Ack ack = hosts.heartbeat(validate(req));
+            HostReport report = validate(req);
+            AgentIdentity.check(AccessControl.caller(), report.hostName(), report.agentAddress());
+            if (!rate.allow(report.hostId())) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("host " + report.hostName() + " sends heartbeats "
+                        + "faster than the controller accepts (limits.heartbeats_per_second): this one changed "
+                        + "nothing").asRuntimeException();
+            }
+            HostReport.Ack ack = hosts.heartbeat(report);
             return HeartbeatResponse.newBuilder()
                     .setHeartbeatIntervalMs((int) Math.min(Integer.MAX_VALUE, ack.heartbeatIntervalMs()))
                     .addAllUnknownServerIds(ack.unknownServerIds())
@@ -36,7 +60,10 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
         });
     }
 
-    private static HostReport validate(HeartbeatRequest req) {
+    private HostReport validate(HeartbeatRequest req) {
+        count("servers", req.getServersCount(), maxDomains);
+        count("fenced_server_ids", req.getFencedServerIdsCount(), maxDomains);
+        count("images", req.getImagesCount(), MAX_IMAGES);
         String hostId = Fields.name("host_id", req.getHostId());
         String hostName = Fields.name("host_name", req.getHostName());
         String address = Fields.agentAddress("agent_address", req.getAgentAddress());
@@ -46,11 +73,11 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
         io.herd.api.v1.HostCapacity c = req.getCapacity();
         double cpuRatio = ratio("capacity.cpu_allocation_ratio", c.getCpuAllocationRatio());
         double ramRatio = ratio("capacity.ram_allocation_ratio", c.getRamAllocationRatio());
-        HostCapacity capacity = new HostCapacity((int) Math.min(Integer.MAX_VALUE, Fields.unsigned(c.getCpus())),
+        HostCapacity capacity = new HostCapacity(cpus("capacity.cpus", c.getCpus()),
                 nonNegative("capacity.memory_mib", c.getMemoryMib()),
                 nonNegative("capacity.disk_free_gib", c.getDiskFreeGib()),
                 nonNegative("capacity.disk_total_gib", c.getDiskTotalGib()),
-                (int) Math.min(Integer.MAX_VALUE, Fields.unsigned(c.getReservedCpus())),
+                cpus("capacity.reserved_cpus", c.getReservedCpus()),
                 nonNegative("capacity.reserved_memory_mib", c.getReservedMemoryMib()),
                 nonNegative("capacity.reserved_disk_gib", c.getReservedDiskGib()), cpuRatio, ramRatio);
         List<HostReport.ReportedDomain> domains = new ArrayList<>(req.getServersCount());
@@ -83,6 +110,12 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
                 images, fenced);
     }
 
+    private static void count(String field, int count, int max) {
+        if (count > max) {
+            throw Fields.invalid(field, "at most " + max + " per heartbeat, was " + count);
+        }
+    }
+
     /**
      * A reason is for people, and refusing it would refuse the heartbeat: characters that are
      * not printable become spaces, and a long one is cut.
@@ -106,9 +139,21 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
         return value;
     }
 
+    /** The largest amount (MiB, GiB) a host may report: 2^40, far beyond any machine. */
+    static final long MAX_AMOUNT = 1L << 40;
+    /** The most CPUs or vCPUs a host or domain may report. */
+    static final long MAX_CPUS = 1L << 20;
+
     private static long nonNegative(String field, long value) {
-        if (value < 0) {
-            throw Fields.invalid(field, "too large: " + Long.toUnsignedString(value));
+        if (value < 0 || value > MAX_AMOUNT) {
+            throw Fields.invalid(field, "must be between 0 and " + MAX_AMOUNT + ", was " + Long.toUnsignedString(value));
+        }
+        return value;
+    }
+
+    private static int cpus(String field, int value) {
+        if (Fields.unsigned(value) > MAX_CPUS) {
+            throw Fields.invalid(field, "must be between 0 and " + MAX_CPUS + ", was " + Fields.unsigned(value));
         }
         return value;
     }
@@ -116,9 +161,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
     private static io.herd.controller.placement.Resources resources(String field, io.herd.api.v1.Resources r) {
         nonNegative(field + ".memory_mib", r.getMemoryMib());
         nonNegative(field + ".disk_gib", r.getDiskGib());
-        if (r.getVcpus() < 0) {
-            throw Fields.invalid(field + ".vcpus", "too large: " + Integer.toUnsignedString(r.getVcpus()));
-        }
+        cpus(field + ".vcpus", r.getVcpus());
         return ProtoMapper.resources(r);
     }
 }

@@ -47,6 +47,7 @@ final class Calls {
             case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
         };
         return code.withDescription(e.getMessage());
     }

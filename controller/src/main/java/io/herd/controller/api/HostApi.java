@@ -1,6 +1,7 @@
 package io.herd.controller.api;
 
 import io.grpc.stub.StreamObserver;
+import io.herd.api.v1.ApproveHostRequest;
 import io.herd.api.v1.DrainHostRequest;
 import io.herd.api.v1.DrainHostResponse;
 import io.herd.api.v1.EvacuateHostRequest;
@@ -69,5 +70,10 @@ public final class HostApi extends HostServiceGrpc.HostServiceImplBase {
                     .addAllLeft(r.left().stream().map(ProtoMapper::left).toList())
                     .build();
         });
+    }
+
+    @Override
+    public void approveHost(ApproveHostRequest req, StreamObserver<Host> out) {
+        Calls.unary(out, () -> ProtoMapper.host(hosts.approve(Fields.name("id", req.getId()))));
     }
 }

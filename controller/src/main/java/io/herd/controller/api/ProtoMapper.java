@@ -124,6 +124,7 @@ final class ProtoMapper {
                 .setDegradedReason(h.degradedReason())
                 .addAllUnknownServerIds(h.unknownServerIds())
                 .setNotPlaceableReason(h.notPlaceableReason())
+                .setApproved(h.approved())
                 .setLimits(LaunchLimits.newBuilder().setMaxVcpus(h.limits().maxVcpus())
                         .setMaxMemoryMib(h.limits().maxMemoryMib()).setMaxDiskGib(h.limits().maxDiskGib()))
                 .addAllImages(h.images());

@@ -2,10 +2,12 @@ package io.herd.controller.config;
 
 import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.Weighing;
+import io.herd.runtime.tls.TlsFiles;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Everything herd-controller is configured with, validated. YAML keys in brackets.
@@ -20,9 +22,8 @@ import java.time.Duration;
  * @param launchRetries      other hosts tried after a failed launch [launch.retries]
  * @param launchTimeout      how long one launch may take at an agent [launch.timeout_ms]
  * @param weighing           spread or pack [placement.weighing]
- * @param tlsCert            certificate (PEM) of the controller, server and client side [tls.cert_file]
- * @param tlsKey             its private key (PEM, PKCS#8) [tls.key_file]
- * @param tlsCa              CA (PEM) that signs agents' and clients' certificates [tls.ca_file]
+ * @param tls                certificate, key and CA of the controller [tls.cert_file, tls.key_file,
+ *                           tls.ca_file]; empty: plaintext
  * @param insecure           allow a non-loopback listen address without TLS [insecure]
  * @param perHostParallelism launches and deletes in flight at once to one agent [launch.per_host_parallelism]
  * @param deleteTimeout      how long one delete may take at an agent [delete.timeout_ms]
@@ -30,6 +31,9 @@ import java.time.Duration;
  *                           elsewhere [evacuation.grace_period_ms]
  * @param defaultOnHostFailure what a group created without a choice does on host failure
  *                           [evacuation.default_on_host_failure]
+ * @param tokensFile         bearer tokens of API clients [auth.tokens_file]; null: none
+ * @param requireApproval    new hosts take no servers until approved [hosts.require_approval]
+ * @param limits             bounds on what clients and agents may send [limits.*]
  */
 public record ControllerConfig(
         String listenHost,
@@ -42,17 +46,29 @@ public record ControllerConfig(
         int launchRetries,
         Duration launchTimeout,
         Weighing weighing,
-        Path tlsCert,
-        Path tlsKey,
-        Path tlsCa,
+        Optional<TlsFiles> tls,
         boolean insecure,
         int perHostParallelism,
         Duration deleteTimeout,
         Duration gracePeriod,
-        HostFailurePolicy defaultOnHostFailure) {
+        HostFailurePolicy defaultOnHostFailure,
+        Path tokensFile,
+        boolean requireApproval,
+        Limits limits) {
 
-    public boolean tls() {
-        return tlsCert != null;
+    /**
+     * @param maxMessageBytes        largest request accepted [limits.max_message_bytes]
+     * @param maxHosts               most hosts registered [limits.max_hosts]
+     * @param maxDomainsPerHeartbeat most domains one heartbeat may list [limits.max_domains_per_heartbeat]
+     * @param heartbeatsPerSecond    heartbeats accepted per host and second, on average; twice as
+     *                               many in a burst [limits.heartbeats_per_second]
+     */
+    public record Limits(int maxMessageBytes, int maxHosts, int maxDomainsPerHeartbeat, int heartbeatsPerSecond) {
+    }
+
+    /** Without TLS and without a tokens file nobody is authenticated: every caller may do anything. */
+    public boolean open() {
+        return tls.isEmpty() && tokensFile == null;
     }
 
     /** Whether the listen address is a loopback one (or the host name resolves only to loopback). */

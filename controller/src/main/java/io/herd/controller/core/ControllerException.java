@@ -4,7 +4,8 @@ package io.herd.controller.core;
 public final class ControllerException extends RuntimeException {
 
     /** Kinds of refusal; each maps to the gRPC code of the same name. */
-    public enum Kind { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE }
+    public enum Kind { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE,
+        PERMISSION_DENIED }
 
     private final Kind kind;
 
@@ -27,6 +28,10 @@ public final class ControllerException extends RuntimeException {
 
     static ControllerException precondition(String message) {
         return new ControllerException(Kind.FAILED_PRECONDITION, message);
+    }
+
+    static ControllerException denied(String message) {
+        return new ControllerException(Kind.PERMISSION_DENIED, message);
     }
 
     static ControllerException unavailable(String message) {

@@ -14,10 +14,15 @@ import java.time.Duration;
  * @param defaultOnHostFailure what a group created without a choice does on host failure
  * @param parallelism          agent calls (launches, deletes) in flight at once, across all agents
  * @param perHostParallelism   agent calls in flight at once to one agent
+ * @param requireApproval      a new host takes no servers until an operator approves it
+ * @param maxHosts             most hosts registered at once
  */
 public record CoreSettings(Duration heartbeatInterval, int maxGroups, int maxMembersPerGroup, int launchRetries,
                            Duration gracePeriod, HostFailurePolicy defaultOnHostFailure, int parallelism,
-                           int perHostParallelism) {
+                           int perHostParallelism, boolean requireApproval, int maxHosts) {
+
+    /** The most hosts registered at once unless configured otherwise. */
+    public static final int DEFAULT_MAX_HOSTS = 100_000;
 
     public static final int MISSED_HEARTBEATS_FOR_DOWN = 3;
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(60);
@@ -26,6 +31,14 @@ public record CoreSettings(Duration heartbeatInterval, int maxGroups, int maxMem
     public CoreSettings(Duration heartbeatInterval, int maxGroups, int maxMembersPerGroup, int launchRetries) {
         this(heartbeatInterval, maxGroups, maxMembersPerGroup, launchRetries, DEFAULT_GRACE_PERIOD,
                 HostFailurePolicy.NONE, 32, 4);
+    }
+
+    /** Hosts need no approval, and at most {@link #DEFAULT_MAX_HOSTS}. */
+    public CoreSettings(Duration heartbeatInterval, int maxGroups, int maxMembersPerGroup, int launchRetries,
+                        Duration gracePeriod, HostFailurePolicy defaultOnHostFailure, int parallelism,
+                        int perHostParallelism) {
+        this(heartbeatInterval, maxGroups, maxMembersPerGroup, launchRetries, gracePeriod, defaultOnHostFailure,
+                parallelism, perHostParallelism, false, DEFAULT_MAX_HOSTS);
     }
 
     public Duration downAfter() {
@@ -44,11 +57,16 @@ public record CoreSettings(Duration heartbeatInterval, int maxGroups, int maxMem
 
     public CoreSettings withGracePeriod(Duration grace) {
         return new CoreSettings(heartbeatInterval, maxGroups, maxMembersPerGroup, launchRetries, grace,
-                defaultOnHostFailure, parallelism, perHostParallelism);
+                defaultOnHostFailure, parallelism, perHostParallelism, requireApproval, maxHosts);
     }
 
     public CoreSettings withDefaultOnHostFailure(HostFailurePolicy policy) {
         return new CoreSettings(heartbeatInterval, maxGroups, maxMembersPerGroup, launchRetries, gracePeriod, policy,
-                parallelism, perHostParallelism);
+                parallelism, perHostParallelism, requireApproval, maxHosts);
+    }
+
+    public CoreSettings withHostRules(boolean approval, int hosts) {
+        return new CoreSettings(heartbeatInterval, maxGroups, maxMembersPerGroup, launchRetries, gracePeriod,
+                defaultOnHostFailure, parallelism, perHostParallelism, approval, hosts);
     }
 }

@@ -56,10 +56,11 @@ public final class HostManager {
         List<String> destroy = new ArrayList<>();
         synchronized (inv.lock) {
             HostRecord old = inv.host(r.hostId());
+            boolean approved = admit(r, old);
             Instant now = inv.now();
             boolean returning = old == null || !old.up();
             if (r.degraded()) {
-                degraded(r, old, now);
+                degraded(r, old, now, approved);
                 return ack(old == null ? List.of() : old.unknownServerIds(), List.of());
             }
             Map<String, HostReport.ReportedDomain> reported = new HashMap<>();
@@ -86,7 +87,7 @@ public final class HostManager {
             HostRecord host = new HostRecord(r.hostId(), r.hostName(), r.rack(), r.zone(), r.agentAddress(),
                     r.capacity(), r.usage(), unmanaged, r.acceleration(), r.agentVersion(),
                     old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true, false, "",
-                    now, unknown, r.limits(), r.images(), false, Instant.EPOCH);
+                    now, unknown, r.limits(), r.images(), false, Instant.EPOCH, approved);
             save(host, old);
             logArrival(host, old, returning);
             if (!unknown.isEmpty() && (old == null || !old.unknownServerIds().equals(unknown))) {
@@ -97,7 +98,8 @@ public final class HostManager {
             inv.noteStaleCopies(host.id(), destroy);
             if (!destroy.isEmpty()) {
                 LOG.warn("host {} runs copies of {} server(s) that now live on other hosts: destroying them: {}",
-                        host.name(), destroy.size(), destroy);
+                        host.name(), destroy.size(), destroy.size() > 20 ? destroy.subList(0, 20) + " and "
+                                + (destroy.size() - 20) + " more" : destroy);
             }
             relaunchFenced(host, r.fencedServerIds(), reported);
             if (returning) {
@@ -123,21 +125,71 @@ public final class HostManager {
         return ack(unknown, destroy);
     }
 
+    /**
+     * Whether the heartbeat may register or refresh its host, and whether the host is approved.
+     * A host keeps the name it registered with, and a name belongs to one host id: a heartbeat
+     * naming another host's id, or a taken name under a new id, changes nothing.
+     */
+    private boolean admit(HostReport r, HostRecord old) {
+        if (old != null) {
+            boolean placeholder = old.agentAddress().isEmpty() && old.name().equals(old.id());
+            if (!placeholder && !old.name().equals(r.hostName())) {
+                throw ControllerException.denied("host id " + r.hostId() + " belongs to host '" + old.name()
+                        + "', not '" + r.hostName() + "': a host keeps the name it registered with");
+            }
+            return old.approved();
+        }
+        HostRecord sameName = inv.findHost(r.hostName());
+        if (sameName != null && sameName.name().equals(r.hostName())) {
+            throw new ControllerException(ControllerException.Kind.ALREADY_EXISTS, "host name '" + r.hostName()
+                    + "' is registered with host id " + sameName.id() + ", not " + r.hostId()
+                    + " (was this agent's state directory reset? its host-id file must hold " + sameName.id() + ")");
+        }
+        if (inv.hosts().size() >= settings.maxHosts()) {
+            throw ControllerException.exhausted("the controller holds its limit of " + settings.maxHosts()
+                    + " hosts (limits.max_hosts): host '" + r.hostName() + "' is not registered");
+        }
+        if (settings.requireApproval()) {
+            LOG.warn("host {} ({}, {}) registered and awaits approval: herdctl host approve {}", r.hostName(),
+                    r.hostId(), r.agentAddress(), r.hostName());
+        }
+        return !settings.requireApproval();
+    }
+
+    /** Lets a host that awaits approval take servers. */
+    public HostView approve(String idOrName) {
+        CompletableFuture<Void> written = null;
+        String id;
+        synchronized (inv.lock) {
+            HostRecord h = require(idOrName);
+            id = h.id();
+            if (!h.approved()) {
+                inv.requireStoreHealthy();
+                written = inv.saveHost(h.withApproved());
+                LOG.info("host {} ({}) approved: it takes servers now", h.name(), h.id());
+            }
+        }
+        if (written != null) {
+            StoreWriter.await(written, "the approval is in effect and is written when the store is back");
+        }
+        return get(id);
+    }
+
     private HostReport.Ack ack(List<String> unknown, List<String> destroy) {
         return new HostReport.Ack(settings.heartbeatInterval().toMillis(), List.copyOf(unknown),
                 settings.fenceAfter().toMillis(), List.copyOf(destroy));
     }
 
     /** A degraded heartbeat: the host is alive, nothing else it says about its domains is used. */
-    private void degraded(HostReport r, HostRecord old, Instant now) {
+    private void degraded(HostReport r, HostRecord old, Instant now, boolean approved) {
         HostRecord host = old == null
                 ? new HostRecord(r.hostId(), r.hostName(), r.rack(), r.zone(), r.agentAddress(), r.capacity(),
                         r.usage(), r.foreignUsage(), r.acceleration(), r.agentVersion(), true, "", true, true,
-                        r.degradedReason(), now, List.of(), r.limits(), List.of(), false, Instant.EPOCH)
+                        r.degradedReason(), now, List.of(), r.limits(), List.of(), false, Instant.EPOCH, approved)
                 : new HostRecord(old.id(), r.hostName(), r.rack(), r.zone(), r.agentAddress(), old.capacity(),
                         old.usage(), old.foreignUsage(), old.acceleration(), r.agentVersion(), old.schedulable(),
                         old.unschedulableReason(), true, true, r.degradedReason(), now, old.unknownServerIds(),
-                        old.limits(), old.images(), false, Instant.EPOCH);
+                        old.limits(), old.images(), false, Instant.EPOCH, approved);
         save(host, old);
         if (old == null || !old.degraded()) {
             LOG.warn("host {} ({}) is degraded: {}; it takes no new servers, and its servers stay as they are until "

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param evacuationRequested an operator evacuated the host: every server on it is placed
  *                            elsewhere, whatever its group's on_host_failure, until it returns
  * @param downSince           when it was marked DOWN (EPOCH while up)
+ * @param approved            false while the host waits for an operator's approval (it takes
+ *                            no servers until then)
  */
 public record HostRecord(
         String id,
@@ -43,7 +45,8 @@ public record HostRecord(
         LaunchLimits limits,
         List<String> images,
         boolean evacuationRequested,
-        Instant downSince) {
+        Instant downSince,
+        boolean approved) {
 
     public HostRecord {
         Objects.requireNonNull(id, "id");
@@ -71,7 +74,7 @@ public record HostRecord(
      */
     public static HostRecord placeholder(String id) {
         return new HostRecord(id, id, "", "", "", HostCapacity.NONE, Resources.ZERO, Resources.ZERO, "", "", true,
-                "", false, false, "", Instant.EPOCH, List.of(), LaunchLimits.API, List.of(), false, Instant.EPOCH);
+                "", false, false, "", Instant.EPOCH, List.of(), LaunchLimits.API, List.of(), false, Instant.EPOCH, true);
     }
 
     /**
@@ -83,7 +86,7 @@ public record HostRecord(
         Resources physical = new Resources(c.cpus(), c.memoryMib(), c.diskFreeGib() + heldDiskGib);
         Resources reserved = new Resources(c.reservedCpus(), c.reservedMemoryMib(), c.reservedDiskGib());
         return new HostSpec(id, name, rack, zone, physical, reserved, c.cpuAllocationRatio(), c.ramAllocationRatio(),
-                foreignUsage, up, schedulable && !evacuationRequested, degraded, limits, new HashSet<>(images));
+                foreignUsage, up, schedulable && !evacuationRequested && approved, degraded, limits, new HashSet<>(images));
     }
 
     /** Why the host takes no new servers now; empty when it takes them. */
@@ -94,6 +97,9 @@ public record HostRecord(
         }
         if (degraded) {
             return "degraded: " + (degradedReason.isEmpty() ? "its agent cannot reach libvirt" : degradedReason);
+        }
+        if (!approved) {
+            return "awaiting approval: herdctl host approve " + name;
         }
         if (evacuationRequested) {
             return "evacuated by an operator";
@@ -107,19 +113,25 @@ public record HostRecord(
     public HostRecord withUp(boolean newUp, Instant newDownSince) {
         return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
                 agentVersion, schedulable, unschedulableReason, newUp, degraded, degradedReason, lastHeartbeat,
-                unknownServerIds, limits, images, evacuationRequested, newUp ? Instant.EPOCH : newDownSince);
+                unknownServerIds, limits, images, evacuationRequested, newUp ? Instant.EPOCH : newDownSince, approved);
     }
 
     public HostRecord withSchedulable(boolean newSchedulable, String reason) {
         return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
                 agentVersion, newSchedulable, reason, up, degraded, degradedReason, lastHeartbeat, unknownServerIds,
-                limits, images, evacuationRequested, downSince);
+                limits, images, evacuationRequested, downSince, approved);
     }
 
     public HostRecord withEvacuationRequested(boolean requested) {
         return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
                 agentVersion, schedulable, unschedulableReason, up, degraded, degradedReason, lastHeartbeat,
-                unknownServerIds, limits, images, requested, downSince);
+                unknownServerIds, limits, images, requested, downSince, approved);
+    }
+
+    public HostRecord withApproved() {
+        return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
+                agentVersion, schedulable, unschedulableReason, up, degraded, degradedReason, lastHeartbeat,
+                unknownServerIds, limits, images, evacuationRequested, downSince, true);
     }
 
     /** Whether the fields the store keeps differ (a heartbeat that changes none of them is not written). */
@@ -130,6 +142,6 @@ public record HostRecord(
                 || !foreignUsage.equals(other.foreignUsage) || !acceleration.equals(other.acceleration)
                 || !agentVersion.equals(other.agentVersion) || schedulable != other.schedulable
                 || !unschedulableReason.equals(other.unschedulableReason)
-                || evacuationRequested != other.evacuationRequested;
+                || evacuationRequested != other.evacuationRequested || approved != other.approved;
     }
 }

@@ -94,7 +94,7 @@ public final class SqliteStore implements Store {
                      + "disk_free_gib, disk_total_gib, reserved_cpus, reserved_memory_mib, reserved_disk_gib, "
                      + "cpu_allocation_ratio, ram_allocation_ratio, foreign_vcpus, foreign_memory_mib, "
                      + "foreign_disk_gib, acceleration, agent_version, schedulable, unschedulable_reason, "
-                     + "last_heartbeat_ms, evacuation_requested FROM hosts ORDER BY id")) {
+                     + "last_heartbeat_ms, evacuation_requested, approved FROM hosts ORDER BY id")) {
             while (rs.next()) {
                 HostCapacity capacity = new HostCapacity(rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                         rs.getInt(10), rs.getLong(11), rs.getLong(12), rs.getDouble(13), rs.getDouble(14));
@@ -103,7 +103,7 @@ public final class SqliteStore implements Store {
                         rs.getString(5), capacity, Resources.ZERO, foreign, rs.getString(18), rs.getString(19),
                         rs.getInt(20) != 0, rs.getString(21), false, false, "",
                         Instant.ofEpochMilli(rs.getLong(22)), List.of(), null, List.of(), rs.getInt(23) != 0,
-                        null));
+                        null, rs.getInt(24) != 0));
             }
             connection.commit();
             return hosts;
@@ -223,8 +223,8 @@ public final class SqliteStore implements Store {
                 + "agent_address, cpus, memory_mib, disk_free_gib, disk_total_gib, reserved_cpus, "
                 + "reserved_memory_mib, reserved_disk_gib, cpu_allocation_ratio, ram_allocation_ratio, "
                 + "foreign_vcpus, foreign_memory_mib, foreign_disk_gib, acceleration, agent_version, schedulable, "
-                + "unschedulable_reason, last_heartbeat_ms, evacuation_requested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "unschedulable_reason, last_heartbeat_ms, evacuation_requested, approved) VALUES (?, ?, ?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             HostCapacity c = h.capacity();
             ps.setString(1, h.id());
             ps.setString(2, h.name());
@@ -249,6 +249,7 @@ public final class SqliteStore implements Store {
             ps.setString(21, h.unschedulableReason());
             ps.setLong(22, h.lastHeartbeat().toEpochMilli());
             ps.setInt(23, h.evacuationRequested() ? 1 : 0);
+            ps.setInt(24, h.approved() ? 1 : 0);
             ps.executeUpdate();
         }
     }

@@ -98,7 +98,9 @@ final class Harness implements AutoCloseable {
     /** The controller's public and agent-facing services over {@code core}, as the real server binds them. */
     static List<io.grpc.BindableService> services(ControllerCore core) {
         return List.of(new ServerGroupApi(core.groups()), new ServerApi(core.servers(), core.migrations()),
-                new HostApi(core.hosts(), core.migrations()), new AgentRegistryApi(core.hosts()));
+                new HostApi(core.hosts(), core.migrations()),
+                // tests heartbeat as fast as they like
+                new AgentRegistryApi(core.hosts(), 10_000, 1_000_000, 100_000));
     }
 
     io.grpc.Channel channel() {

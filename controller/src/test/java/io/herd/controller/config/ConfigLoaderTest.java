@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herd.controller.placement.Weighing;
+import io.herd.runtime.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,9 @@ class ConfigLoaderTest {
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.maxGroups()).isZero();
         assertThat(c.weighing()).isEqualTo(Weighing.SPREAD);
-        assertThat(c.tls()).isFalse();
+        assertThat(c.tls()).isEmpty();
+        assertThat(c.open()).isTrue();
+        assertThat(c.limits().maxDomainsPerHeartbeat()).isEqualTo(10_000);
     }
 
     @Test
@@ -63,8 +66,8 @@ class ConfigLoaderTest {
         bad("heartbeat_interval_ms: must be a whole number", "heartbeat_interval_ms: soon\n");
         bad("heartbeat_interval_ms: must be between", "heartbeat_interval_ms: 1\n");
         bad("listen: must be host:port", "listen: localhost\n");
-        bad("listen: must be between", "listen: 127.0.0.1:70000\n");
-        bad("placement.weighing: must be spread or pack", "placement:\n  weighing: random\n");
+        bad("listen: must be host:port with a port of 0–65535", "listen: 127.0.0.1:70000\n");
+        bad("placement.weighing: must be one of spread, pack", "placement:\n  weighing: random\n");
         bad("tls.cert_file: cannot read", "tls:\n  cert_file: /nonexistent/cert.pem\n");
         bad("insecure: must be true or false", "insecure: maybe\n");
         bad("launch.parallelism: must be between", "launch:\n  parallelism: 0\n");

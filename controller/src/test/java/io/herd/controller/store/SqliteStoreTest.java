@@ -43,7 +43,7 @@ class SqliteStoreTest {
         HostRecord h = new HostRecord("h1", "host-1", "r1", "z1", "10.0.0.1:7701",
                 new HostCapacity(8, 16_384, 100, 200, 1, 512, 5, 4.0, 1.5), Resources.ZERO, new Resources(1, 2, 3),
                 "ACCELERATION_KVM", "0.1.0", false, "maintenance", true, false, "", T, List.of(), null, List.of(),
-                true, null);
+                true, null, false);
         try (SqliteStore store = SqliteStore.open(db)) {
             store.insertGroup(g);
             store.upsertHost(h);
@@ -96,7 +96,7 @@ class SqliteStoreTest {
                 while (rs.next()) {
                     versions.add(rs.getString(1));
                 }
-                assertThat(versions).containsExactly("1", "2");
+                assertThat(versions).containsExactly("1", "2", "3");
             }
         }
     }

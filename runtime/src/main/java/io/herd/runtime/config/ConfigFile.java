@@ -39,7 +39,8 @@ public final class ConfigFile {
         return new ConfigValues(values);
     }
 
-    private static Map<String, String> read(Path file, Map<String, String> known) {
+    /** The file alone, as dotted keys (refusing keys not in {@code known}). */
+    public static Map<String, String> read(Path file, Map<String, String> known) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("--config", "no such file: " + file);
         }

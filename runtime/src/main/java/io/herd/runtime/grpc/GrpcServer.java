@@ -5,7 +5,6 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -159,11 +158,8 @@ public final class GrpcServer implements AutoCloseable {
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .addService(legacyReflection())
                     .addService(health.getHealthService());
-            List<ServerInterceptor> chain = new ArrayList<>(interceptors);
-            // ServerInterceptors.intercept runs the last given first
-            java.util.Collections.reverse(chain);
             for (ServerServiceDefinition s : services) {
-                b.addService(ServerInterceptors.intercept(StrictRequests.wrap(s), chain));
+                b.addService(StrictRequests.wrap(s, interceptors));
             }
             Server server;
             try {
