@@ -48,7 +48,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--launch-retries", paramLabel = "N", description = "[launch.retries], default 2.")
     String launchRetries;
 
-    @Option(names = "--launch-timeout-ms", paramLabel = "MS", description = "[launch.timeout_ms], default 300000.")
+    @Option(names = "--launch-timeout-ms", paramLabel = "MS", description = "[launch.timeout_ms], default 60000.")
     String launchTimeoutMs;
 
     @Option(names = "--weighing", paramLabel = "spread|pack", description = "[placement.weighing], default spread.")
@@ -62,6 +62,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--tls-ca", paramLabel = "FILE", description = "[tls.ca_file] PEM CA for agents and clients.")
     String tlsCa;
+
+    @Option(names = "--tokens-file", paramLabel = "FILE", description = "[auth.tokens_file] bearer tokens of API "
+            + "clients, lines of NAME ROLE sha256:HEX (docs/security.md).")
+    String tokensFile;
 
     @Option(names = "--insecure", description = "[insecure] allow plaintext on a non-loopback listen address.")
     boolean insecure;
@@ -81,6 +85,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         // an Error in any thread stops the program (exit 70) for systemd to start it afresh
         Thread.setDefaultUncaughtExceptionHandler(io.herd.common.BackgroundWork.uncaughtHandler());
+        io.herd.runtime.Logging.bridgeJavaUtilLogging();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
@@ -99,6 +104,7 @@ public final class Main implements Callable<Integer> {
         put(overrides, "tls.cert_file", tlsCert);
         put(overrides, "tls.key_file", tlsKey);
         put(overrides, "tls.ca_file", tlsCa);
+        put(overrides, "auth.tokens_file", tokensFile);
         put(overrides, "evacuation.grace_period_ms", gracePeriodMs);
         put(overrides, "evacuation.default_on_host_failure", defaultOnHostFailure);
         if (insecure) {
