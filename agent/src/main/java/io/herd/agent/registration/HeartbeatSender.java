@@ -38,6 +38,11 @@ public final class HeartbeatSender implements AutoCloseable {
     private static final String STOP = "\u0000stop";
     /** How long an event heartbeat waits for the events that follow the first. */
     private static final Duration EVENT_BATCH = Duration.ofMillis(10);
+    /**
+     * The shortest time between two heartbeats: at most 20 a second, what the controller
+     * accepts by default (limits.heartbeats_per_second); events meanwhile go out together.
+     */
+    static final Duration MIN_GAP = Duration.ofMillis(50);
 
     /**
      * @param agentAddress host:port where this agent's AgentService is reachable
@@ -71,6 +76,8 @@ public final class HeartbeatSender implements AutoCloseable {
     private volatile Duration interval;
     private volatile Instant lastAcknowledgedAt;
     private volatile List<AgentServer> lastServers = List.of();
+    /** System.nanoTime() of the last heartbeat sent (only the sending thread uses it). */
+    private long lastSentNanos = System.nanoTime() - MIN_GAP.toNanos();
     /** When the domains were last read in full (event heartbeats read only what changed). */
     private Instant lastFullRead = Instant.MIN;
     private int failures;
@@ -161,10 +168,11 @@ public final class HeartbeatSender implements AutoCloseable {
 
     /**
      * Adds the events that arrive within {@link #EVENT_BATCH} of the first one, so that the
-     * events of one change (a launch defines, then starts a domain) go out in one heartbeat.
+     * events of one change (a launch defines, then starts a domain) go out in one heartbeat,
+     * and those that arrive before {@link #MIN_GAP} since the last heartbeat is over.
      */
     private void collectEvents(List<String> into) throws InterruptedException {
-        long deadline = System.nanoTime() + EVENT_BATCH.toNanos();
+        long deadline = Math.max(System.nanoTime() + EVENT_BATCH.toNanos(), lastSentNanos + MIN_GAP.toNanos());
         while (!into.contains(STOP)) {
             long left = deadline - System.nanoTime();
             String next = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
@@ -183,6 +191,7 @@ public final class HeartbeatSender implements AutoCloseable {
     }
 
     boolean sendOnce(String reason) {
+        lastSentNanos = System.nanoTime();
         HeartbeatRequest request;
         try {
             request = build(reason);
