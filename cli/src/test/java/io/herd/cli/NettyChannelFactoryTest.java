@@ -35,7 +35,7 @@ class NettyChannelFactoryTest {
             + " if it uses TLS, add --ca FILE)\n");
   }
 
-  /** Certificates made by scripts/make-certs.sh, as an operator would make them. */
+  /** Certificates made by scripts/make-certs.sh (each: ROLE NAME [SAN...]), as an operator would make them. */
   private static Path makeCerts(Path dir, List<List<String>> certificates) throws Exception {
     Path script = Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize();
     // scripts/setup-machine.sh installs openssl: a missing one is a failure, not a skip
@@ -60,7 +60,7 @@ class NettyChannelFactoryTest {
 
   @Test
   void tlsWithTheCaFromMakeCerts(@TempDir Path dir) throws Exception {
-    Path certs = makeCerts(dir.resolve("certs"), List.of(List.of("controller", "localhost", "127.0.0.1")));
+    Path certs = makeCerts(dir.resolve("certs"), List.of(List.of("controller", "controller", "localhost", "127.0.0.1")));
     try (RealCluster cluster = tlsCluster(dir.resolve("cluster"), certs)) {
       String controller = "localhost:" + cluster.address().split(":")[1];
 
@@ -91,7 +91,7 @@ class NettyChannelFactoryTest {
 
   @Test
   void aKeyThatIsNoKeyIsAUsageError(@TempDir Path dir) throws Exception {
-    Path certs = makeCerts(dir, List.of(List.of("ops-alice")));
+    Path certs = makeCerts(dir, List.of(List.of("admin", "ops-alice")));
     Path badKey = Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
     CliTestSupport.Result run = run("--controller", "127.0.0.1:7700", "--ca", certs.resolve("ca.pem").toString(),
@@ -109,8 +109,8 @@ class NettyChannelFactoryTest {
   @Test
   void mutualTlsPresentsTheClientCertificate(@TempDir Path dir) throws Exception {
     Path certs = makeCerts(dir.resolve("certs"),
-        List.of(List.of("controller", "localhost", "127.0.0.1"), List.of("ops-alice")));
-    Path strangers = makeCerts(dir.resolve("strangers"), List.of(List.of("mallory")));
+        List.of(List.of("controller", "controller", "localhost", "127.0.0.1"), List.of("admin", "ops-alice")));
+    Path strangers = makeCerts(dir.resolve("strangers"), List.of(List.of("admin", "mallory")));
     try (RealCluster cluster = tlsCluster(dir.resolve("cluster"), certs)) {
       String ca = certs.resolve("ca.pem").toString();
 
