@@ -168,15 +168,18 @@ test_node() {
 XML
 }
 
+# Without TLS an agent serves AgentService only on a Unix socket in its state directory (mode
+# 0600: the controller, run by the same user, may call it; no one else) and tells the
+# controller so in its heartbeats (unix:///...).
 start_agent() {
   local name=$1 uri=$2 rack=$3
   mkdir -p "$work/$name/images"
-  setsid java -jar agent/target/herd-agent.jar --libvirt-uri "$uri" --port 0 \
+  setsid java -jar agent/target/herd-agent.jar --libvirt-uri "$uri" \
     --controller "$HERD_CONTROLLER" --host-name "$name" --rack "$rack" --zone zone-1 \
     --state-dir "$work/$name/state" --image-dir "$work/$name/images" --image-pool "$pool-$name" \
     --heartbeat-interval-ms 1000 >"$work/$name.log" 2>&1 &
   pids+=("$!")
-  echo "agent $name: $uri, $rack"
+  echo "agent $name: $uri, $rack, serving on unix://$work/$name/state/agent.sock"
 }
 
 step "starting three agents"

@@ -9,7 +9,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.herd.agent.config.AgentConfigLoader;
-import io.herd.agent.config.ConfigException;
 import io.herd.agent.hypervisor.LibvirtHypervisor;
 import io.herd.agent.main.AgentRuntime;
 import io.herd.api.v1.AgentServer;
@@ -27,6 +26,7 @@ import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.controller.ControllerServer;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
+import io.herd.runtime.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,7 +46,9 @@ import java.util.function.Predicate;
  *
  * <p>The controller is {@link ControllerServer} itself: its SQLite store in a temporary
  * directory, gRPC (public API and agent registry) on a free loopback port, plaintext unless the
- * settings name TLS files (then the agents use them too). Each host is an {@link AgentRuntime}
+ * settings name TLS files (then the agents use them too, serving AgentService on a free loopback
+ * port; without TLS each agent serves on the Unix socket in its state directory and advertises
+ * it as {@code unix://}). Each host is an {@link AgentRuntime}
  * on libvirt's test driver with a node file of its own ({@code test:///<dir>/<host>/node.xml}):
  * each host has its own size and its own domains, which live as long as the host's libvirt
  * connection. That connection outlives the agent, as libvirtd outlives a stopped herd-agent, so
@@ -273,10 +275,9 @@ final class RealCluster implements AutoCloseable {
       throw new IllegalArgumentException("agent settings of " + host + ": " + e.getMessage(), e);
     }
     String advertised = o.getOrDefault("advertise_address", "");
-    String port = ":" + machine.agent.port();
+    String serving = machine.agent.address();
     awaitHost(host, h -> h.getUp() && !h.getDegraded()
-        && (advertised.isEmpty() ? h.getAgentAddress().endsWith(port) : h.getAgentAddress().equals(advertised)),
-        "UP");
+        && h.getAgentAddress().equals(advertised.isEmpty() ? serving : advertised), "UP");
   }
 
   /** Waits until the controller's view of the host matches. */
@@ -300,7 +301,7 @@ final class RealCluster implements AutoCloseable {
       throw new IllegalStateException("the agent of " + host + " is stopped");
     }
     ManagedChannel agent =
-        Grpc.newChannelBuilder("127.0.0.1:" + machine.agent.port(), clientCredentials(tls)).build();
+        Grpc.newChannelBuilder(machine.agent.address(), clientCredentials(tls)).build();
     try {
       return AgentServiceGrpc.newBlockingStub(agent)
           .withDeadlineAfter(30, TimeUnit.SECONDS)

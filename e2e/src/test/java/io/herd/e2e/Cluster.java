@@ -2,9 +2,10 @@ package io.herd.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.Host;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One herd-controller process and any number of herd-agent processes, each in its own temp
- * directory, on free ports, with gRPC stubs to the controller and every agent.
+ * directory, with gRPC stubs to the controller and every agent. The controller listens on a
+ * free port; an agent serves on the Unix socket in its state directory, or with TLS (or
+ * {@code --insecure}) on a free port.
  */
 final class Cluster implements AutoCloseable {
 
@@ -47,8 +50,42 @@ final class Cluster implements AutoCloseable {
     record HostShape(String name, int cpus, long memoryMib, String rack, String zone) {
     }
 
-    /** Certificate and key (PEM, PKCS#8) and the CA that signed them; used by every process and client. */
-    record Tls(Path cert, Path key, Path ca) {
+    /**
+     * A CA and the certificates it signed (PEM, keys PKCS#8), in one directory: the
+     * controller's, one per agent (role agent, CN its host name, for 127.0.0.1), and the tests'
+     * client certificate for the public API. Calls to an agent present the controller's: an
+     * agent serves no other role.
+     */
+    record Tls(Path dir) {
+        static final String CONTROLLER = "controller";
+        static final String CLIENT = "e2e-admin";
+
+        Path ca() {
+            return dir.resolve("ca.pem");
+        }
+
+        Path cert(String name) {
+            return dir.resolve(name + ".pem");
+        }
+
+        Path key(String name) {
+            return dir.resolve(name + ".key");
+        }
+
+        /** {@code --tls-cert/--tls-key/--tls-ca} of the program with this certificate. */
+        List<String> args(String name) {
+            return List.of("--tls-cert", cert(name).toString(), "--tls-key", key(name).toString(),
+                    "--tls-ca", ca().toString());
+        }
+
+        ChannelCredentials presenting(String name) {
+            try {
+                return TlsChannelCredentials.newBuilder().keyManager(cert(name).toFile(), key(name).toFile())
+                        .trustManager(ca().toFile()).build();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     final Path dir;
@@ -65,7 +102,9 @@ final class Cluster implements AutoCloseable {
     /** Each agent's command line and AgentService port, to start it again after a kill. */
     private final Map<String, List<String>> agentArgs = new LinkedHashMap<>();
     private final Map<String, Integer> agentPorts = new LinkedHashMap<>();
-    private final List<ManagedChannel> agentChannels = new ArrayList<>();
+    /** Where each agent serves AgentService: its Unix socket, or (TLS, --insecure) 127.0.0.1:port. */
+    private final Map<String, String> agentAddresses = new LinkedHashMap<>();
+    private final Map<String, ManagedChannel> agentChannels = new LinkedHashMap<>();
     private int restarts;
 
     Cluster(Path dir, String... extraControllerArgs) throws IOException {
@@ -85,8 +124,7 @@ final class Cluster implements AutoCloseable {
                 "--store-path", dir.resolve("controller/controller.db").toString(),
                 "--heartbeat-interval-ms", Long.toString(options.heartbeatMs())));
         if (tls != null) {
-            this.controllerArgs.addAll(List.of("--tls-cert", tls.cert().toString(), "--tls-key", tls.key().toString(),
-                    "--tls-ca", tls.ca().toString()));
+            this.controllerArgs.addAll(tls.args(Tls.CONTROLLER));
         }
         this.controllerArgs.addAll(List.of(extraControllerArgs));
         startController();
@@ -125,7 +163,10 @@ final class Cluster implements AutoCloseable {
         startAgentVia("127.0.0.1:" + controllerPort, name, uri, rack, zone, hostDir, extraArgs);
     }
 
-    /** The AgentService port an agent of this name will listen on (chosen now, before it starts). */
+    /**
+     * The AgentService port an agent of this name will listen on (chosen now, before it
+     * starts), with TLS or {@code --insecure}; without either it serves on its Unix socket.
+     */
     int agentPort(String name) throws IOException {
         Integer port = agentPorts.get(name);
         if (port == null) {
@@ -148,11 +189,13 @@ final class Cluster implements AutoCloseable {
                 "--set", "heartbeat_max_backoff_ms=" + Math.max(500, options.heartbeatMs()),
                 "--set", "reserved_memory_mib=0"));
         if (tls != null) {
-            args.addAll(List.of("--tls-cert", tls.cert().toString(), "--tls-key", tls.key().toString(),
-                    "--tls-ca", tls.ca().toString()));
+            TestPki.issue(tls, "agent", name, "127.0.0.1");
+            args.addAll(tls.args(name));
         }
         args.addAll(List.of(extraArgs));
         agentArgs.put(name, args);
+        agentAddresses.put(name, tls != null || args.contains("--insecure") ? "127.0.0.1:" + port
+                : "unix://" + hostDir.resolve("state").resolve("agent.sock").toAbsolutePath());
         agents.put(name, JavaProcess.start("agent-" + name, dir.resolve("logs"), options.agentJvm(), AGENT_JAR, args));
     }
 
@@ -168,7 +211,7 @@ final class Cluster implements AutoCloseable {
 
     /** The agent's own AgentService address, whatever address it advertises to the controller. */
     String agentAddress(String name) {
-        return "127.0.0.1:" + agentPorts.get(name);
+        return agentAddresses.get(name);
     }
 
     /** The herd domains an agent runs, asked directly (not through the address it advertises). */
@@ -208,29 +251,16 @@ final class Cluster implements AutoCloseable {
         return out;
     }
 
+    /** A channel to an agent ({@code host:port} or {@code unix:///path}), as the controller calls it. */
     private synchronized ManagedChannel agentChannel(String address) {
-        for (ManagedChannel c : agentChannels) {
-            if (c.authority().equals(address)) {
-                return c;
-            }
-        }
-        ManagedChannel c = channelTo(address);
-        agentChannels.add(c);
-        return c;
+        return agentChannels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a,
+                tls == null ? InsecureChannelCredentials.create() : tls.presenting(Tls.CONTROLLER)).build());
     }
 
-    /** A channel with this cluster's client certificate when it runs TLS, else plaintext. */
+    /** A channel to the controller with the tests' client certificate when it runs TLS, else plaintext. */
     ManagedChannel channelTo(String address) {
-        if (tls == null) {
-            return ManagedChannelBuilder.forTarget(address).usePlaintext().build();
-        }
-        try {
-            return Grpc.newChannelBuilder(address, TlsChannelCredentials.newBuilder()
-                    .keyManager(tls.cert().toFile(), tls.key().toFile()).trustManager(tls.ca().toFile()).build())
-                    .build();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Grpc.newChannelBuilder(address,
+                tls == null ? InsecureChannelCredentials.create() : tls.presenting(Tls.CLIENT)).build();
     }
 
     static String nodeXml(int cpus, long memoryMib) {
@@ -250,7 +280,7 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         channel.shutdownNow();
-        agentChannels.forEach(ManagedChannel::shutdownNow);
+        agentChannels.values().forEach(ManagedChannel::shutdownNow);
         for (JavaProcess a : agents.values()) {
             a.close();
         }

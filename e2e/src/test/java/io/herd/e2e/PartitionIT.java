@@ -68,8 +68,9 @@ class PartitionIT {
         cluster = new Cluster(dir, "--grace-period-ms", Long.toString(GRACE_MS));
         toController = new TcpProxy(cluster.controllerPort);
         toAgent = new TcpProxy(cluster.agentPort("cut"));
+        // plaintext TCP (not the Unix socket) so that the controller's calls go through the proxy
         cluster.startTestAgent(new Cluster.HostShape("cut", 8, 16_384, "r1", "z1"), toController.address(),
-                "--advertise-address", toAgent.address());
+                "--advertise-address", toAgent.address(), "--insecure");
         cluster.startTestAgents(List.of(new Cluster.HostShape("t2", 8, 8_192, "r2", "z1"),
                 new Cluster.HostShape("t3", 8, 4_096, "r3", "z1")));
         cluster.awaitHostsUp(List.of("cut", "t2", "t3"));

@@ -2,59 +2,41 @@ package io.herd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
- * A throw-away CA and one certificate for 127.0.0.1/localhost (server and client use), made
- * with the JDK's keytool; the key is written as PKCS#8 PEM, as grpc-java reads it.
+ * A throw-away CA and certificates made as an operator makes them, with scripts/make-certs.sh
+ * (openssl; EC P-256 keys in PKCS#8 PEM; subject {@code /OU=ROLE/CN=NAME}).
  */
 final class TestPki {
 
-    private static final String PASS = "herd-test";
+    private static final Path SCRIPT = Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize();
 
     private TestPki() {
     }
 
-    /** Creates ca.pem, herd.pem and herd.key in {@code dir}. */
-    static Cluster.Tls create(Path dir) throws IOException, GeneralSecurityException {
-        Files.createDirectories(dir);
-        Path caStore = dir.resolve("ca.p12");
-        Path store = dir.resolve("herd.p12");
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=herd-test-ca", "-ext", "bc:c", "-keystore", caStore.toString());
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(),
-                "-file", dir.resolve("ca.pem").toString());
-        keytool("-genkeypair", "-alias", "herd", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=herd", "-keystore", store.toString());
-        keytool("-certreq", "-alias", "herd", "-keystore", store.toString(), "-file", dir.resolve("herd.csr").toString());
-        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(),
-                "-infile", dir.resolve("herd.csr").toString(), "-outfile", dir.resolve("herd.pem").toString(),
-                "-validity", "2", "-ext", "san=dns:localhost,ip:127.0.0.1", "-ext", "eku=serverAuth,clientAuth");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, PASS.toCharArray());
-        }
-        byte[] pkcs8 = ks.getKey("herd", PASS.toCharArray()).getEncoded();
-        Files.writeString(dir.resolve("herd.key"), "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
-        return new Cluster.Tls(dir.resolve("herd.pem"), dir.resolve("herd.key"), dir.resolve("ca.pem"));
+    /**
+     * A CA in {@code dir}, the controller's certificate ({@link Cluster.Tls#CONTROLLER}, for
+     * 127.0.0.1 and localhost) and the tests' own client certificate ({@link Cluster.Tls#CLIENT},
+     * role admin). Agents' certificates are made as the agents start ({@link #issue}).
+     */
+    static Cluster.Tls create(Path dir) {
+        Cluster.Tls tls = new Cluster.Tls(dir);
+        issue(tls, "controller", Cluster.Tls.CONTROLLER, "localhost", "127.0.0.1");
+        issue(tls, "admin", Cluster.Tls.CLIENT);
+        return tls;
     }
 
-    private static void keytool(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASS, "-noprompt"));
-        Commands.Result r = Commands.run(cmd.toArray(String[]::new));
-        assertThat(r.exitCode()).as(String.join(" ", cmd) + "\n" + r.output()).isZero();
+    /** A certificate {@code /OU=role/CN=name} for the given SANs (none: the name). */
+    static void issue(Cluster.Tls tls, String role, String name, String... sans) {
+        assertThat(SCRIPT).as("scripts/make-certs.sh, run from the module directory").isRegularFile();
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), tls.dir().toString(), role, name));
+        command.addAll(List.of(sans));
+        Commands.Result r = Commands.run(command.toArray(String[]::new));
+        assertThat(r.exitCode()).as(String.join(" ", command) + "\n" + r.output()).isZero();
+        assertThat(Files.isRegularFile(tls.cert(name))).isTrue();
     }
 }

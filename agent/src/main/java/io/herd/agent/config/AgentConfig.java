@@ -1,5 +1,6 @@
 package io.herd.agent.config;
 
+import io.herd.runtime.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -8,10 +9,12 @@ import java.util.Optional;
  * each key, its default, and what it does.
  *
  * @param libvirtUri            libvirt connection URI ({@code libvirt_uri})
- * @param listenAddress         address AgentService listens on ({@code listen_address})
+ * @param listenAddress         address AgentService listens on with TLS or insecure ({@code listen_address})
  * @param port                  its TCP port, 0 for any free port ({@code port})
- * @param insecure              allow a non-loopback listen address without TLS ({@code insecure})
- * @param advertiseAddress      host:port sent to the controller; empty: listen address and port
+ * @param insecure              serve plaintext TCP on listenAddress:port without TLS ({@code insecure})
+ * @param socketPath            the Unix socket served on without TLS and without insecure
+ *                              ({@code socket_path}; default {@code <state_dir>/agent.sock})
+ * @param advertiseAddress      host:port or unix:///path sent to the controller; empty: where it serves
  * @param controllerAddress     the controller's AgentRegistry host:port; empty: no heartbeats
  * @param hostName              reported host name; empty: the machine's hostname
  * @param rack                  failure-domain label
@@ -32,13 +35,14 @@ import java.util.Optional;
  * @param maxServerVcpus        largest vcpus a launch may ask for
  * @param maxServerMemoryMib    largest memory a launch may ask for, MiB
  * @param maxServerDiskGib      largest root disk a launch may ask for, GiB
- * @param tls                   certificate files; empty: plaintext
+ * @param tls                   certificate files (mutual TLS both ways); empty: plaintext
  */
 public record AgentConfig(
         String libvirtUri,
         String listenAddress,
         int port,
         boolean insecure,
+        Path socketPath,
         String advertiseAddress,
         String controllerAddress,
         String hostName,
@@ -60,11 +64,13 @@ public record AgentConfig(
         int maxServerVcpus,
         long maxServerMemoryMib,
         long maxServerDiskGib,
-        Optional<Tls> tls) {
+        Optional<TlsFiles> tls) {
 
     /**
-     * Mutual TLS: the server presents certFile/keyFile and requires client certificates
-     * signed by caFile; the heartbeat client presents the same pair and trusts caFile.
+     * Whether AgentService is served on {@link #socketPath} (plaintext, its owner only): without
+     * TLS and without insecure. Otherwise it is served on TCP, listenAddress:port.
      */
-    public record Tls(Path certFile, Path keyFile, Path caFile) {}
+    public boolean onUnixSocket() {
+        return tls.isEmpty() && !insecure;
+    }
 }

@@ -2,8 +2,8 @@ package io.herd.agent.main;
 
 import io.herd.agent.config.AgentConfig;
 import io.herd.agent.config.AgentConfigLoader;
-import io.herd.agent.config.ConfigException;
 import io.herd.agent.host.AgentVersion;
+import io.herd.runtime.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,16 +40,22 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--libvirt-uri", paramLabel = "URI", description = "libvirt_uri, e.g. qemu:///system, test:///default")
     String libvirtUri;
 
-    @Option(names = "--listen-address", paramLabel = "ADDR", description = "listen_address (default 127.0.0.1)")
+    @Option(names = "--listen-address", paramLabel = "ADDR",
+            description = "listen_address, with TLS or --insecure (default 127.0.0.1)")
     String listenAddress;
 
-    @Option(names = "--port", description = "port (default 7701; 0: any free port)")
+    @Option(names = "--port", description = "port, with TLS or --insecure (default 7701; 0: any free port)")
     Integer port;
 
-    @Option(names = "--insecure", description = "allow a non-loopback listen address without TLS")
+    @Option(names = "--insecure", description = "insecure: serve plaintext TCP on listen_address:port without TLS "
+            + "(else, without TLS, only the Unix socket)")
     boolean insecure;
 
-    @Option(names = "--advertise-address", paramLabel = "HOST:PORT", description = "advertise_address")
+    @Option(names = "--socket-path", paramLabel = "PATH",
+            description = "socket_path, served without TLS (default <state_dir>/agent.sock)")
+    String socketPath;
+
+    @Option(names = "--advertise-address", paramLabel = "HOST:PORT|unix:///PATH", description = "advertise_address")
     String advertiseAddress;
 
     @Option(names = "--controller", paramLabel = "HOST:PORT", description = "controller_address (empty: no heartbeats)")
@@ -132,6 +138,7 @@ public final class AgentMain implements Callable<Integer> {
         if (insecure) {
             o.put("insecure", "true");
         }
+        put(o, "socket_path", socketPath);
         put(o, "advertise_address", advertiseAddress);
         put(o, "controller_address", controller);
         put(o, "host_name", hostName);

@@ -3,22 +3,13 @@ package io.herd.agent.main;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsChannelCredentials;
-import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.herd.agent.api.AgentServiceImpl;
 import io.herd.agent.api.HostPolicy;
 import io.herd.agent.api.HostReporter;
-import io.herd.common.LaunchLimits;
 import io.herd.agent.config.AgentConfig;
-import io.herd.agent.config.ConfigException;
 import io.herd.agent.host.AgentVersion;
 import io.herd.agent.host.HostIdentity;
 import io.herd.agent.host.ImageCatalog;
@@ -29,9 +20,14 @@ import io.herd.agent.registration.HeartbeatSender;
 import io.herd.agent.registration.StaleCopies;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServiceGrpc;
+import io.herd.common.LaunchLimits;
+import io.herd.runtime.config.ConfigException;
+import io.herd.runtime.config.HostPort;
+import io.herd.runtime.grpc.GrpcServer;
+import io.herd.runtime.tls.Role;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -39,7 +35,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,20 +48,20 @@ public final class AgentRuntime implements AutoCloseable {
 
     private final Hypervisor hypervisor;
     private final boolean ownsHypervisor;
-    private final Server server;
-    private final HealthStatusManager health;
+    private final GrpcServer server;
+    private final String address;
     private final Optional<HeartbeatSender> heartbeats;
     private final Optional<ManagedChannel> controllerChannel;
     private final HostIdentity identity;
     private final List<AutoCloseable> helpers;
 
-    private AgentRuntime(Hypervisor hypervisor, boolean ownsHypervisor, Server server, HealthStatusManager health,
+    private AgentRuntime(Hypervisor hypervisor, boolean ownsHypervisor, GrpcServer server, String address,
                          Optional<HeartbeatSender> heartbeats, Optional<ManagedChannel> controllerChannel,
                          HostIdentity identity, List<AutoCloseable> helpers) {
         this.hypervisor = hypervisor;
         this.ownsHypervisor = ownsHypervisor;
         this.server = server;
-        this.health = health;
+        this.address = address;
         this.heartbeats = heartbeats;
         this.controllerChannel = controllerChannel;
         this.identity = identity;
@@ -74,15 +69,14 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /** Starts an agent on the libvirt URI of the config. */
-    public static AgentRuntime start(AgentConfig config) throws IOException, ConfigException {
+    public static AgentRuntime start(AgentConfig config) throws IOException {
         prepareDirectories(config);
-        checkListenAddress(config);
         LibvirtHypervisor hypervisor = LibvirtHypervisor.open(new LibvirtHypervisor.Options(
                 config.libvirtUri(), config.imageDir(), config.imagePool(),
                 Duration.ofMillis(config.libvirtReconnectMaxMs())));
         try {
             return start(config, hypervisor, true, Clock.systemUTC());
-        } catch (IOException | ConfigException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             hypervisor.close();
             throw e;
         }
@@ -90,39 +84,31 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Starts an agent on a given hypervisor (which the caller closes when ownsHypervisor is false). */
     public static AgentRuntime start(AgentConfig config, Hypervisor hypervisor, boolean ownsHypervisor, Clock clock)
-            throws IOException, ConfigException {
+            throws IOException {
         prepareDirectories(config);
-        checkListenAddress(config);
         HostIdentity identity = new HostIdentity(HostIdentity.loadOrCreateHostId(config.stateDir()),
                 config.hostName(), config.rack(), config.zone(), config.libvirtUri(), AgentVersion.get());
         HostReporter reporter = new HostReporter(hypervisor, identity, new HostPolicy(config.reservedCpus(),
                 config.reservedMemoryMib(), config.reservedDiskGib(), config.cpuAllocationRatio(),
                 config.ramAllocationRatio()));
-        HealthStatusManager health = new HealthStatusManager();
         LaunchLimits limits = new LaunchLimits(config.maxServerVcpus(), config.maxServerMemoryMib(),
                 config.maxServerDiskGib());
-        Server server = NettyServerBuilder
-                .forAddress(new InetSocketAddress(config.listenAddress(), config.port()), serverCredentials(config))
-                .maxInboundMessageSize(config.maxMessageBytes())
-                .addService(new AgentServiceImpl(hypervisor, reporter, limits))
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .addService(legacyReflection())
-                .addService(health.getHealthService())
-                .build()
-                .start();
-        int port = server.getPort();
-        LOG.info("herd-agent {} (host {} '{}') serving AgentService on {}:{}{}", AgentVersion.get(),
-                identity.hostId(), identity.hostName(), config.listenAddress(), port,
-                config.tls().isPresent() ? " with mutual TLS" : " without TLS");
+        GrpcServer server = startServer(config, new AgentServiceImpl(hypervisor, reporter, limits));
+        String address = localAddress(config, server.port());
+        LOG.info("herd-agent {} (host {} '{}') serving AgentService on {}", AgentVersion.get(),
+                identity.hostId(), identity.hostName(), describeServing(config, address));
 
         Optional<ManagedChannel> channel = Optional.empty();
         Optional<HeartbeatSender> heartbeats = Optional.empty();
         List<AutoCloseable> helpers = new ArrayList<>();
         if (!config.controllerAddress().isEmpty()) {
+            ChannelCredentials credentials = config.tls()
+                    .map(tls -> tls.channelCredentials(Role.CONTROLLER))
+                    .orElseGet(InsecureChannelCredentials::create);
             // no transparent retries: a failed heartbeat is sent again, with what is true by then
-            ManagedChannel ch = Grpc.newChannelBuilder(config.controllerAddress(), channelCredentials(config))
+            ManagedChannel ch = Grpc.newChannelBuilder(config.controllerAddress(), credentials)
                     .disableRetry().build();
-            String advertised = advertisedAddress(config, port);
+            String advertised = advertisedAddress(config, server.port());
             AtomicReference<HeartbeatSender> senderRef = new AtomicReference<>();
             Fencing fencing = new Fencing(hypervisor, config.stateDir(), clock,
                     () -> senderRef.get().trigger("fenced: domains destroyed while cut off from the controller"));
@@ -139,12 +125,12 @@ public final class AgentRuntime implements AutoCloseable {
             fencing.start(FENCING_CHECK);
             channel = Optional.of(ch);
             heartbeats = Optional.of(sender);
-            LOG.info("heartbeats to {} every {} ms, advertising {}", config.controllerAddress(),
-                    config.heartbeatIntervalMs(), advertised);
+            LOG.info("heartbeats to {} every {} ms{}, advertising {}", config.controllerAddress(),
+                    config.heartbeatIntervalMs(), config.tls().isPresent() ? " over mutual TLS" : "", advertised);
         } else {
             LOG.info("no controller_address configured: not sending heartbeats");
         }
-        AgentRuntime runtime = new AgentRuntime(hypervisor, ownsHypervisor, server, health, heartbeats, channel,
+        AgentRuntime runtime = new AgentRuntime(hypervisor, ownsHypervisor, server, address, heartbeats, channel,
                 identity, helpers);
         hypervisor.setEventListener(runtime::onHypervisorEvent);
         runtime.updateHealth();
@@ -152,9 +138,48 @@ public final class AgentRuntime implements AutoCloseable {
         return runtime;
     }
 
-    /** The port AgentService listens on (the real one when the config said 0). */
+    /**
+     * On the Unix socket without TLS and without insecure; else on TCP, with TLS only a
+     * controller's certificate may call AgentService ({@link ControllerOnly}).
+     */
+    private static GrpcServer startServer(AgentConfig config, AgentServiceImpl service) throws IOException {
+        GrpcServer.Builder builder = GrpcServer.builder().maxMessageBytes(config.maxMessageBytes()).service(service);
+        if (config.onUnixSocket()) {
+            return builder.unixSocket(config.socketPath()).start();
+        }
+        HostPort listen = listenAddress(config);
+        if (config.tls().isPresent()) {
+            builder.credentials(config.tls().get().serverCredentials(true)).interceptor(new ControllerOnly());
+        } else {
+            LOG.warn("*** INSECURE: AgentService listens on {} WITHOUT TLS (insecure: true): anyone who can reach "
+                    + "this port{} can launch and delete domains on this host. Configure the tls.* files, or "
+                    + "drop insecure to serve on the Unix socket {} ***", listen,
+                    isLoopback(listen.host()) ? " (every local user, on a loopback address)" : "",
+                    config.socketPath());
+        }
+        return builder.tcp(listen).start();
+    }
+
+    private static String describeServing(AgentConfig config, String address) {
+        if (config.onUnixSocket()) {
+            return address + " (Unix socket, plaintext, mode 0600: only its owner may connect; listen_address and "
+                    + "port are unused without TLS: configure the tls.* files, or insecure: true, to serve TCP)";
+        }
+        return address + (config.tls().isPresent() ? " with mutual TLS (callers need a controller certificate)"
+                : " WITHOUT TLS (insecure)");
+    }
+
+    /**
+     * Where a client on this machine reaches AgentService: {@code unix:///path}, or
+     * {@code host:port} (loopback when listening on every address).
+     */
+    public String address() {
+        return address;
+    }
+
+    /** The TCP port AgentService listens on (the real one when the config said 0); -1 on the Unix socket. */
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
     public HostIdentity identity() {
@@ -176,14 +201,14 @@ public final class AgentRuntime implements AutoCloseable {
 
     private void updateHealth() {
         ServingStatus status = hypervisor.degraded() ? ServingStatus.NOT_SERVING : ServingStatus.SERVING;
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
-        health.setStatus(AgentServiceGrpc.SERVICE_NAME, status);
+        server.health().setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+        server.health().setStatus(AgentServiceGrpc.SERVICE_NAME, status);
     }
 
     @Override
     public void close() {
         LOG.info("stopping herd-agent (host {})", identity.hostId());
-        health.enterTerminalState();
+        server.health().enterTerminalState();
         heartbeats.ifPresent(HeartbeatSender::close);
         for (AutoCloseable helper : helpers) {
             try {
@@ -193,53 +218,22 @@ public final class AgentRuntime implements AutoCloseable {
             }
         }
         controllerChannel.ifPresent(ManagedChannel::shutdownNow);
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.shutdownNow();
-        }
+        server.close();
         if (ownsHypervisor) {
             hypervisor.close();
         }
     }
 
-    // grpcurl releases before 1.8.8 only speak v1alpha reflection
-    @SuppressWarnings("deprecation")
-    private static io.grpc.BindableService legacyReflection() {
-        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
-    }
-
-    private static ServerCredentials serverCredentials(AgentConfig config) throws IOException {
-        if (config.tls().isEmpty()) {
-            return InsecureServerCredentials.create();
-        }
-        AgentConfig.Tls tls = config.tls().get();
-        return TlsServerCredentials.newBuilder()
-                .keyManager(tls.certFile().toFile(), tls.keyFile().toFile())
-                .trustManager(tls.caFile().toFile())
-                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-                .build();
-    }
-
-    private static ChannelCredentials channelCredentials(AgentConfig config) throws IOException {
-        if (config.tls().isEmpty()) {
-            return InsecureChannelCredentials.create();
-        }
-        AgentConfig.Tls tls = config.tls().get();
-        return TlsChannelCredentials.newBuilder()
-                .keyManager(tls.certFile().toFile(), tls.keyFile().toFile())
-                .trustManager(tls.caFile().toFile())
-                .build();
-    }
-
-    /** advertise_address, else the listen address, else (listening on all addresses) the host name. */
+    /**
+     * advertise_address; else {@code unix://} and the socket; else the listen address, or
+     * (listening on all addresses) the host name.
+     */
     static String advertisedAddress(AgentConfig config, int port) {
         if (!config.advertiseAddress().isEmpty()) {
             return config.advertiseAddress();
+        }
+        if (config.onUnixSocket()) {
+            return "unix://" + config.socketPath();
         }
         String host = config.listenAddress();
         try {
@@ -249,10 +243,47 @@ public final class AgentRuntime implements AutoCloseable {
         } catch (UnknownHostException e) {
             // checked at start; keep the configured text
         }
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return new HostPort(host, port).toString();
     }
 
-    private static void prepareDirectories(AgentConfig config) throws ConfigException {
+    private static String localAddress(AgentConfig config, int port) {
+        if (config.onUnixSocket()) {
+            return "unix://" + config.socketPath();
+        }
+        String host = config.listenAddress();
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (a.isAnyLocalAddress()) {
+                host = a instanceof Inet6Address ? "::1" : "127.0.0.1";
+            }
+        } catch (UnknownHostException e) {
+            // checked at start
+        }
+        return new HostPort(host, port).toString();
+    }
+
+    private static HostPort listenAddress(AgentConfig config) {
+        try {
+            InetAddress.getByName(config.listenAddress());
+        } catch (UnknownHostException e) {
+            throw new ConfigException("listen_address", "cannot resolve '" + config.listenAddress() + "'");
+        }
+        String host = config.listenAddress();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new HostPort(host, config.port());
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static void prepareDirectories(AgentConfig config) {
         try {
             Files.createDirectories(config.imageDir());
         } catch (IOException e) {
@@ -263,24 +294,13 @@ public final class AgentRuntime implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException("state_dir", "cannot create " + config.stateDir() + ": " + e);
         }
-    }
-
-    private static void checkListenAddress(AgentConfig config) throws ConfigException {
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(config.listenAddress()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            throw new ConfigException("listen_address", "cannot resolve '" + config.listenAddress() + "'");
+        if (config.onUnixSocket()) {
+            try {
+                Files.createDirectories(config.socketPath().getParent());
+            } catch (IOException e) {
+                throw new ConfigException("socket_path", "cannot create the directory of " + config.socketPath()
+                        + ": " + e);
+            }
         }
-        if (loopback || config.tls().isPresent()) {
-            return;
-        }
-        if (!config.insecure()) {
-            throw new ConfigException("listen_address", config.listenAddress() + " is not a loopback address and "
-                    + "no TLS files are configured: configure tls.cert_file/tls.key_file/tls.ca_file, or pass "
-                    + "--insecure to accept commands from anyone who can reach the port");
-        }
-        LOG.warn("*** INSECURE: AgentService listens on {} WITHOUT TLS; anyone who can reach this port can "
-                + "launch and delete domains on this host (--insecure) ***", config.listenAddress());
     }
 }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** AgentService over a real gRPC server on a loopback port, on libvirt's test driver. */
+/** AgentService over a real gRPC server on its Unix socket (no TLS), on libvirt's test driver. */
 class AgentServiceGrpcTest {
 
     @TempDir
@@ -52,7 +52,7 @@ class AgentServiceGrpcTest {
     @BeforeAll
     static void start() throws Exception {
         agent = AgentRuntime.start(TestConfigs.agent("test:///default", dir, "labels.rack", "r1", "labels.zone", "z1"));
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(), InsecureChannelCredentials.create())
+        channel = Grpc.newChannelBuilder(agent.address(), InsecureChannelCredentials.create())
                 .build();
         stub = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

@@ -3,6 +3,7 @@ package io.herd.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herd.runtime.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +26,7 @@ class AgentConfigLoaderTest {
         assertThatThrownBy(() -> AgentConfigLoader.load(Optional.of(yaml(yaml)), overrides))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.key()).isEqualTo(key);
-                    assertThat(e.getMessage()).contains("'" + key + "'");
+                    assertThat(e.getMessage()).startsWith(key + ": ");
                 });
     }
 
@@ -39,13 +40,17 @@ class AgentConfigLoaderTest {
         assertThat(c.maxMessageBytes()).isEqualTo(4 * 1024 * 1024);
         assertThat(c.tls()).isEmpty();
         assertThat(c.hostName()).isNotEmpty();
+        assertThat(c.onUnixSocket()).isTrue();
+        assertThat(c.socketPath()).isEqualTo(Path.of("/var/lib/herd/agent/agent.sock"));
     }
 
     @Test
     void theShippedDefaultConfigLoadsAndMatchesTheBuiltInDefaults() throws Exception {
         Path shipped = Path.of("..", "packaging", "config", "agent.yaml");
-        AgentConfig fromFile = AgentConfigLoader.load(Optional.of(shipped), Map.of("host_name", "h"));
-        AgentConfig builtIn = AgentConfigLoader.load(Optional.empty(), Map.of("host_name", "h"));
+        // the package may point tls.* at the files it installs; the rest is at the built-in defaults
+        Map<String, String> noTls = Map.of("host_name", "h", "tls.cert_file", "", "tls.key_file", "", "tls.ca_file", "");
+        AgentConfig fromFile = AgentConfigLoader.load(Optional.of(shipped), noTls);
+        AgentConfig builtIn = AgentConfigLoader.load(Optional.empty(), noTls);
         assertThat(fromFile).isEqualTo(builtIn);
     }
 
@@ -70,7 +75,7 @@ class AgentConfigLoaderTest {
     }
 
     @Test
-    void badValuesNameTheirKey() {
+    void badValuesNameTheirKey() throws Exception {
         assertBadKey("port: 70000\n", Map.of(), "port");
         assertBadKey("port: seven\n", Map.of(), "port");
         assertBadKey("heartbeat_interval_ms: 0\n", Map.of(), "heartbeat_interval_ms");
@@ -81,7 +86,47 @@ class AgentConfigLoaderTest {
         assertBadKey("libvirt_uri: ''\n", Map.of(), "libvirt_uri");
         assertBadKey("image_pool: 'a/b'\n", Map.of(), "image_pool");
         assertBadKey("tls:\n  cert_file: /nonexistent/cert.pem\n", Map.of(), "tls.cert_file");
+        assertBadKey("", Map.of("tls.cert_file", readableFile()), "tls.key_file");
+        assertBadKey("heartbeat_interval_ms: 3600001\n", Map.of(), "heartbeat_interval_ms");
+        assertBadKey("heartbeat_interval_ms: 2000\nheartbeat_max_backoff_ms: 1000\n", Map.of(),
+                "heartbeat_max_backoff_ms");
+        assertBadKey("advertise_address: 'unix://relative/agent.sock'\n", Map.of(), "advertise_address");
+        assertBadKey("advertise_address: 'unix:///a b/agent.sock'\n", Map.of(), "advertise_address");
         assertBadKey("", Map.of("max_server_vcpus", "0"), "max_server_vcpus");
+    }
+
+    /** A readable file, which is all the loader checks before the other tls.* keys. */
+    private String readableFile() throws Exception {
+        return Files.writeString(dir.resolve("some.pem"), "").toString();
+    }
+
+    @Test
+    void withoutTlsOrInsecureTheAgentServesOnTheSocketInItsStateDirectory() throws Exception {
+        AgentConfig byDefault = AgentConfigLoader.load(Optional.empty(), Map.of("state_dir", dir.toString()));
+        assertThat(byDefault.onUnixSocket()).isTrue();
+        assertThat(byDefault.socketPath()).isEqualTo(dir.resolve("agent.sock"));
+
+        AgentConfig chosen = AgentConfigLoader.load(Optional.empty(), Map.of("socket_path", "run/../herd.sock",
+                "advertise_address", "unix:///run/herd/agent.sock"));
+        assertThat(chosen.socketPath()).isEqualTo(Path.of("herd.sock").toAbsolutePath());
+        assertThat(chosen.advertiseAddress()).isEqualTo("unix:///run/herd/agent.sock");
+
+        AgentConfig insecure = AgentConfigLoader.load(Optional.empty(), Map.of("insecure", "true"));
+        assertThat(insecure.onUnixSocket()).isFalse();
+    }
+
+    @Test
+    void aSocketPathTheKernelOrTheControllerCannotUseIsRefusedWhenItIsUsed() throws Exception {
+        String deep = "/tmp/" + "d".repeat(100) + "/state";
+        assertThatThrownBy(() -> AgentConfigLoader.load(Optional.empty(), Map.of("state_dir", deep)))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo("socket_path");
+                    assertThat(e.getMessage()).contains("107 bytes", "<state_dir>/agent.sock");
+                });
+        assertBadKey("socket_path: '/tmp/with space.sock'\n", Map.of(), "socket_path");
+        // not used with insecure (nor with TLS): not checked
+        assertThat(AgentConfigLoader.load(Optional.empty(), Map.of("state_dir", deep, "insecure", "true"))
+                .onUnixSocket()).isFalse();
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class LaunchLatencyBenchmark {
         List<Double> rawMs = new ArrayList<>();
         String acceleration;
         try (AgentRuntime agent = AgentRuntime.start(TestConfigs.agent(uri, dir))) {
-            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(),
+            ManagedChannel channel = Grpc.newChannelBuilder(agent.address(),
                     InsecureChannelCredentials.create()).build();
             Connect conn = new Connect(uri);
             try {

@@ -42,7 +42,7 @@ class HeartbeatQemuTest {
             assertThat(first.getAcceleration()).isIn(io.herd.api.v1.Acceleration.ACCELERATION_KVM,
                     io.herd.api.v1.Acceleration.ACCELERATION_TCG);
 
-            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(),
+            ManagedChannel channel = Grpc.newChannelBuilder(agent.address(),
                     InsecureChannelCredentials.create()).build();
             try {
                 AgentServiceGrpc.AgentServiceBlockingStub stub = AgentServiceGrpc.newBlockingStub(channel);

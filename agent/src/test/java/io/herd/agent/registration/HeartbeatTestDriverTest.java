@@ -42,7 +42,7 @@ class HeartbeatTestDriverTest {
             assertThat(first.getSequence()).isEqualTo(1);
             assertThat(first.getHostId()).isEqualTo(agent.identity().hostId());
             assertThat(first.getHostName()).isEqualTo("test-host");
-            assertThat(first.getAgentAddress()).isEqualTo("127.0.0.1:" + agent.port());
+            assertThat(first.getAgentAddress()).isEqualTo("unix://" + dir.resolve("state").resolve("agent.sock"));
             assertThat(first.getLabels().getRack()).isEqualTo("r7");
             assertThat(first.getCapacity().getCpus()).isEqualTo(Virsh.nodeinfoField(nodeinfo, "CPU(s)")).isEqualTo(24);
             assertThat(first.getCapacity().getMemoryMib()).isEqualTo(Virsh.nodeinfoField(nodeinfo, "Memory size") / 1024);
@@ -63,7 +63,7 @@ class HeartbeatTestDriverTest {
                         .filter(h -> h.getReason().equals("interval")).count() >= 5);
                 assertThat(agent.heartbeats().orElseThrow().interval()).isEqualTo(Duration.ofMillis(100));
 
-                ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(),
+                ManagedChannel channel = Grpc.newChannelBuilder(agent.address(),
                         InsecureChannelCredentials.create()).build();
                 String id = UUID.randomUUID().toString();
                 try {

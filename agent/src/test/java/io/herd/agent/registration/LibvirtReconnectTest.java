@@ -47,7 +47,7 @@ class LibvirtReconnectTest {
             String uri = "qemu+unix:///system?socket=" + proxy.path();
             try (AgentRuntime agent = AgentRuntime.start(TestConfigs.agent(uri, dir, "controller_address",
                     registry.address(), "heartbeat_interval_ms", "60000", "libvirt_reconnect_max_ms", "500"))) {
-                ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", agent.port(),
+                ManagedChannel channel = Grpc.newChannelBuilder(agent.address(),
                         InsecureChannelCredentials.create()).build();
                 try {
                     AgentServiceGrpc.AgentServiceBlockingStub stub = AgentServiceGrpc.newBlockingStub(channel);

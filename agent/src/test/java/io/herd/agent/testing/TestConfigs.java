@@ -2,19 +2,22 @@ package io.herd.agent.testing;
 
 import io.herd.agent.config.AgentConfig;
 import io.herd.agent.config.AgentConfigLoader;
-import io.herd.agent.config.ConfigException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Agent configs for tests: port 0, temp directories, a unique pool name. */
+/**
+ * Agent configs for tests: port 0, temp directories, a unique pool name. Without TLS or
+ * insecure the agent serves on {@code <tempDir>/state/agent.sock}; dial
+ * {@code AgentRuntime.address()}.
+ */
 public final class TestConfigs {
 
     private TestConfigs() {}
 
-    public static AgentConfig agent(String libvirtUri, Path tempDir, String... keyValues) throws ConfigException {
+    public static AgentConfig agent(String libvirtUri, Path tempDir, String... keyValues) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("libvirt_uri", libvirtUri);
         o.put("port", "0");

@@ -1,38 +1,30 @@
 package io.herd.agent.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
- * A throw-away CA and certificates for mutual-TLS tests, made with the JDK's keytool (always
- * there with the JDK); private keys are written as PKCS#8 PEM, as grpc-java reads them.
+ * A throw-away CA and certificates for mutual-TLS tests, made as an operator makes them:
+ * with scripts/make-certs.sh (openssl; EC P-256 keys in PKCS#8 PEM, subject
+ * {@code /OU=ROLE/CN=NAME}). scripts/setup-machine.sh installs openssl: a missing one fails
+ * the test rather than skipping it.
  */
 public final class TestPki {
 
-    private static final String PASS = "herd-test";
+    private static final Path SCRIPT = Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize();
+
     private final Path dir;
 
     private TestPki(Path dir) {
         this.dir = dir;
     }
 
-    /** Creates a CA named {@code name} in {@code dir}. */
-    public static TestPki create(Path dir, String name) throws IOException {
-        Files.createDirectories(dir);
+    /** A new CA in {@code dir} (ca.pem, ca.key). */
+    public static TestPki create(Path dir) {
         TestPki pki = new TestPki(dir);
-        pki.keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=" + name, "-ext", "bc:c", "-keystore", pki.caStore().toString());
-        pki.keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", pki.caStore().toString(),
-                "-file", pki.ca().toString());
+        pki.makeCerts("--ca-only", dir.toString());
         return pki;
     }
 
@@ -40,27 +32,19 @@ public final class TestPki {
         return dir.resolve("ca.pem");
     }
 
-    private Path caStore() {
-        return dir.resolve("ca.p12");
-    }
-
     /**
-     * Issues a certificate for 127.0.0.1/localhost usable as server and client certificate.
+     * A certificate signed by this CA, for server and client use.
      *
-     * @return the PEM certificate; the PKCS#8 PEM key is beside it with the extension .key
+     * @param role controller, agent, admin, operator or viewer (the subject's OU)
+     * @param name the subject's CN
+     * @param sans DNS names and IP addresses it is valid for (none: {@code name})
+     * @return the PEM certificate; its PKCS#8 PEM key is {@link #keyOf} it
      */
-    public Path issue(String name) throws IOException {
-        Path store = dir.resolve(name + ".p12");
-        Path csr = dir.resolve(name + ".csr");
-        Path cert = dir.resolve(name + ".pem");
-        keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=" + name, "-keystore", store.toString());
-        keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-file", csr.toString());
-        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", caStore().toString(), "-infile", csr.toString(),
-                "-outfile", cert.toString(), "-validity", "2", "-ext", "san=dns:localhost,ip:127.0.0.1",
-                "-ext", "eku=serverAuth,clientAuth");
-        Files.writeString(keyOf(cert), pem("PRIVATE KEY", privateKey(store, name)), StandardCharsets.US_ASCII);
-        return cert;
+    public Path issue(String role, String name, String... sans) {
+        List<String> args = new ArrayList<>(List.of(dir.toString(), role, name));
+        args.addAll(List.of(sans));
+        makeCerts(args.toArray(String[]::new));
+        return dir.resolve(name + ".pem");
     }
 
     public static Path keyOf(Path cert) {
@@ -68,31 +52,15 @@ public final class TestPki {
         return cert.resolveSibling(file.substring(0, file.length() - ".pem".length()) + ".key");
     }
 
-    private static byte[] privateKey(Path store, String alias) throws IOException {
-        try (InputStream in = Files.newInputStream(store)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, PASS.toCharArray());
-            Key key = ks.getKey(alias, PASS.toCharArray());
-            return key.getEncoded(); // PKCS#8
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot read the key from " + store, e);
+    private void makeCerts(String... args) {
+        if (!Files.isRegularFile(SCRIPT)) {
+            throw new AssertionError("no " + SCRIPT + " (tests run from the module directory)");
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
-    private void keytool(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASS, "-noprompt"));
         Virsh.Result r = Virsh.exec(cmd);
         if (r.exitCode() != 0) {
-            throw new AssertionError("keytool failed: " + String.join(" ", cmd) + "\n" + r.output());
+            throw new AssertionError(String.join(" ", cmd) + " failed:\n" + r.output());
         }
     }
 }
