@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,8 +96,7 @@ public final class AgentMain implements Callable<Integer> {
     public static void main(String[] args) {
         // an Error in any thread stops the program (exit 70) for systemd to start it afresh
         Thread.setDefaultUncaughtExceptionHandler(io.herd.common.BackgroundWork.uncaughtHandler());
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        io.herd.runtime.Logging.bridgeJavaUtilLogging();
         System.exit(new CommandLine(new AgentMain()).execute(args));
     }
 

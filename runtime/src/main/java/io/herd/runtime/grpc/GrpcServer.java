@@ -8,7 +8,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -144,7 +145,8 @@ public final class GrpcServer implements AutoCloseable {
             EventLoopGroup loops = null;
             if (socket != null) {
                 removeStaleSocket(socket);
-                loops = new EpollEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+                loops = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                        EpollIoHandler.newFactory());
                 b = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()),
                                 InsecureServerCredentials.create())
                         .channelType(EpollServerDomainSocketChannel.class)
