@@ -60,17 +60,24 @@ class NettyChannelFactoryTest {
 
   @Test
   void tlsWithTheCaFromMakeCerts(@TempDir Path dir) throws Exception {
-    Path certs = makeCerts(dir.resolve("certs"), List.of(List.of("controller", "controller", "localhost", "127.0.0.1")));
+    Path certs = makeCerts(dir.resolve("certs"), List.of(List.of("controller", "controller", "localhost", "127.0.0.1"),
+        List.of("viewer", "ops-bob")));
     try (RealCluster cluster = tlsCluster(dir.resolve("cluster"), certs)) {
       String controller = "localhost:" + cluster.address().split(":")[1];
 
-      CliTestSupport.Result trusted =
+      CliTestSupport.Result trusted = run("--controller", controller, "--ca", certs.resolve("ca.pem").toString(),
+          "--cert", certs.resolve("ops-bob.pem").toString(), "--key", certs.resolve("ops-bob.key").toString(),
+          "host", "list");
+      CliTestSupport.Result anonymous =
           run("--controller", controller, "--ca", certs.resolve("ca.pem").toString(), "host", "list");
       CliTestSupport.Result untrusted = run("--controller", controller, "--tls", "host", "list");
       CliTestSupport.Result plaintext = run("--controller", controller, "host", "list");
 
       assertThat(trusted.exitCode()).as(trusted.err()).isEqualTo(ExitCodes.OK);
       assertThat(trusted.out()).containsPattern("hv-1\\s+rack-1\\s+zone-a\\s+up\\s");
+      // TLS alone identifies nobody: the controller wants a client certificate (or a token)
+      assertThat(anonymous.exitCode()).as(anonymous.err()).isNotEqualTo(ExitCodes.OK);
+      assertThat(anonymous.err()).contains("UNAUTHENTICATED").contains("client certificate");
       assertThat(untrusted.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
       assertThat(untrusted.err()).contains("TLS handshake failed").contains("did --ca sign its certificate?");
       assertThat(plaintext.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);

@@ -107,7 +107,7 @@ final class RealCluster implements AutoCloseable {
     this.dir = dir;
     this.tls = tls;
     this.controller = controller;
-    this.channel = Grpc.newChannelBuilder(address(), clientCredentials(tls)).build();
+    this.channel = Grpc.newChannelBuilder(address(), clientCredentials(issue(tls, "admin", "cluster-admin"))).build();
   }
 
   /** A plaintext controller with the given hosts, each UP when this returns. */
@@ -266,7 +266,8 @@ final class RealCluster implements AutoCloseable {
     o.put("heartbeat_max_backoff_ms", Long.toString(HEARTBEAT.toMillis()));
     o.put("reserved_cpus", Integer.toString(RESERVED_CPUS));
     o.put("reserved_memory_mib", Long.toString(RESERVED_MEMORY_MIB));
-    o.putAll(tls);
+    // each agent heartbeats with a certificate of its own: role agent, CN its host name
+    o.putAll(issue(tls, "agent", machine.shape.name(), "127.0.0.1"));
     o.putAll(agentSettings);
     try {
       machine.agent = AgentRuntime.start(AgentConfigLoader.load(Optional.empty(), o), machine.libvirt, false,
@@ -322,6 +323,35 @@ final class RealCluster implements AutoCloseable {
 
   private static void writeImage(Machine machine, String fileName) throws IOException {
     Files.write(machine.dir.resolve("images").resolve(fileName), new byte[4096]);
+  }
+
+  /**
+   * With TLS, a certificate of the role for {@code name} from the CA beside tls.ca_file, made
+   * by scripts/make-certs.sh as an operator would; its tls.* keys (none without TLS).
+   */
+  private static Map<String, String> issue(Map<String, String> tls, String role, String name, String... sans) {
+    if (tls.isEmpty()) {
+      return Map.of();
+    }
+    Path ca = Path.of(tls.get("tls.ca_file"));
+    Path dir = ca.toAbsolutePath().getParent();
+    List<String> command = new ArrayList<>(List.of("bash",
+        Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize().toString(), dir.toString(), role, name));
+    command.addAll(List.of(sans));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("make-certs.sh " + role + " " + name + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return Map.of("tls.cert_file", dir.resolve(name + ".pem").toString(), "tls.key_file",
+        dir.resolve(name + ".key").toString(), "tls.ca_file", ca.toString());
   }
 
   private static ChannelCredentials clientCredentials(Map<String, String> tls) {
