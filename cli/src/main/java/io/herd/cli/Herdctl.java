@@ -33,7 +33,9 @@ import picocli.CommandLine.ScopeType;
       "5:controller unreachable or too slow (UNAVAILABLE, DEADLINE_EXCEEDED), or --wait gave up",
       "6:conflict with the current state (ALREADY_EXISTS, FAILED_PRECONDITION)",
       "7:--wait ended with a server in ERROR (or deleted)",
-      "8:host drain or evacuate left servers where they were"
+      "8:host drain or evacuate left servers where they were",
+      "9:no credentials, or credentials the controller does not accept (UNAUTHENTICATED)",
+      "10:your identity's role does not allow this call (PERMISSION_DENIED)"
     },
     footer = {
       "",

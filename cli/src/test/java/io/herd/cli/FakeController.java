@@ -1,6 +1,10 @@
 package io.herd.cli;
 
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -17,7 +21,10 @@ import io.herd.api.v1.ServerState;
 import io.herd.api.v1.WatchServersRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +39,8 @@ import java.util.function.UnaryOperator;
  *       real controller keeps a watch open until its client lets go, so herdctl's way of opening
  *       the watch again ({@link ServerWaiter#MAX_REOPENS}) can only be driven by a controller that
  *       does end it;
+ *   <li>show the credentials each call carried ({@link #authorizations()}), and refuse every
+ *       call with a chosen status ({@link #refuseWith}: UNAUTHENTICATED, PERMISSION_DENIED);
  *   <li>hold a host that awaits approval, hv-7, and approve it (ApproveHost).
  * </ul>
  *
@@ -48,13 +57,19 @@ import java.util.function.UnaryOperator;
 final class FakeController implements AutoCloseable {
   private static final String HV_1_ID = "7d3f52b4-2c1e-4f0a-9a57-3e1b8c6d0f11";
   private static final String HV_7_ID = "0c6f1e92-5a3b-4d8e-b1f4-92e7a3c5d820";
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Whether a server is ACTIVE by the next watch; false: BUILDING for ever. */
   volatile boolean launchesFinish = true;
 
+  /** When set, every call is answered with this status (after its headers are recorded). */
+  volatile Status refuseWith;
+
   private final Map<String, Server> servers = new LinkedHashMap<>();
   private final Map<String, Host> hosts = new LinkedHashMap<>();
   private final AtomicInteger watches = new AtomicInteger();
+  private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
   private final io.grpc.Server grpc;
 
   FakeController() throws IOException {
@@ -67,6 +82,7 @@ final class FakeController implements AutoCloseable {
     grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
         .addService(new Servers())
         .addService(new Hosts())
+        .intercept(new Gate())
         .build()
         .start();
   }
@@ -79,6 +95,32 @@ final class FakeController implements AutoCloseable {
   /** How many WatchServers calls it received. */
   int watchesOpened() {
     return watches.get();
+  }
+
+  /**
+   * The {@code authorization} header of every call received so far, in order ("" for a call
+   * without one).
+   */
+  List<String> authorizations() {
+    synchronized (authorizations) {
+      return List.copyOf(authorizations);
+    }
+  }
+
+  /** Records each call's authorization header, and refuses the call when told to. */
+  private final class Gate implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      String authorization = headers.get(AUTHORIZATION);
+      authorizations.add(authorization == null ? "" : authorization);
+      Status refusal = refuseWith;
+      if (refusal != null) {
+        call.close(refusal, new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      return next.startCall(call, headers);
+    }
   }
 
   private final class Hosts extends HostServiceGrpc.HostServiceImplBase {

@@ -81,5 +81,6 @@ class HostApproveCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(result.err()).contains("Missing required parameter: 'HOST'");
+    assertThat(controller.authorizations()).isEmpty();
   }
 }
