@@ -54,6 +54,8 @@ class AuthErrorTest {
 
     assertThat(help.out().replaceAll("\\s+", " "))
         .contains("9 no credentials, or credentials the controller does not accept (UNAUTHENTICATED)")
-        .contains("10 your identity's role does not allow this call (PERMISSION_DENIED)");
+        .contains("10 your identity's role does not allow this call (PERMISSION_DENIED)")
+        .contains("HERD_TOKEN_FILE the bearer token file when --token-file is not given")
+        .contains("--token-file=FILE");
   }
 }
