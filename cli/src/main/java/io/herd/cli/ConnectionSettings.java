@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * @param caFile CA certificates that sign the controller's certificate; null: the JVM's
  * @param certFile client certificate chain (PEM) for mutual TLS; null: none
  * @param keyFile the client certificate's private key (PKCS#8 PEM); null: none
+ * @param tokenFile the file whose first line is the bearer token sent with every call; null: none
  */
 public record ConnectionSettings(
-    ControllerAddress address, boolean tls, Path caFile, Path certFile, Path keyFile) {}
+    ControllerAddress address, boolean tls, Path caFile, Path certFile, Path keyFile, Path tokenFile) {}

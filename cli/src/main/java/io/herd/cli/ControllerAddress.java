@@ -1,5 +1,8 @@
 package io.herd.cli;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /**
  * Where the controller's public API listens: {@code host:port}, {@code [v6addr]:port}.
  *
@@ -40,6 +43,34 @@ public record ControllerAddress(String host, int port) {
       throw new IllegalArgumentException("'" + text + "' has no numeric port (e.g. " + DEFAULT + ")");
     }
     return new ControllerAddress(host, port);
+  }
+
+  /**
+   * Whether the host is this machine for certain: {@code localhost} or a loopback address
+   * (127.0.0.0/8, ::1). Other names are not looked up: what they resolve to is no proof.
+   */
+  public boolean isLoopback() {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    boolean literal = host.contains(":") || host.matches("[0-9.]+");
+    if (!literal) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress(); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Whether a call's authority ({@code host:port}) is a loopback address; false if unreadable. */
+  static boolean isLoopbackAuthority(String authority) {
+    try {
+      return parse(authority).isLoopback();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Override

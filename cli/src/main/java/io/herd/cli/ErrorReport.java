@@ -30,8 +30,14 @@ final class ErrorReport {
       // The placement explanation is the point of the error: print all of it.
       return "herdctl: " + words + ": " + (description != null ? description : causeOf(status));
     }
-    String text = description != null ? description : causeOf(status);
-    return "herdctl: " + words + ": " + text.replace('\n', ' ');
+    String text = (description != null ? description : causeOf(status)).replace('\n', ' ');
+    if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+      return "herdctl: " + words + ": " + text + " (pass --cert/--key or --token-file)";
+    }
+    if (status.getCode() == Status.Code.PERMISSION_DENIED) {
+      return "herdctl: " + words + ": " + text + " (your identity's role does not allow this)";
+    }
+    return "herdctl: " + words + ": " + text;
   }
 
   /**

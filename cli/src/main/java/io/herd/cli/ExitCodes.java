@@ -25,6 +25,10 @@ public final class ExitCodes {
   public static final int SERVER_ERROR = 7;
   /** {@code host drain} or {@code host evacuate} left servers where they were (each listed with why). */
   public static final int LEFT_IN_PLACE = 8;
+  /** No credentials, or credentials the controller does not accept (UNAUTHENTICATED). */
+  public static final int UNAUTHENTICATED = 9;
+  /** The caller's role does not allow the call (PERMISSION_DENIED). */
+  public static final int PERMISSION_DENIED = 10;
 
   private ExitCodes() {}
 
@@ -47,6 +51,10 @@ public final class ExitCodes {
       case FAILED_PRECONDITION:
       case ABORTED:
         return CONFLICT;
+      case UNAUTHENTICATED:
+        return UNAUTHENTICATED;
+      case PERMISSION_DENIED:
+        return PERMISSION_DENIED;
       default:
         return OTHER;
     }

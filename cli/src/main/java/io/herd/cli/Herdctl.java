@@ -33,16 +33,21 @@ import picocli.CommandLine.ScopeType;
       "5:controller unreachable or too slow (UNAVAILABLE, DEADLINE_EXCEEDED), or --wait gave up",
       "6:conflict with the current state (ALREADY_EXISTS, FAILED_PRECONDITION)",
       "7:--wait ended with a server in ERROR (or deleted)",
-      "8:host drain or evacuate left servers where they were"
+      "8:host drain or evacuate left servers where they were",
+      "9:no credentials, or credentials the controller does not accept (UNAUTHENTICATED)",
+      "10:your identity's role does not allow this call (PERMISSION_DENIED)"
     },
     footer = {
       "",
       "Environment:",
-      "  HERD_CONTROLLER  the controller's host:port when --controller is not given"
+      "  HERD_CONTROLLER  the controller's host:port when --controller is not given",
+      "  HERD_TOKEN_FILE  the bearer token file when --token-file is not given"
     })
 public final class Herdctl {
   /** The environment variable that names the controller when --controller is absent. */
   public static final String CONTROLLER_ENV = "HERD_CONTROLLER";
+  /** The environment variable that names the token file when --token-file is absent. */
+  public static final String TOKEN_FILE_ENV = "HERD_TOKEN_FILE";
 
   private static final int DEFAULT_WIDTH = 80;
 
@@ -80,6 +85,15 @@ public final class Herdctl {
       scope = ScopeType.INHERIT,
       description = "PKCS#8 PEM private key of --cert.")
   Path keyFile;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Send the bearer token in the file's first line with every call (default:"
+          + " $" + TOKEN_FILE_ENV + "). The file must be readable by its owner only; the token is sent"
+          + " only over TLS or to a loopback address.")
+  Path tokenFile;
 
   @Option(
       names = {"-o", "--output"},
@@ -175,7 +189,27 @@ public final class Herdctl {
     requireReadable("--ca", caFile);
     requireReadable("--cert", certFile);
     requireReadable("--key", keyFile);
-    return new ConnectionSettings(address, usesTls(), caFile, certFile, keyFile);
+    Path token = tokenFile();
+    requireReadable(tokenSource(), token);
+    if (token != null && !usesTls() && !address.isLoopback()) {
+      throw new CliException(ExitCodes.USAGE, "refusing to send the token of " + tokenSource()
+          + " in the clear to " + address + ": use TLS (--tls or --ca FILE); without TLS a token goes"
+          + " only to a loopback address");
+    }
+    return new ConnectionSettings(address, usesTls(), caFile, certFile, keyFile, token);
+  }
+
+  /** --token-file, else $HERD_TOKEN_FILE unless blank, else none. */
+  private Path tokenFile() {
+    if (tokenFile != null) {
+      return tokenFile;
+    }
+    String text = environment.getOrDefault(TOKEN_FILE_ENV, "");
+    return text.isBlank() ? null : Path.of(text);
+  }
+
+  private String tokenSource() {
+    return tokenFile != null ? "--token-file" : TOKEN_FILE_ENV;
   }
 
   private static void requireReadable(String option, Path file) {
@@ -199,8 +233,9 @@ public final class Herdctl {
   /** Opens the channel to the controller. */
   ControllerClient connect() {
     ConnectionSettings settings = connectionSettings();
+    BearerToken token = settings.tokenFile() == null ? null : BearerToken.read(tokenSource(), settings.tokenFile());
     try {
-      return new ControllerClient(channels.open(settings));
+      return new ControllerClient(channels.open(settings), token);
     } catch (IOException | IllegalArgumentException e) {
       throw new CliException(
           ExitCodes.USAGE,

@@ -1,5 +1,6 @@
 package io.herd.cli;
 
+import io.herd.api.v1.ApproveHostRequest;
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.ListHostsRequest;
@@ -13,13 +14,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "host",
     mixinStandardHelpOptions = true,
-    description = "Hypervisors: capacity, usage, liveness, taking them out of placement, and moving"
-        + " their servers away.",
+    description = "Hypervisors: capacity, usage, liveness, approving new ones, taking them out of"
+        + " placement, and moving their servers away.",
     subcommands = {
       HostCommand.ListHosts.class,
       HostCommand.Show.class,
       HostCommand.Cordon.class,
       HostCommand.Uncordon.class,
+      HostCommand.Approve.class,
       HostMoveCommands.Drain.class,
       HostMoveCommands.Evacuate.class
     })
@@ -96,6 +98,23 @@ final class HostCommand {
               .setHostSchedulable(
                   SetHostSchedulableRequest.newBuilder().setId(id).setSchedulable(true).build());
       output().print(host, () -> "uncordoned host " + host.getName() + "\n");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "approve",
+      mixinStandardHelpOptions = true,
+      description = "Let a host that awaits approval take servers (ApproveHost); for a controller with"
+          + " hosts.require_approval. Approving an approved host changes nothing.")
+  static final class Approve extends ControllerCommand {
+    @Parameters(index = "0", paramLabel = "HOST", description = "Host id or name.")
+    String id;
+
+    @Override
+    int run(ControllerClient client) {
+      Host host = client.hosts().approveHost(ApproveHostRequest.newBuilder().setId(id).build());
+      output().print(host, () -> "approved host " + host.getName() + "\n");
       return ExitCodes.OK;
     }
   }

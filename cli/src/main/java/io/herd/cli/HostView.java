@@ -12,10 +12,10 @@ final class HostView {
   private HostView() {}
 
   /**
-   * down, degraded, evacuated, cordoned or up: the first that applies, in the order that matters
-   * to placement and to the servers on the host. The controller's not_placeable_reason says which
-   * one keeps a host from taking servers ("evacuated" only while an operator's evacuation is in
-   * force on a host that is not down).
+   * down, degraded, unapproved, evacuated, cordoned or up: the first that applies, in the order
+   * that matters to placement and to the servers on the host. The controller's
+   * not_placeable_reason says which one keeps a host from taking servers ("evacuated" only while
+   * an operator's evacuation is in force on a host that is not down).
    */
   static String status(Host host) {
     if (!host.getUp()) {
@@ -24,10 +24,21 @@ final class HostView {
     if (host.getDegraded()) {
       return "degraded";
     }
+    if (awaitsApproval(host)) {
+      return "unapproved";
+    }
     if (host.getNotPlaceableReason().startsWith("evacuated")) {
       return "evacuated";
     }
     return host.getSchedulable() ? "up" : "cordoned";
+  }
+
+  /**
+   * Whether the host waits for {@code herdctl host approve}. A controller from before approval
+   * sends approved = false for every host (proto3's default), so its reason decides too.
+   */
+  static boolean awaitsApproval(Host host) {
+    return !host.getApproved() && host.getNotPlaceableReason().startsWith("awaiting approval");
   }
 
   static String table(List<Host> hosts, int width) {
@@ -63,6 +74,9 @@ final class HostView {
             .add("takes new servers", host.getNotPlaceableReason().isEmpty()
                 ? "yes" : "no: " + host.getNotPlaceableReason())
             .add("schedulable", host.getSchedulable() ? "yes" : "no: " + host.getUnschedulableReason());
+    if (awaitsApproval(host)) {
+      details.add("approved", "no (awaiting herdctl host approve " + host.getName() + ")");
+    }
     if (host.getDegraded()) {
       details.add("degraded", host.getDegradedReason());
     }

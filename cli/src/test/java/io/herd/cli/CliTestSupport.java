@@ -106,7 +106,7 @@ abstract class CliTestSupport {
    */
   Result herdctlRedirected(Map<String, String> environment, String... args) {
     ConnectionSettings target =
-        new ConnectionSettings(ControllerAddress.parse(cluster.address()), false, null, null, null);
+        new ConnectionSettings(ControllerAddress.parse(cluster.address()), false, null, null, null, null);
     return run(recording(settings -> new NettyChannelFactory().open(target)), environment, args);
   }
 

@@ -20,4 +20,24 @@ class ControllerAddressTest {
   void refusesWhatIsNotHostPort(String text) {
     assertThatThrownBy(() -> ControllerAddress.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1:7700", "127.3.4.5:7700", "localhost:7700", "LOCALHOST:1", "[::1]:7700"})
+  void loopbackAddressesAreLoopback(String text) {
+    assertThat(ControllerAddress.parse(text).isLoopback()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"10.0.0.1:7700", "ctl.example:7700", "localhost.example:7700", "[fd00::1]:7700",
+      "0.0.0.0:7700", "127.0.0.1.example:7700"})
+  void otherAddressesAndNamesAreNot(String text) {
+    assertThat(ControllerAddress.parse(text).isLoopback()).isFalse();
+  }
+
+  @Test
+  void anAuthorityThatIsNoHostPortIsNotLoopback() {
+    assertThat(ControllerAddress.isLoopbackAuthority("127.0.0.1:7700")).isTrue();
+    assertThat(ControllerAddress.isLoopbackAuthority("127.0.0.1")).isFalse();
+    assertThat(ControllerAddress.isLoopbackAuthority(null)).isFalse();
+  }
 }

@@ -128,6 +128,7 @@ class GlobalOptionsTest extends CliTestSupport {
         .contains("complete -F _complete_herdctl")
         .contains("cordon", "uncordon", "watch", "--request-id", "--max-per-domain")
         .contains("migrate", "drain", "evacuate", "--on-host-failure", "--timeout", "--to")
+        .contains("approve", "--token-file")
         .contains("(\"affinity\" \"anti-affinity\" \"soft-affinity\" \"soft-anti-affinity\")")
         .contains("(\"building\" \"active\" \"error\" \"deleting\" \"unknown\")")
         .contains("(\"none\" \"evacuate\")")
