@@ -77,6 +77,8 @@ class LocalUserIT {
         assertThat(Attacks.server(cluster, managed.getId()).getState()).isEqualTo(ServerState.SERVER_STATE_ACTIVE);
         Server after = create("after-the-probe");
         assertThat(domains()).contains(managed.getId(), after.getId());
+        Attacks.assertNoStackTrace(cluster.controller);
+        Attacks.assertNoStackTrace(cluster.agents.get("hv-local"));
     }
 
     private Server create(String name) {
