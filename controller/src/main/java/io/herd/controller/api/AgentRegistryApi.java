@@ -45,7 +45,8 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
         Calls.unary(out, () -> {
             HostReport report = validate(req);
             AgentIdentity.check(AccessControl.caller(), report.hostName(), report.agentAddress());
-            if (!rate.allow(report.hostId())) {
+            // counted by name, the identity the agent certificate proves: a host id is whatever the sender writes
+            if (!rate.allow(report.hostName())) {
                 throw Status.RESOURCE_EXHAUSTED.withDescription("host " + report.hostName() + " sends heartbeats "
                         + "faster than the controller accepts (limits.heartbeats_per_second): this one changed "
                         + "nothing").asRuntimeException();

@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * At most {@code perSecond} heartbeats per host and second on average, twice that in a
- * burst (a token bucket per host id). The table is bounded: past {@code maxEntries} hosts it
+ * burst (a token bucket per host name). The table is bounded: past {@code maxEntries} hosts it
  * starts afresh, which at worst lets one extra burst through.
  */
 final class HeartbeatRate {
@@ -25,11 +25,11 @@ final class HeartbeatRate {
     }
 
     /** Whether a heartbeat of this host may be handled now (and counts it if so). */
-    boolean allow(String hostId) {
+    boolean allow(String hostName) {
         if (buckets.size() > maxEntries) {
             buckets.clear();
         }
-        Bucket b = buckets.computeIfAbsent(hostId, id -> new Bucket(burst, nanoTime.getAsLong()));
+        Bucket b = buckets.computeIfAbsent(hostName, n -> new Bucket(burst, nanoTime.getAsLong()));
         synchronized (b) {
             long now = nanoTime.getAsLong();
             b.tokens = Math.min(burst, b.tokens + (now - b.at) * perNano);
