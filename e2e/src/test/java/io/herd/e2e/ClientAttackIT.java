@@ -249,15 +249,15 @@ class ClientAttackIT {
         assertThat(list.output()).contains(web.get(0).getName(), web.get(1).getName());
 
         Commands.Result create = Attacks.herdctl(cluster, "grafana", "server", "create", "sneaky", "--memory", "64M");
-        assertThat(create.exitCode()).as(create.output()).isNotZero();
+        assertThat(create.exitCode()).as(create.output()).isEqualTo(10);
         assertThat(create.output()).contains("permission denied", "CN=grafana (viewer)", "operator role");
 
         Commands.Result cordon = Attacks.herdctl(cluster, "alice", "host", "cordon", "hv-a", "--reason", "mine");
-        assertThat(cordon.exitCode()).as(cordon.output()).isNotZero();
+        assertThat(cordon.exitCode()).as(cordon.output()).isEqualTo(10);
         assertThat(cordon.output()).contains("permission denied", "CN=alice (operator)", "admin role");
 
         Commands.Result anonymous = Attacks.herdctl(cluster, null, "host", "list");
-        assertThat(anonymous.exitCode()).as(anonymous.output()).isNotZero();
+        assertThat(anonymous.exitCode()).as(anonymous.output()).isEqualTo(9);
         assertThat(anonymous.output()).contains("unauthenticated").doesNotContain("hv-a");
         assertThat(Attacks.Snapshot.of(cluster)).isEqualTo(before);
     }
