@@ -164,6 +164,43 @@ class AccessControlTest {
         }
     }
 
+    @Test
+    void bytesThatAreNoRequestAreRefusedAfterAuthenticationAndAudited() throws Exception {
+        byte[] garbage = {0x0a, 0x7f, 'x'};
+        try (Client anonymous = client(null); Client alice = client(ca.issue("operator", "alice-raw"))) {
+            assertThat(code(() -> raw(anonymous, garbage))).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(code(() -> raw(alice, garbage))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        }
+        assertThat(audit.list.stream().map(ILoggingEvent::getFormattedMessage)).anySatisfy(l -> assertThat(l)
+                .contains("\"who\":\"alice-raw\"", "CreateServerGroup", "\"result\":\"INVALID_ARGUMENT\""));
+    }
+
+    /** CreateServerGroup with {@code bytes} for a request. */
+    private static void raw(Client client, byte[] bytes) {
+        io.grpc.MethodDescriptor.Marshaller<byte[]> asIs = new io.grpc.MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        io.grpc.MethodDescriptor<byte[], byte[]> method = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("herd.v1.ServerGroupService/CreateServerGroup")
+                .setRequestMarshaller(asIs).setResponseMarshaller(asIs).build();
+        io.grpc.stub.ClientCalls.blockingUnaryCall(io.grpc.ClientInterceptors.intercept(client.channel(),
+                MetadataUtils.newAttachHeadersInterceptor(client.headers())), method,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), bytes);
+    }
+
     private static CreateServerGroupRequest group(String name) {
         return CreateServerGroupRequest.newBuilder().setName(name).setPolicy(Policy.ANTI_AFFINITY).build();
     }

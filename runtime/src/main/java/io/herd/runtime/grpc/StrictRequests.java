@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * Request bytes that are not a valid message of the method's type are answered with
  * INVALID_ARGUMENT and one log line, not with INTERNAL and a stack trace (which is what a
  * service gets when the parse fails inside grpc). Each method's request parser hands back
- * null instead of throwing, and the first listener of the call refuses a null before any
- * interceptor or service sees it. A call that must carry exactly one request and carries
- * none, or more, is refused the same way.
+ * null instead of throwing, and the listener just in front of the service refuses a null.
+ * The program's interceptors run before it, so an unparseable request is refused only once
+ * the caller is authenticated, and its refusal is seen (and audited) by them like any other
+ * answer; they must pass a null message on untouched. A call that must carry exactly one
+ * request and carries none, or more, is refused the same way.
  */
 public final class StrictRequests {
 
@@ -37,7 +39,7 @@ public final class StrictRequests {
 
     /**
      * The service with lenient parsers, its calls passing through {@code interceptors} (the
-     * first runs first) behind the check for unparseable requests.
+     * first runs first) and then the check for unparseable requests.
      */
     public static ServerServiceDefinition wrap(ServerServiceDefinition service, List<ServerInterceptor> interceptors) {
         // the same service to reflection (its schema), with the lenient parsers
@@ -54,7 +56,7 @@ public final class StrictRequests {
         methods.forEach(b::addMethod);
         ServerServiceDefinition lenient = b.build();
         List<ServerInterceptor> chain = new java.util.ArrayList<>(interceptors);
-        chain.add(0, new Guard());
+        chain.add(new Guard());
         // ServerInterceptors.intercept runs the last one given first
         java.util.Collections.reverse(chain);
         return ServerInterceptors.intercept(lenient, chain);
