@@ -23,10 +23,17 @@ public record LaunchLimits(int maxVcpus, long maxMemoryMib, long maxDiskGib) {
     }
 
     /**
-     * Limits as an agent reported them: a field it left at 0 (an agent that does not say) is
-     * the API's bound, and nothing is above the API's bounds.
+     * Limits as an agent reported them in a heartbeat's {@code limits}: a field it left at 0 (an
+     * agent that does not say) is the API's bound, and nothing is above the API's bounds.
+     *
+     * @throws InvalidFieldException when a maximum memory is below the smallest server's: such
+     *                               an agent could not take any server, and no herd-agent reports it
      */
     public static LaunchLimits reported(long maxVcpus, long maxMemoryMib, long maxDiskGib) {
+        if (maxMemoryMib > 0 && maxMemoryMib < LaunchRules.MIN_MEMORY_MIB) {
+            throw new InvalidFieldException("limits.max_memory_mib", "must be 0 (not said) or at least "
+                    + LaunchRules.MIN_MEMORY_MIB + " MiB, the smallest server's memory, was " + maxMemoryMib);
+        }
         return new LaunchLimits((int) bounded(maxVcpus, API.maxVcpus), bounded(maxMemoryMib, API.maxMemoryMib),
                 bounded(maxDiskGib, API.maxDiskGib));
     }

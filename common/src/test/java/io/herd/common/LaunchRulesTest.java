@@ -74,4 +74,13 @@ class LaunchRulesTest {
         assertThat(SMALL.admits(8, 8193, 100)).isFalse();
         assertThatThrownBy(() -> new LaunchLimits(0, 64, 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void reportedMemoryBelowTheSmallestServerIsARefusedFieldNotACrash() {
+        assertThat(LaunchLimits.reported(1, LaunchRules.MIN_MEMORY_MIB, 1))
+                .isEqualTo(new LaunchLimits(1, LaunchRules.MIN_MEMORY_MIB, 1));
+        refused(() -> LaunchLimits.reported(1024, 4, 4), "limits.max_memory_mib", "at least 16 MiB, the smallest "
+                + "server's memory, was 4");
+        refused(() -> LaunchLimits.reported(0, 15, 0), "limits.max_memory_mib", "was 15");
+    }
 }

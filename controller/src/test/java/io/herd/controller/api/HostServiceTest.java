@@ -12,6 +12,7 @@ import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.HeartbeatResponse;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.HostCapacity;
+import io.herd.api.v1.LaunchLimits;
 import io.herd.api.v1.ListHostsRequest;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
@@ -251,6 +252,7 @@ class HostServiceTest {
         invalidBeat("capacity.ram_allocation_ratio", b -> b.setCapacity(b.getCapacity().toBuilder()
                 .setRamAllocationRatio(Double.NaN)));
         invalidBeat("servers[0].server_id", b -> b.addServers(AgentServer.getDefaultInstance()));
+        invalidBeat("limits.max_memory_mib", b -> b.setLimits(LaunchLimits.newBuilder().setMaxMemoryMib(4)));
         assertThat(h.hosts.listHosts(ListHostsRequest.getDefaultInstance()).getHostsCount()).isZero();
     }
 
