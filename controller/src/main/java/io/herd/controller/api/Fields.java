@@ -63,8 +63,9 @@ final class Fields {
             return hostPort(field, value);
         }
         name(field, value);
-        String path = value.substring("unix://".length());
-        if (!value.startsWith("unix:///") || path.length() > MAX_SOCKET_PATH || path.contains("/../")
+        // "unix:" and "unix:/" are shorter than the scheme's "unix://"
+        String path = value.startsWith("unix:///") ? value.substring("unix://".length()) : "";
+        if (path.isEmpty() || path.length() > MAX_SOCKET_PATH || path.contains("/../")
                 || path.contains("//") || !path.matches("/[A-Za-z0-9._/+@-]+")) {
             throw invalid(field, "must be host:port, or unix:///absolute/path of at most " + MAX_SOCKET_PATH
                     + " characters of A–Z a–z 0–9 . _ / + @ -, was '" + value + "'");
