@@ -1,0 +1,41 @@
+package io.herd.e2e.fuzz;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Status;
+
+/**
+ * Breaches of the contract that are known and being fixed elsewhere. While a flag is true, the
+ * fuzz test counts the breach it names instead of failing on it (the summary line shows how
+ * many); set it to false, or delete it, when the fix lands, and the test enforces the contract.
+ */
+final class KnownGaps {
+
+    /**
+     * Request bytes that are no valid message, sent to the agent: grpc-java answers UNKNOWN
+     * ("Application error processing RPC"; INTERNAL "Invalid protobuf byte sequence" in other
+     * versions) and logs the parse failure with a stack trace at SEVERE; the contract wants
+     * INVALID_ARGUMENT and one log line (herd-runtime's strict request parsing, which the
+     * controller has and the agent does not use yet).
+     */
+    static final boolean KNOWN_UNTIL_STRICT_PARSING = true;
+
+    private KnownGaps() {
+    }
+
+    /** grpc's answer to bytes it could not parse into the request message. */
+    static boolean isParseFailure(Status status) {
+        String description = status.getDescription() == null ? "" : status.getDescription();
+        return status.getCode() == Status.Code.INTERNAL && description.contains("Invalid protobuf byte sequence")
+                || status.getCode() == Status.Code.UNKNOWN && description.equals("Application error processing RPC");
+    }
+
+    /** grpc's log record of the same: the parse failure rethrown from the call's executor. */
+    static boolean isParseFailureTrace(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof InvalidProtocolBufferException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
