@@ -51,8 +51,7 @@ class HostileInputFuzzTest {
         Verdicts verdicts = new Verdicts(Path.of("target", "fuzz-failures", "seed-" + seed));
         // jqwik's generators outside a jqwik property; all generation happens on this thread
         JqwikSession.start();
-        try (LogCapture logs = LogCapture.install(t -> KnownGaps.KNOWN_UNTIL_STRICT_PARSING
-                && KnownGaps.isParseFailureTrace(t)); FuzzCluster cluster = FuzzCluster.start(dir)) {
+        try (LogCapture logs = LogCapture.install(KnownGaps::isKnownTrace); FuzzCluster cluster = FuzzCluster.start(dir)) {
             Known known = new Known();
             known.add(Kind.HOST_ID, cluster.hostId());
             known.add(Kind.HOST_NAME, FuzzCluster.HOST_NAME);

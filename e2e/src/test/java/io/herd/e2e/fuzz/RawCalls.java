@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -84,10 +85,15 @@ final class RawCalls {
         }
     }
 
-    /** Starts a server-streaming call; {@code done} gets its status when it ends. Messages are read and dropped. */
+    /**
+     * Starts a server-streaming call; {@code done} gets its status when it ends. Messages are
+     * read and dropped. grpc may hold on to an ended call for a while: {@code done} is let go
+     * once called, so that what it refers to (a request of megabytes) is not held with it.
+     */
     static void stream(Channel channel, MethodDescriptor<byte[], byte[]> method, byte[] request, Duration deadline,
                        Consumer<Status> done) {
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicReference<Consumer<Status>> once = new AtomicReference<>(done);
         ClientCalls.asyncServerStreamingCall(channel.newCall(method, options), request, new StreamObserver<>() {
             @Override
             public void onNext(byte[] value) {
@@ -96,12 +102,19 @@ final class RawCalls {
 
             @Override
             public void onError(Throwable t) {
-                done.accept(Status.fromThrowable(t));
+                end(Status.fromThrowable(t));
             }
 
             @Override
             public void onCompleted() {
-                done.accept(Status.OK);
+                end(Status.OK);
+            }
+
+            private void end(Status status) {
+                Consumer<Status> d = once.getAndSet(null);
+                if (d != null) {
+                    d.accept(status);
+                }
             }
         });
     }
