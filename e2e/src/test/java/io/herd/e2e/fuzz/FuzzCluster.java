@@ -52,15 +52,17 @@ final class FuzzCluster implements AutoCloseable {
     private final ManagedChannel controllerChannel;
     private final ManagedChannel agentChannel;
     private final String hostId;
+    private final String controllerAddress;
     private final String agentAddress;
 
     private FuzzCluster(ControllerServer controller, AgentRuntime agent, ManagedChannel controllerChannel,
-                        ManagedChannel agentChannel, String hostId, String agentAddress) {
+                        ManagedChannel agentChannel, String hostId, String controllerAddress, String agentAddress) {
         this.controller = controller;
         this.agent = agent;
         this.controllerChannel = controllerChannel;
         this.agentChannel = agentChannel;
         this.hostId = hostId;
+        this.controllerAddress = controllerAddress;
         this.agentAddress = agentAddress;
     }
 
@@ -99,7 +101,7 @@ final class FuzzCluster implements AutoCloseable {
             String id = agent.identity().hostId();
             Host host = awaitUp(toController, id);
             return new FuzzCluster(controller, agent, toController, channel(host.getAgentAddress()), id,
-                    host.getAgentAddress());
+                    controllerAddress, host.getAgentAddress());
         } catch (IOException | ConfigException | RuntimeException e) {
             if (toController != null) {
                 toController.shutdownNow();
@@ -155,6 +157,12 @@ final class FuzzCluster implements AutoCloseable {
         return hostId;
     }
 
+    /** Where the controller serves, for channels of a caller's own. */
+    String controllerAddress() {
+        return controllerAddress;
+    }
+
+    /** Where the agent serves (what it advertises), for channels of a caller's own. */
     String agentAddress() {
         return agentAddress;
     }

@@ -2,6 +2,7 @@ package io.herd.e2e.fuzz;
 
 import com.google.protobuf.MessageLite;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status.Code;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServiceGrpc;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import net.jqwik.api.RandomGenerator;
 
 /**
  * Sends hostile requests, one at a time, each to a method chosen at random among all of them;
@@ -31,12 +33,14 @@ import java.util.concurrent.Semaphore;
  * {@link #SWEEP_EVERY} requests. WatchServers calls run in the background, bounded by a short
  * deadline.
  */
-final class Fuzzer {
+final class Fuzzer implements AutoCloseable {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
     static final Duration WATCH_DEADLINE = Duration.ofMillis(300);
     static final int SWEEP_EVERY = 500;
     private static final int MAX_WATCHES = 32;
+    /** Calls that carry an authorization header (hostile: this cluster asks for none). */
+    private static final int AUTHORIZATION_PERCENT = 8;
     /** Refusals after which the request certainly changed nothing. */
     private static final Set<Code> DEFINITE = EnumSet.of(Code.INVALID_ARGUMENT, Code.NOT_FOUND, Code.ALREADY_EXISTS,
             Code.FAILED_PRECONDITION, Code.RESOURCE_EXHAUSTED, Code.OUT_OF_RANGE, Code.PERMISSION_DENIED,
@@ -50,6 +54,10 @@ final class Fuzzer {
     private final PartialWrites partialWrites;
     private final Janitor janitor;
     private final Semaphore watches = new Semaphore(MAX_WATCHES);
+    private final RandomGenerator<String> authorizations = Hostile.authorization().generator(1000, true);
+    /** Channels whose "gzip" is a bomb, or junk: to the controller, then to the agent. */
+    private final List<ManagedChannel> bombs;
+    private final List<ManagedChannel> junk;
 
     Fuzzer(FuzzCluster cluster, List<Target> targets, Random random, Known known, Verdicts verdicts,
            PartialWrites partialWrites, Janitor janitor) {
@@ -60,6 +68,8 @@ final class Fuzzer {
         this.verdicts = verdicts;
         this.partialWrites = partialWrites;
         this.janitor = janitor;
+        this.bombs = List.of(Compressions.bombs(cluster.controllerAddress()), Compressions.bombs(cluster.agentAddress()));
+        this.junk = List.of(Compressions.junk(cluster.controllerAddress()), Compressions.junk(cluster.agentAddress()));
     }
 
     /** Sends {@code requests} hostile requests; returns once every one is answered. */
@@ -67,16 +77,20 @@ final class Fuzzer {
         for (int i = 0; i < requests; i++) {
             Target target = targets.get(random.nextInt(targets.size()));
             Payload payload = target.payloads().next(random).value();
-            Optional<MessageLite> request = RawCalls.parseRequest(target.method(), payload.bytes());
-            Channel channel = target.endpoint() == Endpoint.AGENT ? cluster.agent() : cluster.controller();
+            Optional<MessageLite> request = payload.asIs() ? RawCalls.parseRequest(target.method(), payload.bytes())
+                    : Optional.empty();
+            String authorization = random.nextInt(100) < AUTHORIZATION_PERCENT
+                    ? authorizations.next(random).value() : null;
+            RawCalls.Request call = new RawCalls.Request(payload.messages(), payload.compression(), authorization);
+            Channel channel = channel(target.endpoint(), payload.kind());
             if (target.streaming()) {
                 watches.acquireUninterruptibly();
-                RawCalls.stream(channel, target.raw(), payload.bytes(), WATCH_DEADLINE, status -> {
-                    verdicts.judge(target, payload, request, status);
+                RawCalls.call(channel, target.raw(), call, WATCH_DEADLINE).thenAccept(answer -> {
+                    verdicts.judge(target, payload, request, answer.status());
                     watches.release();
                 });
             } else {
-                RawCalls.Answer answer = RawCalls.unary(channel, target.raw(), payload.bytes(), DEADLINE);
+                RawCalls.Answer answer = RawCalls.call(channel, target.raw(), call, DEADLINE).join();
                 verdicts.judge(target, payload, request, answer.status());
                 request.ifPresent(r -> learn(target, r, answer));
             }
@@ -86,6 +100,21 @@ final class Fuzzer {
         }
         watches.acquireUninterruptibly(MAX_WATCHES);
         watches.release(MAX_WATCHES);
+    }
+
+    private Channel channel(Endpoint endpoint, Payloads.Kind kind) {
+        int e = endpoint == Endpoint.AGENT ? 1 : 0;
+        return switch (kind) {
+            case GZIP_BOMB -> bombs.get(e);
+            case GZIP_JUNK -> junk.get(e);
+            default -> e == 1 ? cluster.agent() : cluster.controller();
+        };
+    }
+
+    @Override
+    public void close() {
+        bombs.forEach(ManagedChannel::shutdownNow);
+        junk.forEach(ManagedChannel::shutdownNow);
     }
 
     /** Remembers what an accepted request created, and what a refused one must not have. */

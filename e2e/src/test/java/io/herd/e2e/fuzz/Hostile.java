@@ -161,6 +161,16 @@ final class Hostile {
                 Tuple.of(3, Arbitraries.of(-1, known, known + 1, 99, Integer.MAX_VALUE, Integer.MIN_VALUE))));
     }
 
+    /** An authorization header: printable ASCII, as HTTP/2 carries it, below the 8 KiB header limit. */
+    static Arbitrary<String> authorization() {
+        Arbitrary<String> ascii = Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(200);
+        return Arbitraries.frequencyOf(List.of(
+                Tuple.of(3, Arbitraries.of("Bearer", "Bearer ", "Bearer x", "bearer x", "BEARER x", "Basic dXNlcjpw",
+                        "Bearer  ", "Bearer \t", "Bearer a b", "Bearer " + "A".repeat(7000), "Token x", "", " ")),
+                Tuple.of(3, ascii.map(t -> "Bearer " + t)),
+                Tuple.of(1, ascii)));
+    }
+
     static Arbitrary<Boolean> bool() {
         return Arbitraries.of(true, false);
     }

@@ -57,16 +57,17 @@ class HostileInputFuzzTest {
             known.add(Kind.HOST_NAME, FuzzCluster.HOST_NAME);
             PartialWrites partialWrites = new PartialWrites(known);
             Janitor janitor = new Janitor(cluster, known, partialWrites, verdicts);
-            Fuzzer fuzzer = new Fuzzer(cluster, Targets.all(known, cluster.hostId()), new Random(seed), known,
-                    verdicts, partialWrites, janitor);
-
-            long started = System.nanoTime();
-            fuzzer.run(warmup);
-            janitor.sweep(false);
-            long heapStart = heapAfterGc();
-            fuzzer.run(requests - warmup);
-            double seconds = (System.nanoTime() - started) / 1e9;
-
+            long heapStart;
+            double seconds;
+            try (Fuzzer fuzzer = new Fuzzer(cluster, Targets.all(known, cluster.hostId()), new Random(seed), known,
+                    verdicts, partialWrites, janitor)) {
+                long started = System.nanoTime();
+                fuzzer.run(warmup);
+                janitor.sweep(false);
+                heapStart = heapAfterGc();
+                fuzzer.run(requests - warmup);
+                seconds = (System.nanoTime() - started) / 1e9;
+            }
             awaitOnlyTheAgentUp(cluster);
             janitor.sweep(true);
             List<String> books = new ClusterAudit(cluster).awaitConsistent(Duration.ofSeconds(30));
@@ -80,7 +81,8 @@ class HostileInputFuzzTest {
                     verdicts.knownGaps(), logs.knownTraces(), logs.traceCount(), logs.warnings(),
                     janitor.partialWriteCount(), books.size(), verdicts.violationCount(), mib(heapStart),
                     mib(heapEnd));
-            System.out.print("answers per method:\n" + verdicts.perMethod());
+            System.out.print("answers per method:\n" + verdicts.perMethod() + "answers per payload:\n"
+                    + verdicts.perKind());
 
             assertThat(verdicts.calls()).isEqualTo(requests);
             assertThat(verdicts.violations()).as("answers that break the contract (seed %d)", seed).isEmpty();

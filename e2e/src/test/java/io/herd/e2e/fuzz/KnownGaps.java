@@ -15,7 +15,8 @@ final class KnownGaps {
      * ("Application error processing RPC"; INTERNAL "Invalid protobuf byte sequence" in other
      * versions) and logs the parse failure with a stack trace at SEVERE; the contract wants
      * INVALID_ARGUMENT and one log line (herd-runtime's strict request parsing, which the
-     * controller has and the agent does not use yet).
+     * controller has and the agent does not use yet). The same for a unary call that carries no
+     * request message, or two: INTERNAL ("Half-closed without a request", "Too many requests").
      */
     static final boolean KNOWN_UNTIL_STRICT_PARSING = true;
 
@@ -30,10 +31,14 @@ final class KnownGaps {
     private KnownGaps() {
     }
 
-    /** grpc's answer to bytes it could not parse into the request message. */
+    /**
+     * grpc's answer to bytes it could not parse into the request message, or to a unary call
+     * with no request message or more than one.
+     */
     static boolean isParseFailure(Status status) {
         String description = status.getDescription() == null ? "" : status.getDescription();
-        return status.getCode() == Status.Code.INTERNAL && description.contains("Invalid protobuf byte sequence")
+        return status.getCode() == Status.Code.INTERNAL && (description.contains("Invalid protobuf byte sequence")
+                        || description.equals("Too many requests") || description.equals("Half-closed without a request"))
                 || status.getCode() == Status.Code.UNKNOWN && description.equals("Application error processing RPC");
     }
 

@@ -13,13 +13,41 @@ import net.jqwik.api.Tuple;
  * The bytes a request carries: a hostile message as it serialises, that serialisation cut short
  * or garbled, random bytes, or bytes crafted to break a protobuf parser (overlong varints,
  * lengths past the end, invalid wire types, invalid UTF-8 in a string field, groups nested
- * past any recursion limit).
+ * past any recursion limit); or a message framed in a way a unary call must refuse (none, two),
+ * or compressed: with gzip, as a gzip bomb, or as junk that claims to be gzip.
  */
 final class Payloads {
 
-    enum Kind { MESSAGE, TRUNCATED, GARBLED, RANDOM, CRAFTED }
+    enum Kind { MESSAGE, TRUNCATED, GARBLED, RANDOM, CRAFTED, NO_MESSAGE, TWO_MESSAGES, GZIP, GZIP_BOMB, GZIP_JUNK }
 
     record Payload(Kind kind, byte[] bytes) {
+
+        /** The messages the call carries. */
+        List<byte[]> messages() {
+            return switch (kind) {
+                case NO_MESSAGE -> List.of();
+                case TWO_MESSAGES -> List.of(bytes, bytes);
+                // grpc sends an empty message uncompressed: give the bomb or the junk a byte to replace
+                case GZIP_BOMB, GZIP_JUNK -> List.of(bytes.length == 0 ? new byte[] {0} : bytes);
+                default -> List.of(bytes);
+            };
+        }
+
+        /** The encoding the messages are sent with; null: none. */
+        String compression() {
+            return switch (kind) {
+                case GZIP, GZIP_BOMB, GZIP_JUNK -> "gzip";
+                default -> null;
+            };
+        }
+
+        /** Whether the server gets exactly the request {@link #bytes} (which may be no valid message). */
+        boolean asIs() {
+            return switch (kind) {
+                case NO_MESSAGE, TWO_MESSAGES, GZIP_BOMB, GZIP_JUNK -> false;
+                default -> true;
+            };
+        }
     }
 
     private static final List<byte[]> CRAFTED = List.of(
@@ -38,7 +66,12 @@ final class Payloads {
     static Arbitrary<Payload> of(Arbitrary<? extends MessageLite> messages) {
         Arbitrary<byte[]> serialised = messages.map(MessageLite::toByteArray);
         return Arbitraries.frequencyOf(List.of(
-                Tuple.of(70, serialised.map(b -> new Payload(Kind.MESSAGE, b))),
+                Tuple.of(64, serialised.map(b -> new Payload(Kind.MESSAGE, b))),
+                Tuple.of(1, serialised.map(b -> new Payload(Kind.NO_MESSAGE, b))),
+                Tuple.of(1, serialised.map(b -> new Payload(Kind.TWO_MESSAGES, b))),
+                Tuple.of(2, serialised.map(b -> new Payload(Kind.GZIP, b))),
+                Tuple.of(1, serialised.map(b -> new Payload(Kind.GZIP_BOMB, b))),
+                Tuple.of(1, serialised.map(b -> new Payload(Kind.GZIP_JUNK, b))),
                 Tuple.of(8, serialised.flatMap(b -> Arbitraries.randomValue(r -> truncated(b, r)))
                         .map(b -> new Payload(Kind.TRUNCATED, b))),
                 Tuple.of(8, serialised.flatMap(b -> Arbitraries.randomValue(r -> garbled(b, r)))

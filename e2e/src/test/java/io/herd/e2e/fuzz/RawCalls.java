@@ -4,26 +4,29 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
- * Calls any method with any bytes: the request goes on the wire exactly as given (so it may be no
- * valid message at all), and the answer comes back as bytes.
+ * Calls any method with any bytes: each request message goes on the wire exactly as given (so it
+ * may be no valid message at all, and a call may carry none or several), and the answer comes
+ * back as bytes.
  */
 final class RawCalls {
+
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
 
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -41,8 +44,12 @@ final class RawCalls {
         }
     };
 
-    /** How a call ended: its status, and the answer's bytes when it was a unary OK. */
+    /** How a call ended: its status, and the first answer's bytes when it was OK. */
     record Answer(Status status, byte[] response) {
+    }
+
+    /** What to send: the messages (usually one), a compression to send them with, the authorization header. */
+    record Request(List<byte[]> messages, String compression, String authorization) {
     }
 
     private RawCalls() {
@@ -75,47 +82,43 @@ final class RawCalls {
         }
     }
 
-    static Answer unary(Channel channel, MethodDescriptor<byte[], byte[]> method, byte[] request, Duration deadline) {
-        try {
-            byte[] response = ClientCalls.blockingUnaryCall(channel, method,
-                    CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), request);
-            return new Answer(Status.OK, response);
-        } catch (StatusRuntimeException e) {
-            return new Answer(e.getStatus(), null);
-        }
-    }
-
     /**
-     * Starts a server-streaming call; {@code done} gets its status when it ends. Messages are
-     * read and dropped. grpc may hold on to an ended call for a while: {@code done} is let go
-     * once called, so that what it refers to (a request of megabytes) is not held with it.
+     * Starts a call; the answer completes when the server closes it (the deadline bounds that).
+     * Messages after the first are read and dropped.
      */
-    static void stream(Channel channel, MethodDescriptor<byte[], byte[]> method, byte[] request, Duration deadline,
-                       Consumer<Status> done) {
+    static CompletableFuture<Answer> call(Channel channel, MethodDescriptor<byte[], byte[]> method, Request request,
+                                          Duration deadline) {
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        AtomicReference<Consumer<Status>> once = new AtomicReference<>(done);
-        ClientCalls.asyncServerStreamingCall(channel.newCall(method, options), request, new StreamObserver<>() {
-            @Override
-            public void onNext(byte[] value) {
-                // only how the stream ends is judged
-            }
+        if (request.compression() != null) {
+            options = options.withCompression(request.compression());
+        }
+        ClientCall<byte[], byte[]> call = channel.newCall(method, options);
+        Metadata headers = new Metadata();
+        if (request.authorization() != null) {
+            headers.put(AUTHORIZATION, request.authorization());
+        }
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        call.start(new ClientCall.Listener<>() {
+            private byte[] first;
 
             @Override
-            public void onError(Throwable t) {
-                end(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                end(Status.OK);
-            }
-
-            private void end(Status status) {
-                Consumer<Status> d = once.getAndSet(null);
-                if (d != null) {
-                    d.accept(status);
+            public void onMessage(byte[] message) {
+                if (first == null) {
+                    first = message;
                 }
+                call.request(1);
             }
-        });
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                answer.complete(new Answer(status, status.isOk() ? first : null));
+            }
+        }, headers);
+        call.request(1);
+        for (byte[] m : request.messages()) {
+            call.sendMessage(m);
+        }
+        call.halfClose();
+        return answer;
     }
 }

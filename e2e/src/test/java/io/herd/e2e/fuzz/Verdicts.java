@@ -42,6 +42,7 @@ final class Verdicts {
     private final AtomicLong calls = new AtomicLong();
     private final Map<Code, AtomicLong> codes = new ConcurrentHashMap<>();
     private final Map<String, Map<Code, AtomicLong>> perMethod = new ConcurrentHashMap<>();
+    private final Map<String, Map<Code, AtomicLong>> perKind = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> known = new ConcurrentHashMap<>();
     private final AtomicLong violationCount = new AtomicLong();
     private final List<String> violations = new ArrayList<>();
@@ -55,6 +56,8 @@ final class Verdicts {
         calls.incrementAndGet();
         codes.computeIfAbsent(status.getCode(), c -> new AtomicLong()).incrementAndGet();
         perMethod.computeIfAbsent(target.name().replace("herd.v1.", ""), m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status.getCode(), c -> new AtomicLong()).incrementAndGet();
+        perKind.computeIfAbsent(payload.kind().name(), m -> new ConcurrentHashMap<>())
                 .computeIfAbsent(status.getCode(), c -> new AtomicLong()).incrementAndGet();
         String problem = problem(target, request, status);
         if (problem != null) {
@@ -137,11 +140,20 @@ final class Verdicts {
 
     /** Answers per method and code, one method a line. */
     String perMethod() {
+        return table(perMethod);
+    }
+
+    /** Answers per kind of payload and code, one kind a line. */
+    String perKind() {
+        return table(perKind);
+    }
+
+    private static String table(Map<String, Map<Code, AtomicLong>> rows) {
         StringBuilder b = new StringBuilder();
-        new TreeMap<>(perMethod).forEach((method, byCode) -> {
+        new TreeMap<>(rows).forEach((row, byCode) -> {
             Map<String, Long> counts = new TreeMap<>();
             byCode.forEach((c, n) -> counts.put(c.name(), n.get()));
-            b.append(String.format("  %-40s %s%n", method, counts));
+            b.append(String.format("  %-40s %s%n", row, counts));
         });
         return b.toString();
     }
