@@ -86,8 +86,11 @@ final class Fuzzer implements AutoCloseable {
             if (target.streaming()) {
                 watches.acquireUninterruptibly();
                 RawCalls.call(channel, target.raw(), call, WATCH_DEADLINE).thenAccept(answer -> {
-                    verdicts.judge(target, payload, request, answer.status());
-                    watches.release();
+                    try {
+                        verdicts.judge(target, payload, request, answer.status());
+                    } finally {
+                        watches.release();
+                    }
                 });
             } else {
                 RawCalls.Answer answer = RawCalls.call(channel, target.raw(), call, DEADLINE).join();
