@@ -51,7 +51,7 @@ class HostileInputFuzzTest {
         Verdicts verdicts = new Verdicts(Path.of("target", "fuzz-failures", "seed-" + seed));
         // jqwik's generators outside a jqwik property; all generation happens on this thread
         JqwikSession.start();
-        try (LogCapture logs = LogCapture.install(KnownGaps::isKnownTrace); FuzzCluster cluster = FuzzCluster.start(dir)) {
+        try (LogCapture logs = LogCapture.install(KnownGaps::knownTrace); FuzzCluster cluster = FuzzCluster.start(dir)) {
             Known known = new Known();
             known.add(Kind.HOST_ID, cluster.hostId());
             known.add(Kind.HOST_NAME, FuzzCluster.HOST_NAME);
@@ -75,7 +75,7 @@ class HostileInputFuzzTest {
             long heapEnd = heapAfterGc();
 
             System.out.printf("hostile-input fuzz: requests=%d seed=%d time=%.1fs rate=%.0f/s codes=%s "
-                            + "knownGaps=%s knownGapTraces=%d stackTraces=%d warnings=%d partialWrites=%d "
+                            + "knownGaps=%s knownGapTraces=%s stackTraces=%d warnings=%d partialWrites=%d "
                             + "bookProblems=%d violations=%d heapStartMiB=%.1f heapEndMiB=%.1f%n",
                     verdicts.calls(), seed, seconds, verdicts.calls() / seconds, verdicts.codes(),
                     verdicts.knownGaps(), logs.knownTraces(), logs.traceCount(), logs.warnings(),

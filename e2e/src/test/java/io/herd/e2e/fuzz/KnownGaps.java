@@ -42,10 +42,12 @@ final class KnownGaps {
                 || status.getCode() == Status.Code.UNKNOWN && description.equals("Application error processing RPC");
     }
 
-    /** A stack trace of a known gap, while it is listed here. */
-    static boolean isKnownTrace(Throwable thrown) {
-        return KNOWN_UNTIL_STRICT_PARSING && isParseFailureTrace(thrown)
-                || KNOWN_UNTIL_QUIET_OVERSIZE && isOversizeTrace(thrown);
+    /** The known gap a stack trace belongs to, while it is listed here; null for any other. */
+    static String knownTrace(Throwable thrown) {
+        if (KNOWN_UNTIL_STRICT_PARSING && isParseFailureTrace(thrown)) {
+            return "strict-parsing";
+        }
+        return KNOWN_UNTIL_QUIET_OVERSIZE && isOversizeTrace(thrown) ? "quiet-oversize" : null;
     }
 
     /** grpc-netty's log record of a request past the maximum message size. */

@@ -9,8 +9,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import org.slf4j.LoggerFactory;
@@ -26,9 +28,9 @@ final class LogCapture implements AutoCloseable {
 
     private static final int KEPT = 20;
 
-    private final Predicate<Throwable> known;
+    private final Function<Throwable, String> known;
     private final AtomicLong warnings = new AtomicLong();
-    private final AtomicLong knownTraces = new AtomicLong();
+    private final Map<String, Long> knownTraces = new TreeMap<>();
     private final List<String> traces = new ArrayList<>();
     private long traceCount;
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -67,12 +69,12 @@ final class LogCapture implements AutoCloseable {
         }
     };
 
-    private LogCapture(Predicate<Throwable> known) {
+    private LogCapture(Function<Throwable, String> known) {
         this.known = known;
     }
 
-    /** Starts watching; {@code known} tells stack traces of known gaps, which are counted apart. */
-    static LogCapture install(Predicate<Throwable> known) {
+    /** Starts watching; {@code known} names the known gap of a stack trace (null: none), counted apart. */
+    static LogCapture install(Function<Throwable, String> known) {
         LogCapture capture = new LogCapture(known);
         capture.appender.setContext(capture.root.getLoggerContext());
         capture.appender.setName("fuzz-capture");
@@ -88,8 +90,9 @@ final class LogCapture implements AutoCloseable {
         if (!hasTrace) {
             return;
         }
-        if (thrown != null && known.test(thrown)) {
-            knownTraces.incrementAndGet();
+        String gap = thrown == null ? null : known.apply(thrown);
+        if (gap != null) {
+            knownTraces.merge(gap, 1L, Long::sum);
             return;
         }
         traceCount++;
@@ -106,8 +109,9 @@ final class LogCapture implements AutoCloseable {
         return warnings.get();
     }
 
-    long knownTraces() {
-        return knownTraces.get();
+    /** Stack traces of known gaps, per gap. */
+    synchronized Map<String, Long> knownTraces() {
+        return new TreeMap<>(knownTraces);
     }
 
     synchronized long traceCount() {
