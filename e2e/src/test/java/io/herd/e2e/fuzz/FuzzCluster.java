@@ -7,7 +7,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.herd.agent.config.AgentConfigLoader;
-import io.herd.agent.config.ConfigException;
 import io.herd.agent.main.AgentRuntime;
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.Host;
@@ -67,7 +66,7 @@ final class FuzzCluster implements AutoCloseable {
     }
 
     /** Starts both and returns once the controller has the agent's host UP. */
-    static FuzzCluster start(Path dir) throws IOException, ConfigException {
+    static FuzzCluster start(Path dir) throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("listen", "127.0.0.1:0");
         c.put("store.path", dir.resolve("controller.db").toString());
@@ -102,7 +101,7 @@ final class FuzzCluster implements AutoCloseable {
             Host host = awaitUp(toController, id);
             return new FuzzCluster(controller, agent, toController, channel(host.getAgentAddress()), id,
                     controllerAddress, host.getAgentAddress());
-        } catch (IOException | ConfigException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             if (toController != null) {
                 toController.shutdownNow();
             }

@@ -9,10 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import org.slf4j.LoggerFactory;
@@ -28,9 +25,7 @@ final class LogCapture implements AutoCloseable {
 
     private static final int KEPT = 20;
 
-    private final Function<Throwable, String> known;
     private final AtomicLong warnings = new AtomicLong();
-    private final Map<String, Long> knownTraces = new TreeMap<>();
     private final List<String> traces = new ArrayList<>();
     private long traceCount;
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -69,13 +64,12 @@ final class LogCapture implements AutoCloseable {
         }
     };
 
-    private LogCapture(Function<Throwable, String> known) {
-        this.known = known;
+    private LogCapture() {
     }
 
-    /** Starts watching; {@code known} names the known gap of a stack trace (null: none), counted apart. */
-    static LogCapture install(Function<Throwable, String> known) {
-        LogCapture capture = new LogCapture(known);
+    /** Starts watching. */
+    static LogCapture install() {
+        LogCapture capture = new LogCapture();
         capture.appender.setContext(capture.root.getLoggerContext());
         capture.appender.setName("fuzz-capture");
         capture.appender.start();
@@ -88,11 +82,6 @@ final class LogCapture implements AutoCloseable {
     private synchronized void seen(String line, Throwable thrown, boolean hasTrace) {
         warnings.incrementAndGet();
         if (!hasTrace) {
-            return;
-        }
-        String gap = thrown == null ? null : known.apply(thrown);
-        if (gap != null) {
-            knownTraces.merge(gap, 1L, Long::sum);
             return;
         }
         traceCount++;
@@ -109,16 +98,11 @@ final class LogCapture implements AutoCloseable {
         return warnings.get();
     }
 
-    /** Stack traces of known gaps, per gap. */
-    synchronized Map<String, Long> knownTraces() {
-        return new TreeMap<>(knownTraces);
-    }
-
     synchronized long traceCount() {
         return traceCount;
     }
 
-    /** The first stack traces logged (not those of known gaps). */
+    /** The first stack traces logged. */
     synchronized List<String> traces() {
         return List.copyOf(traces);
     }

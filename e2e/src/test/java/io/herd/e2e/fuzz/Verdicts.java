@@ -43,7 +43,6 @@ final class Verdicts {
     private final Map<Code, AtomicLong> codes = new ConcurrentHashMap<>();
     private final Map<String, Map<Code, AtomicLong>> perMethod = new ConcurrentHashMap<>();
     private final Map<String, Map<Code, AtomicLong>> perKind = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> known = new ConcurrentHashMap<>();
     private final AtomicLong violationCount = new AtomicLong();
     private final List<String> violations = new ArrayList<>();
 
@@ -69,15 +68,8 @@ final class Verdicts {
     private String problem(Target target, Optional<MessageLite> request, Status status) {
         Code code = status.getCode();
         if (request.isEmpty()) {
-            if (code == Code.INVALID_ARGUMENT || code == Code.RESOURCE_EXHAUSTED) {
-                return null;
-            }
-            if (KnownGaps.KNOWN_UNTIL_STRICT_PARSING && target.endpoint() == Targets.Endpoint.AGENT
-                    && KnownGaps.isParseFailure(status)) {
-                count("strict-parsing");
-                return null;
-            }
-            return "bytes that are no request must be refused as INVALID_ARGUMENT";
+            return code == Code.INVALID_ARGUMENT || code == Code.RESOURCE_EXHAUSTED ? null
+                    : "bytes that are no request must be refused as INVALID_ARGUMENT";
         }
         if (code == Code.OK) {
             if (target.method() == AgentRegistryGrpc.getHeartbeatMethod() && ((HeartbeatRequest) request.get())
@@ -94,10 +86,6 @@ final class Verdicts {
             return null;
         }
         return code == Code.DEADLINE_EXCEEDED ? "no answer before the deadline" : "not an answer the contract allows";
-    }
-
-    private void count(String gap) {
-        known.computeIfAbsent(gap, g -> new AtomicLong()).incrementAndGet();
     }
 
     /** Records a breach found otherwise (a partial write, an inconsistency); {@code bytes} may be null. */
@@ -156,13 +144,6 @@ final class Verdicts {
             b.append(String.format("  %-40s %s%n", row, counts));
         });
         return b.toString();
-    }
-
-    /** Known gaps met, per gap. */
-    Map<String, Long> knownGaps() {
-        Map<String, Long> out = new TreeMap<>();
-        known.forEach((g, n) -> out.put(g, n.get()));
-        return out;
     }
 
     static String clip(String text) {
