@@ -14,6 +14,7 @@ import io.herd.api.v1.HostServiceGrpc;
 import io.herd.controller.ControllerServer;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
+import io.herd.runtime.Logging;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +66,13 @@ final class FuzzCluster implements AutoCloseable {
         this.agentAddress = agentAddress;
     }
 
-    /** Starts both and returns once the controller has the agent's host UP. */
+    /**
+     * Starts both and returns once the controller has the agent's host UP. Logging is set up as
+     * the programs' main methods set it up: java.util.logging (grpc, Netty) through SLF4J, so
+     * that the levels of e2e's logback-test.xml (the programs' own) apply to it.
+     */
     static FuzzCluster start(Path dir) throws IOException {
+        Logging.bridgeJavaUtilLogging();
         Map<String, String> c = new LinkedHashMap<>();
         c.put("listen", "127.0.0.1:0");
         c.put("store.path", dir.resolve("controller.db").toString());

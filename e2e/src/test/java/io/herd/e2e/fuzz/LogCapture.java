@@ -15,11 +15,13 @@ import java.util.logging.LogRecord;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches every log event of this JVM at WARN (SLF4J) or WARNING (java.util.logging, where
- * grpc-java logs) and above, and keeps those that carry a stack trace: a hostile request must
- * never make the controller or the agent log one. Events of the thread that installed it (the
- * client sending hostile requests) are not the servers' and are left out; so is protobuf's
- * complaint there about the unpaired surrogates the client serialises on purpose.
+ * Watches every log event of this JVM at WARN and above, and keeps those that carry a stack
+ * trace: a hostile request must never make the controller or the agent log one. It watches
+ * logback's root logger, where java.util.logging (grpc-java, Netty) arrives too once bridged as
+ * the programs bridge it; while nothing bridges it, a handler on its root logger catches its
+ * WARNING records. Events of the thread that installed it (the client sending hostile requests)
+ * are not the servers' and are left out; so is protobuf's complaint there about the unpaired
+ * surrogates the client serialises on purpose.
  */
 final class LogCapture implements AutoCloseable {
 
@@ -49,7 +51,7 @@ final class LogCapture implements AutoCloseable {
         @Override
         public void publish(LogRecord r) {
             if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
-                    && r.getLongThreadID() != clientThread) {
+                    && r.getLongThreadID() != clientThread && !bridged()) {
                 seen(r.getLevel() + " " + r.getLoggerName() + " (java.util.logging): " + r.getMessage(),
                         r.getThrown(), r.getThrown() != null);
             }
@@ -65,6 +67,16 @@ final class LogCapture implements AutoCloseable {
     };
 
     private LogCapture() {
+    }
+
+    /** Whether java.util.logging goes to SLF4J (and so to logback's root logger, watched already). */
+    private boolean bridged() {
+        for (Handler h : julRoot.getHandlers()) {
+            if (h.getClass().getName().equals("org.slf4j.bridge.SLF4JBridgeHandler")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Starts watching. */
