@@ -27,6 +27,7 @@ import io.herd.controller.ControllerServer;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
 import io.herd.runtime.config.ConfigException;
+import io.herd.runtime.testing.TestCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -327,7 +328,7 @@ final class RealCluster implements AutoCloseable {
 
   /**
    * With TLS, a certificate of the role for {@code name} from the CA beside tls.ca_file, made
-   * by scripts/make-certs.sh as an operator would; its tls.* keys (none without TLS).
+   * as an operator would ({@link TestCa}: scripts/make-certs.sh); its tls.* keys (none without TLS).
    */
   private static Map<String, String> issue(Map<String, String> tls, String role, String name, String... sans) {
     if (tls.isEmpty()) {
@@ -335,20 +336,10 @@ final class RealCluster implements AutoCloseable {
     }
     Path ca = Path.of(tls.get("tls.ca_file"));
     Path dir = ca.toAbsolutePath().getParent();
-    List<String> command = new ArrayList<>(List.of("bash",
-        Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize().toString(), dir.toString(), role, name));
-    command.addAll(List.of(sans));
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("make-certs.sh " + role + " " + name + " failed: " + out);
-      }
+      TestCa.existing(dir).issue(role, name, sans);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
     return Map.of("tls.cert_file", dir.resolve(name + ".pem").toString(), "tls.key_file",
         dir.resolve(name + ".key").toString(), "tls.ca_file", ca.toString());

@@ -4,12 +4,9 @@ import static io.herd.e2e.Attacks.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.ApproveHostRequest;
@@ -30,7 +27,7 @@ import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.api.v1.ServerState;
 import io.herd.api.v1.SetHostSchedulableRequest;
-import java.io.ByteArrayInputStream;
+import io.herd.runtime.testing.RawRequests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -317,26 +314,7 @@ class ClientAttackIT {
     }
 
     private static Object raw(ManagedChannel channel, String method, byte[] bytes) {
-        MethodDescriptor.Marshaller<byte[]> asIs = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
-        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
-                .setRequestMarshaller(asIs).setResponseMarshaller(asIs).build();
-        return ClientCalls.blockingUnaryCall(channel, descriptor,
-                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), bytes);
+        return RawRequests.unary(channel, method, bytes);
     }
 
     private static io.grpc.ClientInterceptor bearer(String token) {

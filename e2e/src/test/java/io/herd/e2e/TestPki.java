@@ -2,18 +2,16 @@ package io.herd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.herd.runtime.testing.TestCa;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * A throw-away CA and certificates made as an operator makes them, with scripts/make-certs.sh
- * (openssl; EC P-256 keys in PKCS#8 PEM; subject {@code /OU=ROLE/CN=NAME}).
+ * The cluster's throw-away CA and certificates, made as an operator makes them
+ * ({@link TestCa}: scripts/make-certs.sh), in the layout {@link Cluster.Tls} reads.
  */
 final class TestPki {
-
-    private static final Path SCRIPT = Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize();
 
     private TestPki() {
     }
@@ -32,11 +30,11 @@ final class TestPki {
 
     /** A certificate {@code /OU=role/CN=name} for the given SANs (none: the name). */
     static void issue(Cluster.Tls tls, String role, String name, String... sans) {
-        assertThat(SCRIPT).as("scripts/make-certs.sh, run from the module directory").isRegularFile();
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), tls.dir().toString(), role, name));
-        command.addAll(List.of(sans));
-        Commands.Result r = Commands.run(command.toArray(String[]::new));
-        assertThat(r.exitCode()).as(String.join(" ", command) + "\n" + r.output()).isZero();
-        assertThat(Files.isRegularFile(tls.cert(name))).isTrue();
+        try {
+            TestCa.Issued issued = TestCa.existing(tls.dir()).issue(role, name, sans);
+            assertThat(issued.cert()).isEqualTo(tls.cert(name)).isRegularFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -19,7 +19,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.herd.agent.testing.FakeRegistry;
 import io.herd.agent.testing.LogCapture;
 import io.herd.agent.testing.TestConfigs;
-import io.herd.agent.testing.TestPki;
+import io.herd.runtime.testing.TestCa;
 import io.herd.agent.testing.Virsh;
 import io.herd.agent.registration.HeartbeatSender;
 import io.herd.api.v1.AgentServer;
@@ -50,7 +50,7 @@ class MutualTlsTest {
 
     @TempDir
     static Path dir;
-    static TestPki pki;
+    static TestCa pki;
     static Path controllerCert;
     static Path agentCert;
     static Path operatorCert;
@@ -59,10 +59,10 @@ class MutualTlsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pki = TestPki.create(dir.resolve("pki"));
-        controllerCert = pki.issue("controller", "controller", "localhost", "127.0.0.1");
-        agentCert = pki.issue("agent", "hv1", "127.0.0.1");
-        operatorCert = pki.issue("operator", "alice");
+        pki = TestCa.create(dir.resolve("pki"));
+        controllerCert = pki.issue("controller", "controller", "localhost", "127.0.0.1").cert();
+        agentCert = pki.issue("agent", "hv1", "127.0.0.1").cert();
+        operatorCert = pki.issue("operator", "alice").cert();
         registry = new FakeRegistry(serverCredentials(controllerCert));
         agent = AgentRuntime.start(TestConfigs.agent("test://" + Virsh.testNode(dir, 8, 16L * 1024 * 1024),
                 dir.resolve("hv1"), tls(agentCert, "controller_address", registry.address())));
@@ -77,15 +77,15 @@ class MutualTlsTest {
     /** The agent's tls.* keys for {@code cert}, then {@code more} keys and values. */
     private static String[] tls(Path cert, String... more) {
         List<String> kv = new ArrayList<>(List.of("tls.cert_file", cert.toString(),
-                "tls.key_file", TestPki.keyOf(cert).toString(), "tls.ca_file", pki.ca().toString()));
+                "tls.key_file", keyOf(cert).toString(), "tls.ca_file", pki.caFile().toString()));
         kv.addAll(List.of(more));
         return kv.toArray(String[]::new);
     }
 
     private static ServerCredentials serverCredentials(Path cert) throws IOException {
         return TlsServerCredentials.newBuilder()
-                .keyManager(cert.toFile(), TestPki.keyOf(cert).toFile())
-                .trustManager(pki.ca().toFile())
+                .keyManager(cert.toFile(), keyOf(cert).toFile())
+                .trustManager(pki.caFile().toFile())
                 .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
                 .build();
     }
@@ -93,8 +93,8 @@ class MutualTlsTest {
     private static ChannelCredentials presenting(Path cert) {
         try {
             return TlsChannelCredentials.newBuilder()
-                    .keyManager(cert.toFile(), TestPki.keyOf(cert).toFile())
-                    .trustManager(pki.ca().toFile())
+                    .keyManager(cert.toFile(), keyOf(cert).toFile())
+                    .trustManager(pki.caFile().toFile())
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -178,18 +178,14 @@ class MutualTlsTest {
     }
 
     @Test
-    void withoutACertificateOfTheCaTheHandshakeFails() {
-        ChannelCredentials noCertificate;
-        try {
-            noCertificate = TlsChannelCredentials.newBuilder().trustManager(pki.ca().toFile()).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    void withoutACertificateOfTheCaTheHandshakeFails() throws IOException {
+        ChannelCredentials noCertificate = TlsChannelCredentials.newBuilder().trustManager(pki.caFile().toFile())
+                .build();
         assertUnavailable(noCertificate);
         assertUnavailable(InsecureChannelCredentials.create());
         // a controller certificate from another CA
-        assertUnavailable(presenting(TestPki.create(dir.resolve("rogue")).issue("controller", "controller",
-                "127.0.0.1")));
+        assertUnavailable(presenting(TestCa.create(dir.resolve("rogue")).issue("controller", "controller",
+                "127.0.0.1").cert()));
         assertThat(serverIds()).isEmpty();
     }
 
@@ -225,5 +221,11 @@ class MutualTlsTest {
             assertThat(impostor.all()).as("heartbeats that reached a server with an agent's certificate").isEmpty();
             assertThat(other.heartbeats().orElseThrow().acknowledged()).isZero();
         }
+    }
+
+    /** The key make-certs.sh wrote beside a certificate. */
+    private static Path keyOf(Path cert) {
+        String file = cert.getFileName().toString();
+        return cert.resolveSibling(file.substring(0, file.length() - ".pem".length()) + ".key");
     }
 }

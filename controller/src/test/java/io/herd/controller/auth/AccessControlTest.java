@@ -106,7 +106,7 @@ class AccessControlTest {
              Client operator = client(null).withToken(OPERATOR_TOKEN);
              Client alice = client(ca.issue("operator", "alice"));
              Client agent = client(ca.issue("agent", "hv9", "127.0.0.1"));
-             Client nobody = client(ca.issue(null, "no-role"))) {
+             Client nobody = client(ca.issueWithoutRole("no-role"))) {
             assertThat(viewer.groups().listServerGroups(ListServerGroupsRequest.getDefaultInstance())).isNotNull();
             StatusRuntimeException denied = catchStatus(() -> viewer.groups().createServerGroup(group("by-viewer")));
             assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -177,28 +177,9 @@ class AccessControlTest {
 
     /** CreateServerGroup with {@code bytes} for a request. */
     private static void raw(Client client, byte[] bytes) {
-        io.grpc.MethodDescriptor.Marshaller<byte[]> asIs = new io.grpc.MethodDescriptor.Marshaller<>() {
-            @Override
-            public java.io.InputStream stream(byte[] value) {
-                return new java.io.ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(java.io.InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
-        io.grpc.MethodDescriptor<byte[], byte[]> method = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("herd.v1.ServerGroupService/CreateServerGroup")
-                .setRequestMarshaller(asIs).setResponseMarshaller(asIs).build();
-        io.grpc.stub.ClientCalls.blockingUnaryCall(io.grpc.ClientInterceptors.intercept(client.channel(),
-                MetadataUtils.newAttachHeadersInterceptor(client.headers())), method,
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), bytes);
+        io.herd.runtime.testing.RawRequests.unary(io.grpc.ClientInterceptors.intercept(client.channel(),
+                MetadataUtils.newAttachHeadersInterceptor(client.headers())),
+                "herd.v1.ServerGroupService/CreateServerGroup", bytes);
     }
 
     private static CreateServerGroupRequest group(String name) {

@@ -8,10 +8,7 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.herd.runtime.testing.RawRequests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,21 +25,6 @@ final class RawCalls {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     /** How a call ended: its status, and the first answer's bytes when it was OK. */
     record Answer(Status status, byte[] response) {
@@ -57,10 +39,7 @@ final class RawCalls {
 
     /** The same method, taking and giving bytes. */
     static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> typed) {
-        return MethodDescriptor.<byte[], byte[]>newBuilder(BYTES, BYTES)
-                .setType(typed.getType())
-                .setFullMethodName(typed.getFullMethodName())
-                .build();
+        return RawRequests.method(typed.getFullMethodName(), typed.getType());
     }
 
     /** The method's request message as the server parses it, or empty when the bytes are none. */

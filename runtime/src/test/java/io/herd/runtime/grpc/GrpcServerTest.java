@@ -3,27 +3,23 @@ package io.herd.runtime.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.ServerGroup;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.runtime.config.HostPort;
+import io.herd.runtime.testing.RawRequests;
 import io.herd.runtime.testing.TestCa;
 import io.herd.runtime.tls.Role;
 import io.herd.runtime.tls.TlsFiles;
 import io.herd.runtime.config.ConfigFile;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -132,28 +128,7 @@ class GrpcServerTest {
 
     /** Sends {@code bytes} as the request of GetServerGroup, whatever they are. */
     private static StatusRuntimeException raw(Channel channel, byte[] bytes) {
-        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("herd.v1.ServerGroupService/GetServerGroup")
-                .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
         return org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withDeadlineAfter(10,
-                        TimeUnit.SECONDS), bytes));
-    }
-
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+                () -> RawRequests.unary(channel, "herd.v1.ServerGroupService/GetServerGroup", bytes));
     }
 }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away herd CA for tests, made with openssl the way scripts/make-certs.sh makes
- * real ones: P-256 keys in PKCS#8, the role in the subject's OU, the name in its CN.
+ * A throw-away herd CA for tests, made by scripts/make-certs.sh, the tool operators use:
+ * P-256 keys in PKCS#8, the role in the subject's OU, the name in its CN. Tests run from a
+ * module directory, so the script is {@code ../scripts/make-certs.sh}.
  */
 public final class TestCa {
 
@@ -20,15 +21,19 @@ public final class TestCa {
         this.dir = dir;
     }
 
+    private static final Path SCRIPT = Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize();
+
     /** A new CA in {@code dir}: ca.pem, ca.key. */
     public static TestCa create(Path dir) throws IOException {
         Files.createDirectories(dir);
         TestCa ca = new TestCa(dir);
-        ca.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key");
-        ca.openssl("req", "-x509", "-new", "-key", "ca.key", "-sha256", "-days", "2", "-subj", "/CN=herd test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-out", "ca.pem");
+        ca.run(List.of("bash", SCRIPT.toString(), "--ca-only", dir.toString()));
         return ca;
+    }
+
+    /** The CA already in {@code dir} (made by {@link #create} or make-certs.sh). */
+    public static TestCa existing(Path dir) {
+        return new TestCa(dir);
     }
 
     public Path caFile() {
@@ -36,29 +41,33 @@ public final class TestCa {
     }
 
     /**
-     * A certificate signed by this CA.
+     * A certificate signed by this CA, made by make-certs.sh.
      *
-     * @param role the OU, or null for none
+     * @param role the OU: controller, agent, admin, operator or viewer
      * @param name the CN; the files are NAME.pem and NAME.key
-     * @param sans DNS names and IP addresses it is valid for
+     * @param sans DNS names and IP addresses it is valid for (none: the name)
      */
     public Issued issue(String role, String name, String... sans) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), dir.toString(), role, name));
+        command.addAll(List.of(sans));
+        run(command);
+        return new Issued(dir.resolve(name + ".pem"), dir.resolve(name + ".key"), caFile());
+    }
+
+    /**
+     * A certificate of this CA whose subject names no role ({@code /CN=name}), which
+     * make-certs.sh does not make: for checking that such a certificate is allowed nothing.
+     */
+    public Issued issueWithoutRole(String name) throws IOException {
         String key = name + ".key";
         openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key);
-        openssl("req", "-new", "-key", key, "-subj", (role == null ? "" : "/OU=" + role) + "/CN=" + name,
-                "-out", name + ".csr");
-        List<String> alt = new ArrayList<>();
-        for (String san : sans) {
-            alt.add((san.matches("[0-9.]+") || san.contains(":") ? "IP:" : "DNS:") + san);
-        }
-        StringBuilder ext = new StringBuilder("basicConstraints=critical,CA:FALSE\n"
-                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n");
-        if (!alt.isEmpty()) {
-            ext.append("subjectAltName=").append(String.join(",", alt)).append('\n');
-        }
-        Files.writeString(dir.resolve(name + ".ext"), ext, StandardCharsets.UTF_8);
+        openssl("req", "-new", "-key", key, "-subj", "/CN=" + name, "-out", name + ".csr");
+        Files.writeString(dir.resolve(name + ".ext"), "basicConstraints=critical,CA:FALSE\n"
+                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n",
+                StandardCharsets.UTF_8);
         openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                 "-days", "2", "-sha256", "-extfile", name + ".ext", "-out", name + ".pem");
+        Files.deleteIfExists(dir.resolve("ca.srl"));
         return new Issued(dir.resolve(name + ".pem"), dir.resolve(key), caFile());
     }
 
@@ -70,11 +79,18 @@ public final class TestCa {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
+        run(command);
+    }
+
+    private void run(List<String> command) throws IOException {
+        if (!Files.isRegularFile(SCRIPT)) {
+            throw new IOException("no " + SCRIPT + " (tests run from a module directory)");
+        }
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         try {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("openssl " + String.join(" ", args) + " failed: "
+                throw new IOException(String.join(" ", command) + " failed: "
                         + new String(out, StandardCharsets.UTF_8));
             }
         } catch (InterruptedException e) {
