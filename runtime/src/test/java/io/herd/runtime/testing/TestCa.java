@@ -86,6 +86,7 @@ public final class TestCa {
         if (!Files.isRegularFile(SCRIPT)) {
             throw new IOException("no " + SCRIPT + " (tests run from a module directory)");
         }
+        Files.createDirectories(dir);
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         try {
             byte[] out = p.getInputStream().readAllBytes();
