@@ -17,7 +17,7 @@ import java.util.UUID;
  * HERD_TEST_POSTGRES_PASSWORD_FILE. When the server cannot be reached this fails the test, with
  * what to run: the PostgreSQL store is part of herd, and CI runs setup-machine.sh first.
  */
-final class PostgresTestDatabase implements AutoCloseable {
+public final class PostgresTestDatabase implements AutoCloseable {
 
     static final String DEFAULT_URL = "postgresql://herd_test@127.0.0.1:5432/postgres";
     static final String DEFAULT_PASSWORD_FILE = "/var/lib/herd-test/postgresql.password";
@@ -31,7 +31,7 @@ final class PostgresTestDatabase implements AutoCloseable {
     }
 
     /** Creates an empty database named herd_test_&lt;random&gt;. */
-    static PostgresTestDatabase create() {
+    public static PostgresTestDatabase create() {
         String url = env("HERD_TEST_POSTGRES_URL", DEFAULT_URL);
         Path passwordFile = Path.of(env("HERD_TEST_POSTGRES_PASSWORD_FILE", DEFAULT_PASSWORD_FILE));
         String password;
@@ -51,12 +51,12 @@ final class PostgresTestDatabase implements AutoCloseable {
         return new PostgresTestDatabase(admin, admin.withDatabase(name));
     }
 
-    PostgresTarget target() {
+    public PostgresTarget target() {
         return target;
     }
 
     /** A plain connection to the test's database, to look at what the store wrote. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
     }
 
