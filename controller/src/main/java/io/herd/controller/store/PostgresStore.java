@@ -145,8 +145,19 @@ public final class PostgresStore implements Store {
                 throw e;
             }
         } catch (SQLException e) {
+            if (connectionLost(e)) {
+                // the server restarted or the network dropped: the pool's other idle connections are
+                // most likely dead too, and would each fail one more write before being replaced
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
             throw new StoreException("store: cannot " + what + " (" + target + "): " + e.getMessage(), e);
         }
+    }
+
+    /** SQLSTATE class 08 (connection exception) or 57P (operator intervention: shutdown, terminated). */
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     @Override

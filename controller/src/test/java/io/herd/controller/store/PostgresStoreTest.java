@@ -64,6 +64,22 @@ class PostgresStoreTest extends StoreContract {
         }
     }
 
+    /** A restarted server or a cut connection: the pool drops the dead connection, the next write gets a new one. */
+    @Test
+    void writesAgainAfterTheServerDroppedItsConnections() throws SQLException {
+        try (Store store = open()) {
+            store.insertGroup(group("g1", "web"));
+            database.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    + "WHERE datname = '$DB' AND pid <> pg_backend_pid()");
+            try {
+                store.insertGroup(group("g2", "db"));
+            } catch (StoreException firstWriteOnADeadConnection) {
+                store.insertGroup(group("g2", "db"));
+            }
+            assertThat(store.loadGroups()).extracting(GroupRecord::id).containsExactly("g1", "g2");
+        }
+    }
+
     @Test
     void anUnreachableServerIsAStoreErrorNamingItButNotThePassword() {
         PostgresTarget nowhere = new PostgresTarget("herd", "127.0.0.1", 1, "herd", "s3cret-pw");
