@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine to build, test and run herd: installs the JDK, Maven,
 # libvirt and QEMU, configures libvirt's QEMU driver, and starts virtlogd and libvirtd
-# when no init system does. Safe to run twice. Must run as root; otherwise it prints the
-# exact commands to run.
+# when no init system does; installs PostgreSQL 15, starts its cluster and makes the role
+# the controller's store tests use. Safe to run twice. Must run as root; otherwise it
+# prints the exact commands to run.
+#
+# PostgreSQL for tests: role herd_test (LOGIN CREATEDB, nothing else) with a random password
+# kept in $PG_TEST_PASSWORD_FILE (made once, readable by local users: the role only reaches
+# 127.0.0.1 and can only create and drop its own databases). The JDBC driver speaks TCP, so
+# the tests log in with that password over 127.0.0.1:5432 (Debian's pg_hba.conf already asks
+# for scram-sha-256 there); each test creates a database of its own and drops it.
 set -euo pipefail
+
+PG_VERSION=15
+PG_TEST_ROLE=herd_test
+PG_TEST_PASSWORD_FILE=/var/lib/herd-test/postgresql.password
 
 PACKAGES=(openjdk-17-jdk-headless maven python3 curl openssl
           libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
-          systemd)  # systemd: systemd-analyze verify checks the packaged units
+          systemd  # systemd: systemd-analyze verify checks the packaged units
+          postgresql)  # Debian 12's: PostgreSQL $PG_VERSION, the controller's shared store
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -24,6 +36,10 @@ if [[ $(id -u) -ne 0 ]]; then
   fi
   if ! virsh -c qemu:///system version >/dev/null 2>&1; then
     echo "libvirtd is not reachable at qemu:///system. Run: sudo $0" >&2
+    exit 1
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 || [[ ! -r $PG_TEST_PASSWORD_FILE ]]; then
+    echo "PostgreSQL is not running on 127.0.0.1:5432 or its test role is missing. Run: sudo $0" >&2
     exit 1
   fi
   exit 0
@@ -83,3 +99,34 @@ if [[ -w /dev/kvm ]]; then
 else
   log "libvirt ready (no /dev/kvm: QEMU falls back to TCG software emulation)"
 fi
+
+# PostgreSQL: start the cluster Debian's package made (pg_ctlcluster without an init system),
+# then make or refresh the test role.
+if [[ ! -d /run/systemd/system ]]; then
+  if ! pg_ctlcluster "$PG_VERSION" main status >/dev/null 2>&1; then
+    log "starting PostgreSQL $PG_VERSION (cluster main)"
+    pg_ctlcluster "$PG_VERSION" main start
+  fi
+else
+  systemctl start postgresql
+fi
+for _ in $(seq 1 100); do
+  pg_isready -q -h 127.0.0.1 -p 5432 && break
+  sleep 0.1
+done
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "setup: PostgreSQL did not answer on 127.0.0.1:5432; see /var/log/postgresql" >&2
+  exit 1
+fi
+if [[ ! -s $PG_TEST_PASSWORD_FILE ]]; then
+  log "writing the password of PostgreSQL role $PG_TEST_ROLE to $PG_TEST_PASSWORD_FILE"
+  mkdir -p "$(dirname "$PG_TEST_PASSWORD_FILE")"
+  (umask 022 && openssl rand -hex 24 >"$PG_TEST_PASSWORD_FILE")
+fi
+# hex, so it needs no quoting; set again on each run so the role and the file always agree
+pg_password=$(tr -d '[:space:]' <"$PG_TEST_PASSWORD_FILE")
+runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL
+SELECT 'CREATE ROLE $PG_TEST_ROLE' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_TEST_ROLE') \gexec
+ALTER ROLE $PG_TEST_ROLE LOGIN CREATEDB NOSUPERUSER NOCREATEROLE PASSWORD '$pg_password';
+SQL
+log "PostgreSQL $PG_VERSION ready on 127.0.0.1:5432 (test role $PG_TEST_ROLE, password in $PG_TEST_PASSWORD_FILE)"

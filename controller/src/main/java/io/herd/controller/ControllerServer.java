@@ -17,6 +17,7 @@ import io.herd.controller.config.ControllerConfig;
 import io.herd.controller.core.ControllerCore;
 import io.herd.controller.core.CoreSettings;
 import io.herd.controller.placement.PlacementEngine;
+import io.herd.controller.store.PostgresStore;
 import io.herd.controller.store.SqliteStore;
 import io.herd.controller.store.Store;
 import io.herd.runtime.config.HostPort;
@@ -62,7 +63,7 @@ public final class ControllerServer implements AutoCloseable {
         AccessControl access = new AccessControl(config.tls().isPresent(),
                 config.tokensFile() == null ? null : Tokens.load(config.tokensFile()), new AuditLog());
         warnAboutPlaintext(config, access);
-        Store store = SqliteStore.open(config.storePath());
+        Store store = openStore(config);
         GrpcAgentPort agents = null;
         ControllerCore core = null;
         try {
@@ -103,7 +104,7 @@ public final class ControllerServer implements AutoCloseable {
             liveness.scheduleAtFixedRate(() -> BackgroundWork.run("the host liveness check",
                     c.hosts()::checkLiveness), periodMs, periodMs, TimeUnit.MILLISECONDS);
             LOG.info("herd-controller serving on {}:{} ({}), store {}, ready in {} ms", config.listenHost(),
-                    server.port(), config.tls().isPresent() ? "mutual TLS" : "plaintext", config.storePath(),
+                    server.port(), config.tls().isPresent() ? "mutual TLS" : "plaintext", config.storeDescription(),
                     (System.nanoTime() - started) / 1_000_000);
             return new ControllerServer(store, agents, core, server, liveness);
         } catch (IOException | RuntimeException e) {
@@ -116,6 +117,11 @@ public final class ControllerServer implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** PostgreSQL when store.url is set, else the embedded SQLite file. */
+    private static Store openStore(ControllerConfig config) {
+        return config.storeUrl().<Store>map(PostgresStore::open).orElseGet(() -> SqliteStore.open(config.storePath()));
     }
 
     private static void warnAboutPlaintext(ControllerConfig config, AccessControl access) {

@@ -32,6 +32,15 @@ public final class Main implements Callable<Integer> {
             + "default /var/lib/herd/controller.db.")
     String storePath;
 
+    @Option(names = "--store-url", paramLabel = "URL", description = "[store.url] postgresql://[user@]host[:port]/db "
+            + "to keep state in PostgreSQL instead of SQLite; the password comes from store.password_file or "
+            + "HERD_STORE_PASSWORD, never from the command line.")
+    String storeUrl;
+
+    @Option(names = "--store-password-file", paramLabel = "FILE",
+            description = "[store.password_file] file holding the PostgreSQL password.")
+    String storePasswordFile;
+
     @Option(names = "--heartbeat-interval-ms", paramLabel = "MS", description = "[heartbeat_interval_ms], default 5000.")
     String heartbeatIntervalMs;
 
@@ -94,6 +103,8 @@ public final class Main implements Callable<Integer> {
         Map<String, String> overrides = new LinkedHashMap<>(set);
         put(overrides, "listen", listen);
         put(overrides, "store.path", storePath);
+        put(overrides, "store.url", storeUrl);
+        put(overrides, "store.password_file", storePasswordFile);
         put(overrides, "heartbeat_interval_ms", heartbeatIntervalMs);
         put(overrides, "quotas.max_groups", maxGroups);
         put(overrides, "quotas.max_members_per_group", maxMembersPerGroup);

@@ -18,7 +18,11 @@ import io.herd.api.v1.Policy;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
+import io.herd.controller.store.PostgresTestDatabase;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +66,34 @@ class ControllerServerTest {
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    void keepsItsStateInPostgresWhenStoreUrlIsSet() throws Exception {
+        try (PostgresTestDatabase db = PostgresTestDatabase.create()) {
+            ControllerConfig config = ConfigLoader.load(null, Map.of("listen", "127.0.0.1:0",
+                    "store.path", dir.resolve("unused.db").toString(), "store.url", db.target().toString()),
+                    Map.of(ConfigLoader.PASSWORD_ENV, db.target().password()));
+            String groupId;
+            try (ControllerServer server = ControllerServer.start(config, Clock.systemUTC())) {
+                ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                        .build();
+                try {
+                    groupId = ServerGroupServiceGrpc.newBlockingStub(channel).createServerGroup(
+                            CreateServerGroupRequest.newBuilder().setName("web").setPolicy(Policy.AFFINITY).build())
+                            .getId();
+                } finally {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+            try (Connection c = db.connect();
+                 Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT id FROM server_groups WHERE name = 'web'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(groupId);
+            }
+            assertThat(dir.resolve("unused.db")).doesNotExist();
         }
     }
 

@@ -7,10 +7,14 @@ import io.herd.runtime.config.ConfigFile;
 import io.herd.runtime.config.ConfigValues;
 import io.herd.runtime.config.HostPort;
 import io.herd.runtime.tls.TlsFiles;
+import io.herd.controller.store.PostgresTarget;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * herd-controller's keys and their defaults, read through {@link ConfigFile} (YAML, then
@@ -19,12 +23,17 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
+    /** The environment variable the PostgreSQL password is read from when store.password_file is empty. */
+    public static final String PASSWORD_ENV = "HERD_STORE_PASSWORD";
+
     /** Every key, with its default. */
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     static {
         DEFAULTS.put("listen", "127.0.0.1:7700");
         DEFAULTS.put("store.path", "/var/lib/herd/controller.db");
+        DEFAULTS.put("store.url", "");
+        DEFAULTS.put("store.password_file", "");
         DEFAULTS.put("heartbeat_interval_ms", "5000");
         DEFAULTS.put("quotas.max_groups", "0");
         DEFAULTS.put("quotas.max_members_per_group", "0");
@@ -56,7 +65,12 @@ public final class ConfigLoader {
      * @param overrides dotted keys from the command line, applied over the file
      */
     public static ControllerConfig load(Path file, Map<String, String> overrides) {
-        return build(ConfigFile.load(DEFAULTS, file, overrides));
+        return load(file, overrides, System.getenv());
+    }
+
+    /** As {@link #load(Path, Map)}, with the environment given ({@value #PASSWORD_ENV}). */
+    public static ControllerConfig load(Path file, Map<String, String> overrides, Map<String, String> env) {
+        return build(ConfigFile.load(DEFAULTS, file, overrides), env);
     }
 
     /** The file's own keys (for checking a shipped file against the defaults). */
@@ -64,9 +78,10 @@ public final class ConfigLoader {
         return ConfigFile.read(file, DEFAULTS);
     }
 
-    private static ControllerConfig build(ConfigValues v) {
+    private static ControllerConfig build(ConfigValues v, Map<String, String> env) {
         HostPort listen = v.listenAddress("listen");
         Path store = v.path("store.path");
+        Optional<PostgresTarget> storeUrl = postgres(v, env);
         Duration heartbeat = Duration.ofMillis(v.heartbeatIntervalMs("heartbeat_interval_ms"));
         int maxGroups = v.intRange("quotas.max_groups", 0, Integer.MAX_VALUE);
         int maxMembers = v.intRange("quotas.max_members_per_group", 0, Integer.MAX_VALUE);
@@ -85,7 +100,8 @@ public final class ConfigLoader {
                 v.intRange("limits.max_hosts", 1, 10_000_000),
                 v.intRange("limits.max_domains_per_heartbeat", 1, 1_000_000),
                 v.intRange("limits.heartbeats_per_second", 1, 10_000));
-        ControllerConfig config = new ControllerConfig(listen.host(), listen.port(), store, heartbeat, maxGroups,
+        ControllerConfig config = new ControllerConfig(listen.host(), listen.port(), store, storeUrl, heartbeat,
+                maxGroups,
                 maxMembers, parallelism, retries, launchTimeout, weighing, TlsFiles.from(v), v.bool("insecure"),
                 perHost, deleteTimeout, grace, onHostFailure, v.readableFileOrNull("auth.tokens_file"),
                 v.bool("hosts.require_approval"), limits);
@@ -94,5 +110,34 @@ public final class ConfigLoader {
                     + "tls.key_file and tls.ca_file, or pass --insecure to serve plaintext on it");
         }
         return config;
+    }
+
+    /**
+     * The PostgreSQL store when store.url is set. Its password comes from store.password_file
+     * (trailing line breaks dropped) or else the environment: never from the URL or a flag, which
+     * other users of the machine can read in the process list.
+     */
+    private static Optional<PostgresTarget> postgres(ConfigValues v, Map<String, String> env) {
+        String url = v.string("store.url");
+        Path passwordFile = v.readableFileOrNull("store.password_file");
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        String password;
+        if (passwordFile != null) {
+            try {
+                password = Files.readString(passwordFile).replaceAll("[\\r\\n]+$", "");
+            } catch (IOException e) {
+                throw new ConfigException("store.password_file", "cannot read file " + passwordFile + ": "
+                        + e.getMessage());
+            }
+        } else {
+            password = env.getOrDefault(PASSWORD_ENV, "");
+        }
+        try {
+            return Optional.of(PostgresTarget.parse(url, password));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("store.url", e.getMessage());
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.herd.controller.config;
 
 import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.Weighing;
+import io.herd.controller.store.PostgresTarget;
 import io.herd.runtime.tls.TlsFiles;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param listenHost         address the gRPC port binds to [listen, host part]
  * @param listenPort         gRPC port, 0 = any free port [listen, port part]
  * @param storePath          SQLite database file [store.path]
+ * @param storeUrl           the PostgreSQL database to use instead of SQLite, with its password
+ *                           [store.url, store.password_file or HERD_STORE_PASSWORD]; empty: SQLite
  * @param heartbeatInterval  interval agents heartbeat at; 3 missed = host DOWN [heartbeat_interval_ms]
  * @param maxGroups          most server groups, 0 = no limit [quotas.max_groups]
  * @param maxMembersPerGroup most servers in a group, 0 = no limit [quotas.max_members_per_group]
@@ -39,6 +42,7 @@ public record ControllerConfig(
         String listenHost,
         int listenPort,
         Path storePath,
+        Optional<PostgresTarget> storeUrl,
         Duration heartbeatInterval,
         int maxGroups,
         int maxMembersPerGroup,
@@ -64,6 +68,11 @@ public record ControllerConfig(
      *                               many in a burst [limits.heartbeats_per_second]
      */
     public record Limits(int maxMessageBytes, int maxHosts, int maxDomainsPerHeartbeat, int heartbeatsPerSecond) {
+    }
+
+    /** The store, as logs may show it: the SQLite file, or the PostgreSQL URL (never the password). */
+    public String storeDescription() {
+        return storeUrl.map(PostgresTarget::toString).orElse("SQLite " + storePath);
     }
 
     /** Without TLS and without a tokens file nobody is authenticated: every caller may do anything. */

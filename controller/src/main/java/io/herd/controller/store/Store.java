@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Durable state of the controller. Every write returns only once it is on disk; a write
  * that throws {@link StoreException} changed nothing. Implementations: {@link SqliteStore}
- * (embedded, the default); a PostgreSQL store for several controllers comes next.
+ * (embedded, the default) and {@link PostgresStore} (a database several controllers can share).
  */
 public interface Store extends AutoCloseable {
 

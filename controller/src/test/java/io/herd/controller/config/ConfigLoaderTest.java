@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herd.controller.placement.Weighing;
+import io.herd.controller.store.PostgresTarget;
 import io.herd.runtime.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ class ConfigLoaderTest {
         assertThat(c.listenHost()).isEqualTo("127.0.0.1");
         assertThat(c.listenPort()).isEqualTo(7700);
         assertThat(c.storePath()).isEqualTo(Path.of("/var/lib/herd/controller.db"));
+        assertThat(c.storeUrl()).isEmpty();
+        assertThat(c.storeDescription()).isEqualTo("SQLite /var/lib/herd/controller.db");
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.maxGroups()).isZero();
         assertThat(c.weighing()).isEqualTo(Weighing.SPREAD);
@@ -89,6 +92,36 @@ class ConfigLoaderTest {
         ControllerConfig c = ConfigLoader.load(null, Map.of("listen", "0.0.0.0:7700", "insecure", "true"));
         assertThat(c.insecure()).isTrue();
         assertThat(c.listensOnLoopback()).isFalse();
+    }
+
+    @Test
+    void aStoreUrlSelectsPostgresWithThePasswordFromItsFile() throws Exception {
+        Path password = Files.writeString(dir.resolve("pw"), "s3cret pass\n");
+        ControllerConfig c = ConfigLoader.load(write("""
+                store:
+                  url: postgresql://herd@db1:6432/herd
+                  password_file: %s
+                """.formatted(password)), Map.of(), Map.of(ConfigLoader.PASSWORD_ENV, "from-env"));
+        assertThat(c.storeUrl()).contains(new PostgresTarget("herd", "db1", 6432, "herd", "s3cret pass"));
+        assertThat(c.storeDescription()).isEqualTo("postgresql://herd@db1:6432/herd").doesNotContain("s3cret");
+        assertThat(c.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void withoutAPasswordFileThePasswordComesFromTheEnvironment() {
+        ControllerConfig c = ConfigLoader.load(null, Map.of("store.url", "postgresql://db1/herd"),
+                Map.of(ConfigLoader.PASSWORD_ENV, "from-env"));
+        assertThat(c.storeUrl()).contains(new PostgresTarget("", "db1", 5432, "herd", "from-env"));
+        assertThat(ConfigLoader.load(null, Map.of("store.url", "postgresql://db1/herd"), Map.of()).storeUrl())
+                .contains(new PostgresTarget("", "db1", 5432, "herd", ""));
+    }
+
+    @Test
+    void aBadStoreUrlOrPasswordFileIsNamed() throws Exception {
+        bad("store.url: must not carry a password", "store:\n  url: postgresql://herd:pw@db1/herd\n");
+        bad("store.url: must be postgresql://", "store:\n  url: /var/lib/herd/controller.db\n");
+        bad("store.password_file: cannot read", "store:\n  url: postgresql://db1/herd\n"
+                + "  password_file: /nonexistent/pw\n");
     }
 
     private void bad(String message, String yaml) throws Exception {
