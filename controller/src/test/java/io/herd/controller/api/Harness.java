@@ -30,7 +30,10 @@ import io.herd.controller.core.FakeClock;
 import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.placement.Weighing;
+import io.herd.controller.store.PostgresStore;
+import io.herd.controller.store.PostgresTestDatabase;
 import io.herd.controller.store.SqliteStore;
+import io.herd.controller.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +45,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A controller in-process: real core, real SQLite store in a temp dir, real placement
+ * A controller in-process: real core, real store (SQLite in a temp dir, or PostgreSQL: see
+ * {@link #openStore}), real placement
  * engine, hand-written fake agents and a fake clock; the gRPC services on an in-process
  * server, and blocking stubs to call them.
  */
@@ -55,11 +59,12 @@ final class Harness implements AutoCloseable {
     static final List<String> IMAGES = List.of(IMAGE, "debian-12.qcow2");
 
     final Path dbFile;
+    private PostgresTestDatabase postgres;
     final CoreSettings settings;
     final FakeAgents agents;
     final FakeClock clock;
     ControllerCore core;
-    private SqliteStore store;
+    private Store store;
     private Server server;
     private ManagedChannel channel;
     ServerGroupServiceGrpc.ServerGroupServiceBlockingStub groups;
@@ -81,7 +86,7 @@ final class Harness implements AutoCloseable {
     }
 
     private void start() throws IOException {
-        store = SqliteStore.open(dbFile);
+        store = openStore();
         core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock, settings);
         String name = "controller-" + UUID.randomUUID();
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
@@ -211,6 +216,21 @@ final class Harness implements AutoCloseable {
         return servers.getServer(GetServerRequest.newBuilder().setId(serverId).build()).getState();
     }
 
+    /**
+     * The store the tests run on: SQLite in the test's directory, or with
+     * {@code -Dherd.test.store=postgresql} a PostgreSQL database of this harness's own (made
+     * at its first start, kept across {@link #restart}, dropped at {@link #close}).
+     */
+    private Store openStore() {
+        if (!"postgresql".equals(System.getProperty("herd.test.store", "sqlite"))) {
+            return SqliteStore.open(dbFile);
+        }
+        if (postgres == null) {
+            postgres = PostgresTestDatabase.create();
+        }
+        return PostgresStore.open(postgres.target());
+    }
+
     private void stop() throws InterruptedException {
         channel.shutdownNow();
         server.shutdownNow();
@@ -224,9 +244,14 @@ final class Harness implements AutoCloseable {
     public void close() {
         try {
             stop();
+            if (postgres != null) {
+                postgres.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the harness", e);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot drop the test database", e);
         }
     }
 

@@ -78,6 +78,8 @@ class ServerServiceTest {
         h.create("a", g.getId(), 3);
         assertCode(Status.Code.RESOURCE_EXHAUSTED, "anti-affinity", () -> h.create("b", g.getId(), 1));
         assertThat(all()).hasSize(3);
+        // the three launches run after the create answered; the refused one adds none
+        await().until(() -> h.agents.launches.size() >= 3);
         assertThat(h.agents.launches).hasSize(3);
     }
 

@@ -68,11 +68,27 @@ public final class PostgresTestDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the database. A server process of PostgreSQL's own (autovacuum) may be in it for a
+     * moment, which FORCE may not end: the drop is tried again until it succeeds.
+     */
     @Override
     public void close() throws SQLException {
-        try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
-             Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + target.database() + " WITH (FORCE)");
+        SQLException[] last = new SQLException[1];
+        try {
+            org.awaitility.Awaitility.await("drop of " + target.database()).atMost(java.time.Duration.ofSeconds(15))
+                    .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+                        try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(),
+                                admin.password()); Statement st = c.createStatement()) {
+                            st.execute("DROP DATABASE IF EXISTS " + target.database() + " WITH (FORCE)");
+                            return true;
+                        } catch (SQLException e) {
+                            last[0] = e;
+                            return false;
+                        }
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw last[0] != null ? last[0] : new SQLException(e.getMessage(), e);
         }
     }
 
