@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.herd.runtime.grpc.Peers;
 import io.herd.runtime.tls.Identity;
 import io.herd.runtime.tls.Role;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,7 +34,7 @@ public final class AccessControl implements ServerInterceptor {
     private static final String HEARTBEAT = "herd.v1.AgentRegistry/Heartbeat";
     /** A heartbeat without TLS: the agent cannot say who it is. */
     private static final Identity PLAINTEXT_AGENT = new Identity("plaintext agent", Optional.of(Role.AGENT),
-            Identity.Via.NONE, java.util.List.of());
+            Identity.Via.NONE, List.of());
 
     private final boolean tls;
     private final Tokens tokens;
@@ -82,7 +83,7 @@ public final class AccessControl implements ServerInterceptor {
                 }
             }
             who = found.orElse(new Identity("unauthenticated", Optional.empty(), Identity.Via.NONE,
-                    java.util.List.of()));
+                    List.of()));
             if (refusal == null) {
                 refusal = permission(method, who);
             }

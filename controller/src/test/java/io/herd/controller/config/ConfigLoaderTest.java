@@ -86,6 +86,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsFilesThatAreNoPemStopTheStartWithTheKeyNamed() throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("tls.cert_file", junk.toString(),
+                "tls.key_file", junk.toString(), "tls.ca_file", junk.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("tls.key_file: cannot use");
+    }
+
+    @Test
     void aNonLoopbackAddressNeedsTlsOrInsecure() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("listen", "0.0.0.0:7700")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--insecure");

@@ -54,8 +54,7 @@ public record TlsFiles(Path cert, Path key, Path ca) {
                     "required with the other tls.* keys (set all three, or none)");
         }
         TlsFiles files = new TlsFiles(cert, key, ca);
-        files.keyManager();
-        files.trustManager(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION, null);
+        files.check();
         return Optional.of(files);
     }
 
@@ -88,14 +87,40 @@ public record TlsFiles(Path cert, Path key, Path ca) {
                 .build();
     }
 
+    /** Reads the files once, so that a bad one stops the start with its key named. */
+    private void check() {
+        try {
+            new AdvancedTlsX509KeyManager().updateIdentityCredentials(cert.toFile(), key.toFile());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw keyProblem(e);
+        }
+        try {
+            AdvancedTlsX509TrustManager.newBuilder().build().updateTrustCredentials(ca.toFile());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw caProblem(e);
+        }
+    }
+
+    private ConfigException keyProblem(Exception e) {
+        return new ConfigException("tls.key_file", "cannot use " + cert + " with " + key
+                + " (PEM certificate and PKCS#8 PEM key expected): " + e.getMessage());
+    }
+
+    private ConfigException caProblem(Exception e) {
+        return new ConfigException("tls.ca_file", "cannot use " + ca + " as PEM CA certificate(s): " + e.getMessage());
+    }
+
+    /**
+     * A key manager that reads the files again every {@link #RELOAD_MINUTES}; its reload task
+     * lasts as long as the program (servers and channels made from it do too).
+     */
     private AdvancedTlsX509KeyManager keyManager() {
         AdvancedTlsX509KeyManager manager = new AdvancedTlsX509KeyManager();
         try {
             manager.updateIdentityCredentials(cert.toFile(), key.toFile(), RELOAD_MINUTES, TimeUnit.MINUTES,
                     RELOADER);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ConfigException("tls.key_file", "cannot use " + cert + " with " + key
-                    + " (PEM certificate and PKCS#8 PEM key expected): " + e.getMessage());
+            throw keyProblem(e);
         }
         return manager;
     }
@@ -112,8 +137,7 @@ public record TlsFiles(Path cert, Path key, Path ca) {
             manager.updateTrustCredentials(ca.toFile(), RELOAD_MINUTES, TimeUnit.MINUTES, RELOADER);
             return manager;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ConfigException("tls.ca_file", "cannot use " + ca + " as PEM CA certificate(s): "
-                    + e.getMessage());
+            throw caProblem(e);
         }
     }
 
