@@ -81,4 +81,50 @@ class HeartbeatSenderTest {
             }
         }
     }
+
+    /**
+     * A flood of events never makes the agent heartbeat faster than one per
+     * {@link HeartbeatSender#MIN_GAP} (what the controller's rate limit accepts): the events go
+     * out together. Whatever the speed of this machine, n heartbeats take at least (n − 1) gaps.
+     */
+    @Test
+    void aFloodOfEventsIsSentAtMostOnePerGap() throws Exception {
+        FakeHypervisor hypervisor = new FakeHypervisor();
+        HostReporter reporter = new HostReporter(hypervisor,
+                new HostIdentity("host-2", "h2", "", "", "fake:///", "test"), new HostPolicy(0, 0, 0, 4.0, 1.0));
+        try (FakeRegistry registry = new FakeRegistry()) {
+            ManagedChannel channel = Grpc.newChannelBuilder(registry.address(), InsecureChannelCredentials.create())
+                    .build();
+            HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(channel), reporter,
+                    hypervisor, new HeartbeatSender.Settings("127.0.0.1:1", Duration.ofMinutes(1),
+                    Duration.ofSeconds(5), Duration.ofMinutes(1)), new HeartbeatSender.Parts(LaunchLimits.API,
+                    new ImageCatalog(dir), new Fencing(hypervisor, dir, Clock.fixed(NOW, ZoneOffset.UTC), () -> { }),
+                    new StaleCopies(hypervisor, () -> { })), Clock.fixed(NOW, ZoneOffset.UTC));
+            try {
+                sender.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted().size() == 1);
+                // an event a millisecond for half a second (a busy agent), then the last one
+                long started = System.nanoTime();
+                long next = started;
+                int events = 0;
+                while (System.nanoTime() - started < 500_000_000L) {
+                    if (System.nanoTime() >= next) {
+                        sender.trigger("event " + events++);
+                        next += 1_000_000L;
+                    }
+                    Thread.onSpinWait();
+                }
+                String last = "event " + (events - 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted().stream()
+                        .anyMatch(h -> h.getReason().contains(last)));
+                long elapsed = System.nanoTime() - started;
+                int sent = registry.accepted().size() - 1;
+                assertThat(sent).isGreaterThanOrEqualTo(1)
+                        .isLessThanOrEqualTo((int) (elapsed / HeartbeatSender.MIN_GAP.toNanos()) + 1);
+            } finally {
+                sender.close();
+                channel.shutdownNow();
+            }
+        }
+    }
 }
