@@ -1,22 +1,13 @@
 package io.herd.controller;
 
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.herd.api.v1.HostServiceGrpc;
-import io.herd.api.v1.ServerGroupServiceGrpc;
-import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.common.BackgroundWork;
 import io.herd.controller.agents.GrpcAgentPort;
-import io.herd.controller.api.AgentRegistryApi;
-import io.herd.controller.api.HostApi;
-import io.herd.controller.api.ServerApi;
-import io.herd.controller.api.ServerGroupApi;
 import io.herd.controller.auth.AccessControl;
 import io.herd.controller.auth.AuditLog;
 import io.herd.controller.auth.Tokens;
 import io.herd.controller.config.ControllerConfig;
-import io.herd.controller.core.ControllerCore;
-import io.herd.controller.core.CoreSettings;
-import io.herd.controller.placement.PlacementEngine;
+import io.herd.controller.ha.LeaderElection;
+import io.herd.controller.store.LeaderLease;
 import io.herd.controller.store.PostgresStore;
 import io.herd.controller.store.SqliteStore;
 import io.herd.controller.store.Store;
@@ -24,7 +15,8 @@ import io.herd.runtime.config.HostPort;
 import io.herd.runtime.grpc.GrpcServer;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,28 +24,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running herd-controller: the store, the core, the gRPC server (public API, agent
- * registry, reflection, health) and the liveness checker. Owns their lifecycle.
+ * A running herd-controller: the store, its terms as leader ({@link ControllerTerms}; on
+ * PostgreSQL elected among the controllers sharing the database, on SQLite one from start to
+ * stop), the gRPC server (public API, agent registry, reflection, health) and the liveness
+ * checker. Owns their lifecycle.
  */
 public final class ControllerServer implements AutoCloseable {
-
-    /** Services whose health follows the store's (the agent registry keeps serving heartbeats). */
-    private static final List<String> PUBLIC_SERVICES = List.of(ServerGroupServiceGrpc.SERVICE_NAME,
-            ServerServiceGrpc.SERVICE_NAME, HostServiceGrpc.SERVICE_NAME);
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerServer.class);
 
     private final Store store;
     private final GrpcAgentPort agents;
-    private final ControllerCore core;
+    private final ControllerTerms terms;
+    private final LeaderElection election;
     private final GrpcServer server;
     private final ScheduledExecutorService liveness;
 
-    private ControllerServer(Store store, GrpcAgentPort agents, ControllerCore core, GrpcServer server,
-                             ScheduledExecutorService liveness) {
+    private ControllerServer(Store store, GrpcAgentPort agents, ControllerTerms terms, LeaderElection election,
+                             GrpcServer server, ScheduledExecutorService liveness) {
         this.store = store;
         this.agents = agents;
-        this.core = core;
+        this.terms = terms;
+        this.election = election;
         this.server = server;
         this.liveness = liveness;
     }
@@ -65,51 +57,55 @@ public final class ControllerServer implements AutoCloseable {
         warnAboutPlaintext(config, access);
         Store store = openStore(config);
         GrpcAgentPort agents = null;
-        ControllerCore core = null;
+        ControllerTerms terms = null;
+        GrpcServer server = null;
         try {
             agents = new GrpcAgentPort(config.tls(), config.launchTimeout(), config.deleteTimeout());
-            CoreSettings settings = new CoreSettings(config.heartbeatInterval(), config.maxGroups(),
-                    config.maxMembersPerGroup(), config.launchRetries(), config.gracePeriod(),
-                    config.defaultOnHostFailure(), config.launchParallelism(), config.perHostParallelism())
-                    .withHostRules(config.requireApproval(), config.limits().maxHosts());
-            core = ControllerCore.start(store, new PlacementEngine(config.weighing()), agents, clock, settings);
-            ControllerConfig.Limits limits = config.limits();
+            terms = new ControllerTerms(config, store, agents, clock);
             GrpcServer.Builder b = GrpcServer.builder()
                     .tcp(new HostPort(config.listenHost(), config.listenPort()))
-                    .maxMessageBytes(limits.maxMessageBytes())
-                    .interceptor(access)
-                    .service(new ServerGroupApi(core.groups()))
-                    .service(new ServerApi(core.servers(), core.migrations()))
-                    .service(new HostApi(core.hosts(), core.migrations()))
-                    .service(new AgentRegistryApi(core.hosts(), limits.maxDomainsPerHeartbeat(),
-                            limits.heartbeatsPerSecond(), limits.maxHosts()));
+                    .maxMessageBytes(config.limits().maxMessageBytes())
+                    .interceptor(access);
+            terms.services().definitions().forEach(b::service);
             config.tls().ifPresent(t -> b.credentials(t.serverCredentials(false)));
-            GrpcServer server = b.start();
-            // while store writes that must land are failing, the controller refuses changes: say so
-            core.onStoreHealthChange((healthy, why) -> {
-                ServingStatus status = healthy ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-                server.health().setStatus("", status);
-                for (String service : PUBLIC_SERVICES) {
-                    server.health().setStatus(service, status);
-                }
-            });
+            server = b.start();
+            LeaderElection election = null;
+            String address = config.advertiseAddress(server.port());
+            if (store instanceof PostgresStore) {
+                String holder = address + " pid " + ProcessHandle.current().pid() + " "
+                        + UUID.randomUUID().toString().substring(0, 8);
+                election = new LeaderElection(new LeaderLease(config.storeUrl().orElseThrow(), holder, address,
+                        config.ha().lease()), config.ha().lease(), terms);
+            }
+            terms.attach(server.health(), election);
+            if (election == null) {
+                // alone on its SQLite file: one term from start to stop, and a start that fails to load fails
+                terms.elected(0);
+            }
             ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "host-liveness");
                 t.setDaemon(true);
                 return t;
             });
             long periodMs = Math.max(10, config.heartbeatInterval().toMillis() / 2);
-            ControllerCore c = core;
+            ControllerTerms leading = terms;
             // an exception would cancel the schedule, and no host would ever be marked DOWN again
             liveness.scheduleAtFixedRate(() -> BackgroundWork.run("the host liveness check",
-                    c.hosts()::checkLiveness), periodMs, periodMs, TimeUnit.MILLISECONDS);
-            LOG.info("herd-controller serving on {}:{} ({}), store {}, ready in {} ms", config.listenHost(),
+                    leading::checkLiveness), periodMs, periodMs, TimeUnit.MILLISECONDS);
+            if (election != null) {
+                election.start(Duration.ofSeconds(60));
+            }
+            LOG.info("herd-controller serving on {}:{} ({}), store {}{}, ready in {} ms", config.listenHost(),
                     server.port(), config.tls().isPresent() ? "mutual TLS" : "plaintext", config.storeDescription(),
+                    election == null ? "" : ", electing a leader among the controllers sharing it as " + address,
                     (System.nanoTime() - started) / 1_000_000);
-            return new ControllerServer(store, agents, core, server, liveness);
+            return new ControllerServer(store, agents, terms, election, server, liveness);
         } catch (IOException | RuntimeException e) {
-            if (core != null) {
-                core.close();
+            if (server != null) {
+                server.close();
+            }
+            if (terms != null) {
+                terms.deposed(0, "the start failed");
             }
             if (agents != null) {
                 agents.close();
@@ -121,7 +117,7 @@ public final class ControllerServer implements AutoCloseable {
 
     /** PostgreSQL when store.url is set, else the embedded SQLite file. */
     private static Store openStore(ControllerConfig config) {
-        return config.storeUrl().<Store>map(PostgresStore::open).orElseGet(() -> SqliteStore.open(config.storePath()));
+        return config.storeUrl().<Store>map(t -> PostgresStore.open(t, config.ha().lease())).orElseGet(() -> SqliteStore.open(config.storePath()));
     }
 
     private static void warnAboutPlaintext(ControllerConfig config, AccessControl access) {
@@ -152,11 +148,19 @@ public final class ControllerServer implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /**
+     * Stops: the term ends (its queued writes land), a leader releases its lease so that a
+     * standby takes over at once, then the server stops.
+     */
     @Override
     public void close() {
         liveness.shutdownNow();
+        if (election != null) {
+            election.close();
+        } else {
+            terms.deposed(0, "the controller is stopping");
+        }
         server.close();
-        core.close();
         agents.close();
         store.close();
     }

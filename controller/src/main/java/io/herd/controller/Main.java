@@ -41,6 +41,10 @@ public final class Main implements Callable<Integer> {
             description = "[store.password_file] file holding the PostgreSQL password.")
     String storePasswordFile;
 
+    @Option(names = "--advertise-address", paramLabel = "HOST:PORT", description = "[ha.advertise_address] where "
+            + "clients and agents reach this controller, which standbys name to them; default the listen address.")
+    String advertiseAddress;
+
     @Option(names = "--heartbeat-interval-ms", paramLabel = "MS", description = "[heartbeat_interval_ms], default 5000.")
     String heartbeatIntervalMs;
 
@@ -105,6 +109,7 @@ public final class Main implements Callable<Integer> {
         put(overrides, "store.path", storePath);
         put(overrides, "store.url", storeUrl);
         put(overrides, "store.password_file", storePasswordFile);
+        put(overrides, "ha.advertise_address", advertiseAddress);
         put(overrides, "heartbeat_interval_ms", heartbeatIntervalMs);
         put(overrides, "quotas.max_groups", maxGroups);
         put(overrides, "quotas.max_members_per_group", maxMembersPerGroup);

@@ -4,12 +4,15 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.DeleteAgentServerRequest;
 import io.herd.api.v1.LaunchServerRequest;
 import io.herd.controller.core.AgentPort;
+import io.herd.runtime.grpc.Leadership;
 import io.herd.runtime.tls.Role;
 import io.herd.runtime.tls.TlsFiles;
 import java.time.Duration;
@@ -40,6 +43,44 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
 
     @Override
     public void launch(String agentAddress, LaunchOrder order) throws AgentException {
+        launch(agentAddress, order, stub(agentAddress, 0));
+    }
+
+    @Override
+    public void delete(String agentAddress, String serverId) throws AgentException {
+        delete(agentAddress, serverId, stub(agentAddress, 0));
+    }
+
+    /**
+     * The calls of the leader of term {@code epoch}: each carries the epoch ({@link Leadership#EPOCH}),
+     * and an agent that has heard of a later term refuses it.
+     */
+    public AgentPort forTerm(long epoch) {
+        return new AgentPort() {
+            @Override
+            public void launch(String agentAddress, LaunchOrder order) throws AgentException {
+                GrpcAgentPort.this.launch(agentAddress, order, stub(agentAddress, epoch));
+            }
+
+            @Override
+            public void delete(String agentAddress, String serverId) throws AgentException {
+                GrpcAgentPort.this.delete(agentAddress, serverId, stub(agentAddress, epoch));
+            }
+        };
+    }
+
+    private AgentServiceGrpc.AgentServiceBlockingStub stub(String agentAddress, long epoch) {
+        AgentServiceGrpc.AgentServiceBlockingStub stub = AgentServiceGrpc.newBlockingStub(channel(agentAddress));
+        if (epoch == 0) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(Leadership.EPOCH, Long.toString(epoch));
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private void launch(String agentAddress, LaunchOrder order, AgentServiceGrpc.AgentServiceBlockingStub stub)
+            throws AgentException {
         LaunchServerRequest req = LaunchServerRequest.newBuilder()
                 .setServerId(order.serverId())
                 .setName(order.name())
@@ -52,19 +93,17 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
                 .setFence(order.fence())
                 .build();
         try {
-            AgentServiceGrpc.newBlockingStub(channel(agentAddress))
-                    .withDeadlineAfter(launchTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            stub.withDeadlineAfter(launchTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .launchServer(req);
         } catch (StatusRuntimeException e) {
             throw failure(agentAddress, e);
         }
     }
 
-    @Override
-    public void delete(String agentAddress, String serverId) throws AgentException {
+    private void delete(String agentAddress, String serverId, AgentServiceGrpc.AgentServiceBlockingStub stub)
+            throws AgentException {
         try {
-            AgentServiceGrpc.newBlockingStub(channel(agentAddress))
-                    .withDeadlineAfter(deleteTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            stub.withDeadlineAfter(deleteTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .deleteServer(DeleteAgentServerRequest.newBuilder().setServerId(serverId).build());
         } catch (StatusRuntimeException e) {
             throw failure(agentAddress, e);

@@ -28,6 +28,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
     private final HostManager hosts;
     private final int maxDomains;
     private final HeartbeatRate rate;
+    private final long epoch;
 
     /**
      * @param maxDomains          most domains one heartbeat may list
@@ -35,6 +36,12 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
      * @param maxHosts            most hosts the controller registers
      */
     public AgentRegistryApi(HostManager hosts, int maxDomains, int heartbeatsPerSecond, int maxHosts) {
+        this(hosts, maxDomains, heartbeatsPerSecond, maxHosts, 0);
+    }
+
+    /** The registry of the leader of term {@code epoch}, which its answers tell the agents. */
+    public AgentRegistryApi(HostManager hosts, int maxDomains, int heartbeatsPerSecond, int maxHosts, long epoch) {
+        this.epoch = epoch;
         this.hosts = hosts;
         this.maxDomains = maxDomains;
         this.rate = new HeartbeatRate(heartbeatsPerSecond, maxHosts + 1024, System::nanoTime);
@@ -57,6 +64,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
                     .addAllUnknownServerIds(ack.unknownServerIds())
                     .setFenceAfterMs(ack.fenceAfterMs())
                     .addAllDestroyServerIds(ack.destroyServerIds())
+                    .setControllerEpoch(epoch)
                     .build();
         });
     }

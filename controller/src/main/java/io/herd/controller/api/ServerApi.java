@@ -26,6 +26,8 @@ import io.herd.controller.core.ServerChange;
 import io.herd.controller.core.ServerManager;
 import io.herd.controller.model.ServerStatus;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** herd.v1.ServerService. */
 public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
@@ -39,6 +41,9 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
     private final ServerManager servers;
     private final Migrations migrations;
     private final int maxWatchBacklog;
+    private static final String ENDED = "this controller stopped leading: watch again, on the leader";
+    private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean ended;
 
     public ServerApi(ServerManager servers, Migrations migrations) {
         this(servers, migrations, DEFAULT_MAX_WATCH_BACKLOG);
@@ -112,10 +117,16 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
             }
             List<String> ids = List.copyOf(req.getServerIdsList());
             WatchStream watch = new WatchStream(stream, maxWatchBacklog);
-            Runnable cancel = servers.watch(group, ids, watch::send);
+            Runnable unsubscribe = servers.watch(group, ids, watch::send);
+            Runnable cancel = () -> {
+                unsubscribe.run();
+                watches.remove(watch);
+            };
+            watches.add(watch);
             stream.setOnCancelHandler(cancel);
-            if (stream.isCancelled()) {
+            if (stream.isCancelled() || ended) {
                 cancel.run();
+                watch.end(Status.UNAVAILABLE.withDescription(ENDED));
             }
         } catch (ControllerException e) {
             out.onError(Calls.status(e).asRuntimeException());
@@ -126,11 +137,36 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
         }
     }
 
+    /**
+     * Ends every watch with UNAVAILABLE: this controller stopped leading, and its watchers must
+     * watch again on the leader. Watches that start afterwards end at once.
+     */
+    public void endWatches() {
+        ended = true;
+        for (WatchStream w : watches) {
+            w.end(Status.UNAVAILABLE.withDescription(ENDED));
+        }
+        watches.clear();
+    }
+
     /** One watcher's stream: sends in order, and ends a watch that has fallen too far behind. */
     private static final class WatchStream {
         private final ServerCallStreamObserver<ServerEvent> stream;
         private final int maxBacklog;
         private int backlog;
+        private boolean over;
+
+        /** Ends the watch with {@code status}; what it is sent afterwards is dropped. */
+        synchronized void end(Status status) {
+            if (!over) {
+                over = true;
+                try {
+                    stream.onError(status.asRuntimeException());
+                } catch (IllegalStateException alreadyClosed) {
+                    // the client went away first
+                }
+            }
+        }
 
         WatchStream(ServerCallStreamObserver<ServerEvent> stream, int maxBacklog) {
             this.stream = stream;
@@ -139,13 +175,13 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
 
         /** Throws when the watch is over, which unsubscribes it. */
         synchronized void send(ServerChange change) {
-            if (stream.isCancelled()) {
+            if (over || stream.isCancelled()) {
                 throw Status.CANCELLED.asRuntimeException();
             }
             backlog = stream.isReady() ? 0 : backlog + 1;
             if (backlog > maxBacklog) {
-                stream.onError(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell more than " + maxBacklog
-                        + " changes behind and was ended; watch again to get a fresh snapshot").asRuntimeException());
+                end(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell more than " + maxBacklog
+                        + " changes behind and was ended; watch again to get a fresh snapshot"));
                 throw Status.CANCELLED.asRuntimeException();
             }
             ServerEvent.Kind kind = switch (change.kind()) {

@@ -55,6 +55,8 @@ public final class ConfigLoader {
         DEFAULTS.put("limits.max_hosts", "100000");
         DEFAULTS.put("limits.max_domains_per_heartbeat", "10000");
         DEFAULTS.put("limits.heartbeats_per_second", "20");
+        DEFAULTS.put("ha.lease_ms", "2000");
+        DEFAULTS.put("ha.advertise_address", "");
     }
 
     private ConfigLoader() {
@@ -104,7 +106,9 @@ public final class ConfigLoader {
                 maxGroups,
                 maxMembers, parallelism, retries, launchTimeout, weighing, TlsFiles.from(v), v.bool("insecure"),
                 perHost, deleteTimeout, grace, onHostFailure, v.readableFileOrNull("auth.tokens_file"),
-                v.bool("hosts.require_approval"), limits);
+                v.bool("hosts.require_approval"), limits,
+                new ControllerConfig.Ha(Duration.ofMillis(v.range("ha.lease_ms", 500, 60_000)),
+                        v.hostPortOrEmpty("ha.advertise_address")));
         if (config.tls().isEmpty() && !config.insecure() && !config.listensOnLoopback()) {
             throw new ConfigException("listen", listen + " is not a loopback address; set tls.cert_file, "
                     + "tls.key_file and tls.ca_file, or pass --insecure to serve plaintext on it");

@@ -37,6 +37,7 @@ import java.util.Optional;
  * @param tokensFile         bearer tokens of API clients [auth.tokens_file]; null: none
  * @param requireApproval    new hosts take no servers until approved [hosts.require_approval]
  * @param limits             bounds on what clients and agents may send [limits.*]
+ * @param ha                 how controllers sharing a PostgreSQL store elect their leader [ha.*]
  */
 public record ControllerConfig(
         String listenHost,
@@ -58,7 +59,8 @@ public record ControllerConfig(
         HostFailurePolicy defaultOnHostFailure,
         Path tokensFile,
         boolean requireApproval,
-        Limits limits) {
+        Limits limits,
+        Ha ha) {
 
     /**
      * @param maxMessageBytes        largest request accepted [limits.max_message_bytes]
@@ -68,6 +70,35 @@ public record ControllerConfig(
      *                               many in a burst [limits.heartbeats_per_second]
      */
     public record Limits(int maxMessageBytes, int maxHosts, int maxDomainsPerHeartbeat, int heartbeatsPerSecond) {
+    }
+
+    /**
+     * @param lease            how long a leader's term lasts without renewal; a standby takes over
+     *                         at most this long after the leader died [ha.lease_ms]
+     * @param advertiseAddress where clients and agents reach this controller, host:port, which
+     *                         standbys name when they redirect; empty: the listen address
+     *                         [ha.advertise_address]
+     */
+    public record Ha(Duration lease, String advertiseAddress) {
+    }
+
+    /**
+     * The address standbys give clients for this controller: ha.advertise_address, else the
+     * listen address with the port bound; a wildcard listen address becomes this machine's name.
+     */
+    public String advertiseAddress(int boundPort) {
+        if (!ha.advertiseAddress().isEmpty()) {
+            return ha.advertiseAddress();
+        }
+        String host = listenHost;
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            try {
+                host = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort;
     }
 
     /** The store, as logs may show it: the SQLite file, or the PostgreSQL URL (never the password). */

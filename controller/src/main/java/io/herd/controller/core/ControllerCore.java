@@ -91,6 +91,15 @@ public final class ControllerCore implements AutoCloseable {
     }
 
     /**
+     * Called once, from the store writer's thread, when a write ends this leader's term
+     * (controllers sharing a PostgreSQL store): from then on the core writes nothing and
+     * refuses every change; the owner closes it and builds a new one if it leads again.
+     */
+    public void onTermEnded(java.util.function.Consumer<String> listener) {
+        inv.writer().onTermEnded(listener);
+    }
+
+    /**
      * Stops agent calls without recording their outcome (the next start settles them from the
      * agents' heartbeats, as after a crash), then writes what is queued.
      */

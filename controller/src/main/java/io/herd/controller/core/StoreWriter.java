@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * ({@link #requireHealthy}). {@link #attempt} is a change a caller makes only once it is on
  * disk (a create): it is tried once, and a failure is reported to the caller, who changes
  * nothing.
+ *
+ * <p>A write that ends the leader's term ({@link StoreException#endsTerm}: another controller
+ * leads, or the database was lost mid-write) stops the writer for good: nothing queued or
+ * queued later is written, every waiting caller is told, and the term listener is called. The
+ * changes not written are those a crash would lose; the next term settles them from the
+ * database and the agents' heartbeats.
  */
 final class StoreWriter implements AutoCloseable {
 
@@ -48,6 +55,9 @@ final class StoreWriter implements AutoCloseable {
     /** Why writes that must land are failing; empty while healthy. */
     private volatile String problem = "";
     private BiConsumer<Boolean, String> healthListener = (healthy, why) -> { };
+    /** Why the term ended; null while it lasts. */
+    private volatile String termEnded;
+    private volatile Consumer<String> termListener = why -> { };
 
     StoreWriter(Store store) {
         this.store = store;
@@ -85,8 +95,18 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /** Called once, from the writer's thread, if a write ends the leader's term. */
+    void onTermEnded(Consumer<String> listener) {
+        termListener = listener;
+    }
+
     /** Refuses a change while writes are failing: UNAVAILABLE, nothing changed. */
     void requireHealthy() {
+        String ended = termEnded;
+        if (ended != null) {
+            throw ControllerException.unavailable("this controller stopped leading (" + ended + "); nothing was "
+                    + "changed: retry, with the same request_id, on the leader");
+        }
         String why = problem;
         if (!why.isEmpty()) {
             throw ControllerException.unavailable("the controller's store is failing (" + why + "); nothing was "
@@ -115,11 +135,20 @@ final class StoreWriter implements AutoCloseable {
 
     private CompletableFuture<Void> enqueue(Mutation m, boolean mustLand) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        String ended = termEnded;
+        if (ended != null) {
+            done.completeExceptionally(StoreException.termEnded(ended, null));
+            return done;
+        }
         if (closed) {
             done.completeExceptionally(new StoreException("store: the controller is stopping", null));
             return done;
         }
         queue.add(new Pending(m, done, mustLand));
+        if (termEnded != null) {
+            // the term ended while this was being queued: the writer may have stopped already
+            failQueued();
+        }
         return done;
     }
 
@@ -148,6 +177,10 @@ final class StoreWriter implements AutoCloseable {
                 continue;
             }
             retry = write(batch);
+            if (termEnded != null) {
+                failQueued();
+                return;
+            }
             if (retry.isEmpty()) {
                 backoff = FIRST_RETRY;
                 continue;
@@ -178,6 +211,10 @@ final class StoreWriter implements AutoCloseable {
             setProblem("");
             return List.of();
         } catch (RuntimeException e) {
+            if (e instanceof StoreException se && se.endsTerm()) {
+                endTerm(batch, se);
+                return List.of();
+            }
             List<Pending> retry = new ArrayList<>();
             for (Pending p : batch) {
                 if (p.mustLand()) {
@@ -197,6 +234,27 @@ final class StoreWriter implements AutoCloseable {
                 setProblem(e.getMessage() == null ? e.toString() : e.getMessage());
             }
             return retry;
+        }
+    }
+
+    private void endTerm(List<Pending> batch, StoreException e) {
+        termEnded = e.getMessage();
+        long notWritten = batch.stream().filter(Pending::mustLand).count() + queue.size();
+        LOG.error("{}; stopping all writes of this term: {} queued change(s) are not written, the next leader settles "
+                + "them from the store and the agents' heartbeats", e.getMessage(), notWritten);
+        batch.forEach(p -> p.done().completeExceptionally(e));
+        try {
+            termListener.accept(e.getMessage());
+        } catch (RuntimeException listenerFailure) {
+            LOG.error("the end of the term could not be handled", listenerFailure);
+        }
+    }
+
+    /** After the term ended: every queued write fails (enqueue refuses new ones). */
+    private void failQueued() {
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.done().completeExceptionally(StoreException.termEnded(termEnded, null));
         }
     }
 

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -45,8 +46,23 @@ public final class PostgresStore implements Store {
         this.target = target;
     }
 
+    /** The leader's check, first in each of its write transactions; the row lock orders it with a takeover. */
+    private static final String CHECK_TERM = "SELECT epoch, expires_at > clock_timestamp() FROM leader_lease "
+            + "WHERE id = 1 FOR SHARE";
+    /** How long a session may sit in a transaction: a paused controller must not block its successor longer. */
+    private static final Duration DEFAULT_IDLE_IN_TRANSACTION = Duration.ofSeconds(5);
+
     /** Connects to the database and migrates it to the latest schema. */
     public static PostgresStore open(PostgresTarget target) {
+        return open(target, DEFAULT_IDLE_IN_TRANSACTION);
+    }
+
+    /**
+     * Connects to the database and migrates it to the latest schema. A session of this store
+     * that sits in a transaction longer than {@code idleInTransaction} (its controller was
+     * paused mid-write) is ended by the server, releasing its locks.
+     */
+    public static PostgresStore open(PostgresTarget target, Duration idleInTransaction) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("herd-store");
         config.setJdbcUrl(target.jdbcUrl());
@@ -60,7 +76,8 @@ public final class PostgresStore implements Store {
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-        config.setConnectionInitSql(DURABLE_COMMITS);
+        config.setConnectionInitSql(DURABLE_COMMITS + "; SET idle_in_transaction_session_timeout = "
+                + Math.max(1, idleInTransaction.toMillis()));
         config.addDataSourceProperty("ApplicationName", "herd-controller");
         // one multi-row INSERT per batch instead of a round trip per row
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -115,6 +132,106 @@ public final class PostgresStore implements Store {
             StoreSql.write(c, batch);
             return null;
         });
+    }
+
+    /**
+     * This store as written by the leader of term {@code epoch}: each write first checks, in its
+     * own transaction and under a lock a takeover must wait for, that the term is still current
+     * and its lease unexpired. A write that finds otherwise, or loses the connection on the way
+     * (its outcome unknown), throws a {@link StoreException#endsTerm} exception.
+     */
+    public Store term(long epoch) {
+        return new Term(epoch);
+    }
+
+    private synchronized void applyInTerm(long epoch, List<Mutation> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (Connection c = pool.getConnection()) {
+            try {
+                checkTerm(c, epoch);
+                StoreSql.write(c, batch);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (connectionLost(e)) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+                throw StoreException.termEnded("store: lost the database while writing " + batch.size()
+                        + " change(s) as leader of term " + epoch + " (" + target + "), which may or may not have "
+                        + "landed: " + e.getMessage(), e);
+            }
+            throw new StoreException("store: cannot write " + batch.size() + " change(s) (" + target + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void checkTerm(Connection c, long epoch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CHECK_TERM); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw StoreException.termEnded("store: the leader_lease row is missing; writing nothing", null);
+            }
+            long current = rs.getLong(1);
+            if (current != epoch) {
+                throw StoreException.termEnded("store: term " + epoch + " is over, another controller leads in "
+                        + "term " + current + "; writing nothing", null);
+            }
+            if (!rs.getBoolean(2)) {
+                throw StoreException.termEnded("store: the lease of term " + epoch + " ran out before this write; "
+                        + "writing nothing", null);
+            }
+        }
+    }
+
+    /** The store seen through one leader's term. */
+    private final class Term implements Store {
+        private final long epoch;
+
+        Term(long epoch) {
+            this.epoch = epoch;
+        }
+
+        @Override
+        public List<GroupRecord> loadGroups() {
+            return PostgresStore.this.loadGroups();
+        }
+
+        @Override
+        public List<HostRecord> loadHosts() {
+            return PostgresStore.this.loadHosts();
+        }
+
+        @Override
+        public List<ServerRecord> loadServers() {
+            return PostgresStore.this.loadServers();
+        }
+
+        @Override
+        public Map<String, List<String>> loadRequests() {
+            return PostgresStore.this.loadRequests();
+        }
+
+        @Override
+        public Map<String, List<HistoryEntry>> loadHistory() {
+            return PostgresStore.this.loadHistory();
+        }
+
+        @Override
+        public void apply(List<Mutation> batch) {
+            applyInTerm(epoch, batch);
+        }
+
+        /** The store itself stays open: the controller closes it when it stops. */
+        @Override
+        public void close() {
+        }
     }
 
     /** A server setting as this store's sessions see it (tests check synchronous_commit). */

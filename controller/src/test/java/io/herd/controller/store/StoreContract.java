@@ -193,6 +193,7 @@ abstract class StoreContract {
                 applied.add(rs.getString(1) + " " + rs.getString(2));
             }
         }
-        assertThat(applied).containsExactly("1 initial schema", "2 failure handling", "3 host approval");
+        assertThat(applied).containsExactly("1 initial schema", "2 failure handling", "3 host approval",
+                "4 leader lease");
     }
 }

@@ -130,6 +130,11 @@ public final class GrpcServer implements AutoCloseable {
             return this;
         }
 
+        public Builder service(ServerServiceDefinition service) {
+            services.add(service);
+            return this;
+        }
+
         /** Runs in front of every service added; the first added runs first. */
         public Builder interceptor(ServerInterceptor interceptor) {
             interceptors.add(interceptor);
