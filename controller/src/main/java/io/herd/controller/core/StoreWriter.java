@@ -95,9 +95,18 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
-    /** Called once, from the writer's thread, if a write ends the leader's term. */
+    /**
+     * Called once if a write ends the leader's term: from the writer's thread, or at once if
+     * it ended already (a repair written at start can end it before anyone listens).
+     */
     void onTermEnded(Consumer<String> listener) {
-        termListener = listener;
+        synchronized (healthLock) {
+            termListener = listener;
+            if (termEnded == null) {
+                return;
+            }
+        }
+        listener.accept(termEnded);
     }
 
     /** Refuses a change while writes are failing: UNAVAILABLE, nothing changed. */
@@ -238,13 +247,17 @@ final class StoreWriter implements AutoCloseable {
     }
 
     private void endTerm(List<Pending> batch, StoreException e) {
-        termEnded = e.getMessage();
         long notWritten = batch.stream().filter(Pending::mustLand).count() + queue.size();
         LOG.error("{}; stopping all writes of this term: {} queued change(s) are not written, the next leader settles "
                 + "them from the store and the agents' heartbeats", e.getMessage(), notWritten);
         batch.forEach(p -> p.done().completeExceptionally(e));
+        Consumer<String> listener;
+        synchronized (healthLock) {
+            termEnded = e.getMessage();
+            listener = termListener;
+        }
         try {
-            termListener.accept(e.getMessage());
+            listener.accept(e.getMessage());
         } catch (RuntimeException listenerFailure) {
             LOG.error("the end of the term could not be handled", listenerFailure);
         }
