@@ -7,6 +7,9 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.HostServiceGrpc;
@@ -91,9 +94,14 @@ final class Cluster implements AutoCloseable {
     final Path dir;
     final Tls tls;
     final Options options;
-    final int controllerPort;
-    private final List<String> controllerArgs;
+    /** The controller the stubs call (the leader, when several share a store), its port. */
+    int controllerPort;
     JavaProcess controller;
+    /** Every controller's port, command line and process, by index (one, or several sharing a store). */
+    private final List<Integer> controllerPorts = new ArrayList<>();
+    private final List<List<String>> controllerArgs = new ArrayList<>();
+    private final List<JavaProcess> controllers = new ArrayList<>();
+    private int current;
     private ManagedChannel channel;
     ServerGroupServiceGrpc.ServerGroupServiceBlockingStub groups;
     ServerServiceGrpc.ServerServiceBlockingStub servers;
@@ -116,34 +124,130 @@ final class Cluster implements AutoCloseable {
     }
 
     Cluster(Path dir, Tls tls, Options options, String... extraControllerArgs) throws IOException {
+        this(dir, tls, options, null, 1, extraControllerArgs);
+    }
+
+    /**
+     * {@code count} controllers sharing the PostgreSQL database at {@code storeUrl}, each
+     * advertising its own address; the stubs call the one that leads.
+     */
+    static Cluster sharingPostgres(Path dir, Options options, String storeUrl, int count, String... extraControllerArgs)
+            throws IOException {
+        return new Cluster(dir, null, options, storeUrl, count, extraControllerArgs);
+    }
+
+    private Cluster(Path dir, Tls tls, Options options, String storeUrl, int count, String... extraControllerArgs)
+            throws IOException {
         this.dir = dir;
         this.tls = tls;
         this.options = options;
-        this.controllerPort = freePort();
-        this.controllerArgs = new ArrayList<>(List.of("--listen", "127.0.0.1:" + controllerPort,
-                "--store-path", dir.resolve("controller/controller.db").toString(),
-                "--heartbeat-interval-ms", Long.toString(options.heartbeatMs())));
-        if (tls != null) {
-            this.controllerArgs.addAll(tls.args(Tls.CONTROLLER));
+        for (int i = 0; i < count; i++) {
+            int port = freePort();
+            List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port,
+                    "--heartbeat-interval-ms", Long.toString(options.heartbeatMs())));
+            if (storeUrl == null) {
+                args.addAll(List.of("--store-path", dir.resolve("controller/controller.db").toString()));
+            } else {
+                args.addAll(List.of("--store-url", storeUrl, "--advertise-address", "127.0.0.1:" + port));
+            }
+            if (tls != null) {
+                args.addAll(tls.args(Tls.CONTROLLER));
+            }
+            args.addAll(List.of(extraControllerArgs));
+            controllerPorts.add(port);
+            controllerArgs.add(args);
+            controllers.add(null);
         }
-        this.controllerArgs.addAll(List.of(extraControllerArgs));
-        startController();
+        for (int i = 0; i < count; i++) {
+            startController(i);
+        }
+        if (count == 1) {
+            use(0);
+        } else {
+            awaitLeader(START);
+        }
+    }
+
+    /** Starts the controller the stubs call again (after a kill). */
+    void startController() {
+        startController(current);
+    }
+
+    /** Starts controller {@code i} (again), and waits until it serves. */
+    void startController(int i) {
+        JavaProcess p = JavaProcess.start("controller" + (controllers.size() == 1 ? "" : "-" + i) + "-" + restarts++,
+                dir.resolve("logs"), options.controllerJvm(), CONTROLLER_JAR, controllerArgs.get(i));
+        controllers.set(i, p);
+        if (i == current) {
+            controller = p;
+        }
+        p.awaitLog("herd-controller serving on", START);
+    }
+
+    /** Controller {@code i}'s process. */
+    JavaProcess controller(int i) {
+        return controllers.get(i);
+    }
+
+    int controllerCount() {
+        return controllers.size();
+    }
+
+    /** Every controller, as agents and herdctl are given them: {@code 127.0.0.1:p1,127.0.0.1:p2}. */
+    String controllerList() {
+        return String.join(",", controllerPorts.stream().map(p -> "127.0.0.1:" + p).toList());
+    }
+
+    /** Points the stubs at controller {@code i}. */
+    void use(int i) {
+        current = i;
+        controller = controllers.get(i);
+        controllerPort = controllerPorts.get(i);
+        if (channel != null) {
+            channel.shutdownNow();
+        }
         channel = channelTo("127.0.0.1:" + controllerPort);
         groups = ServerGroupServiceGrpc.newBlockingStub(channel);
         servers = ServerServiceGrpc.newBlockingStub(channel);
         hosts = HostServiceGrpc.newBlockingStub(channel);
     }
 
-    void startController() {
-        controller = JavaProcess.start("controller-" + restarts++, dir.resolve("logs"), options.controllerJvm(),
-                CONTROLLER_JAR, controllerArgs);
-        controller.awaitLog("herd-controller serving on", START);
+    /**
+     * Waits until one running controller says SERVING (it leads, its store is healthy), points
+     * the stubs at it, and returns its index.
+     */
+    int awaitLeader(Duration timeout) {
+        int[] leader = {-1};
+        await("a controller leads").atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (int i = 0; i < controllers.size(); i++) {
+                JavaProcess p = controllers.get(i);
+                if (p != null && p.alive() && serving(controllerPorts.get(i))) {
+                    leader[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        use(leader[0]);
+        return leader[0];
+    }
+
+    private boolean serving(int port) {
+        ManagedChannel c = channelTo("127.0.0.1:" + port);
+        try {
+            return HealthGrpc.newBlockingStub(c).withDeadlineAfter(1, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING;
+        } catch (io.grpc.StatusRuntimeException e) {
+            return false;
+        } finally {
+            c.shutdownNow();
+        }
     }
 
     /** Starts agents on test-driver hosts of the given shapes and waits until the controller sees them all UP. */
     void startTestAgents(List<HostShape> shapes, String... extraArgs) throws IOException {
         for (HostShape s : shapes) {
-            startTestAgent(s, "127.0.0.1:" + controllerPort, extraArgs);
+            startTestAgent(s, controllerList(), extraArgs);
         }
         awaitHostsUp(shapes.stream().map(HostShape::name).toList());
     }
@@ -160,7 +264,7 @@ final class Cluster implements AutoCloseable {
 
     void startAgent(String name, String uri, String rack, String zone, Path hostDir, String... extraArgs)
             throws IOException {
-        startAgentVia("127.0.0.1:" + controllerPort, name, uri, rack, zone, hostDir, extraArgs);
+        startAgentVia(controllerList(), name, uri, rack, zone, hostDir, extraArgs);
     }
 
     /**
@@ -284,6 +388,10 @@ final class Cluster implements AutoCloseable {
         for (JavaProcess a : agents.values()) {
             a.close();
         }
-        controller.close();
+        for (JavaProcess c : controllers) {
+            if (c != null) {
+                c.close();
+            }
+        }
     }
 }

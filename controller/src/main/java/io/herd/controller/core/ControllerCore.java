@@ -43,7 +43,8 @@ public final class ControllerCore implements AutoCloseable {
         Inventory inv = new Inventory(engine, store, clock);
         StoreLoader.Loaded loaded = StoreLoader.load(store, clock.instant());
         synchronized (inv.lock) {
-            inv.load(loaded);
+            // a live agent reports within an interval: twice that before a refusal for want of hosts is final
+            inv.load(loaded, settings.heartbeatInterval().multipliedBy(2));
         }
         for (Mutation repair : loaded.repairs()) {
             inv.writer().submit(repair);

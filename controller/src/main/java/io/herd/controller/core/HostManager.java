@@ -57,6 +57,7 @@ public final class HostManager {
         synchronized (inv.lock) {
             HostRecord old = inv.host(r.hostId());
             boolean approved = admit(r, old);
+            inv.heard(r.hostId());
             Instant now = inv.now();
             boolean returning = old == null || !old.up();
             if (r.degraded()) {

@@ -12,10 +12,12 @@ import io.herd.controller.placement.Resources;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,9 @@ final class Inventory {
 
     private final Claims claims;
     private final StoreWriter writer;
+    /** Hosts known at the start that have not heartbeated since (under the lock). */
+    private final Set<String> unheard = new HashSet<>();
+    private Instant settledBy = Instant.MIN;
     private final Clock clock;
     private final WatchHub watchers = new WatchHub();
     private final Map<String, HostRecord> hosts = new LinkedHashMap<>();
@@ -68,6 +73,25 @@ final class Inventory {
         return clock.instant();
     }
 
+    /** A host reported: it counts for placement as any other from now on. */
+    void heard(String hostId) {
+        unheard.remove(hostId);
+    }
+
+    /**
+     * Why a placement that found no host may succeed in a moment: hosts known before this
+     * controller started (or took over) have not reported to it yet. Null when none are
+     * missing, or the time they had to report is over.
+     */
+    String unsettled() {
+        Instant now = now();
+        if (unheard.isEmpty() || !now.isBefore(settledBy)) {
+            return null;
+        }
+        return "this controller began leading " + Duration.between(startedAt, now).toMillis() + " ms ago and "
+                + unheard.size() + " known host(s) have not reported to it yet: retry in a moment";
+    }
+
     StoreWriter writer() {
         return writer;
     }
@@ -83,8 +107,14 @@ final class Inventory {
 
     // ---- loading
 
-    /** Fills memory from what the store loaded and repaired (see {@link StoreLoader}). */
-    void load(StoreLoader.Loaded loaded) {
+    /**
+     * Fills memory from what the store loaded and repaired (see {@link StoreLoader}). Every
+     * host is DOWN until it reports; for {@code settling} after the start, a placement that
+     * finds no host is not final while some of them have not reported yet ({@link #unsettled}).
+     */
+    void load(StoreLoader.Loaded loaded, Duration settling) {
+        loaded.hosts().forEach(h -> unheard.add(h.id()));
+        settledBy = startedAt.plus(settling);
         for (HostRecord h : loaded.hosts()) {
             hosts.put(h.id(), h);
         }

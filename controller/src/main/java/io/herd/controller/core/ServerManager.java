@@ -128,6 +128,10 @@ public final class ServerManager {
         PlacementResult result = inv.place(new PlacementRequest(ids, req.flavor(), group == null ? null : group.id(),
                 Set.of(), req.image(), null));
         if (result instanceof PlacementResult.NoValidHost none) {
+            String unsettled = inv.unsettled();
+            if (unsettled != null) {
+                throw ControllerException.unavailable(none.explanation() + "; but " + unsettled);
+            }
             throw ControllerException.exhausted(none.explanation());
         }
         List<Allocation> allocations = ((PlacementResult.Placed) result).allocations();
