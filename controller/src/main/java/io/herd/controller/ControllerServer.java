@@ -117,7 +117,10 @@ public final class ControllerServer implements AutoCloseable {
 
     /** PostgreSQL when store.url is set, else the embedded SQLite file. */
     private static Store openStore(ControllerConfig config) {
-        return config.storeUrl().<Store>map(t -> PostgresStore.open(t, config.ha().lease())).orElseGet(() -> SqliteStore.open(config.storePath()));
+        // pg_stat_activity shows which controller each session is
+        return config.storeUrl().<Store>map(t -> PostgresStore.open(t, config.ha().lease(),
+                "herd-controller " + config.advertiseAddress(config.listenPort())))
+                .orElseGet(() -> SqliteStore.open(config.storePath()));
     }
 
     private static void warnAboutPlaintext(ControllerConfig config, AccessControl access) {

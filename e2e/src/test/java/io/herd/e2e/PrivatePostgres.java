@@ -78,6 +78,19 @@ final class PrivatePostgres implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of a query in the herd database, as text. */
+    String query(String sql) {
+        try (Connection c = connect("herd"); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no row from " + sql);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
     Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", "");
     }

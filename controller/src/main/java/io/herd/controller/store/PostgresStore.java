@@ -54,15 +54,16 @@ public final class PostgresStore implements Store {
 
     /** Connects to the database and migrates it to the latest schema. */
     public static PostgresStore open(PostgresTarget target) {
-        return open(target, DEFAULT_IDLE_IN_TRANSACTION);
+        return open(target, DEFAULT_IDLE_IN_TRANSACTION, "herd-controller");
     }
 
     /**
      * Connects to the database and migrates it to the latest schema. A session of this store
      * that sits in a transaction longer than {@code idleInTransaction} (its controller was
-     * paused mid-write) is ended by the server, releasing its locks.
+     * paused mid-write) is ended by the server, releasing its locks. The sessions carry
+     * {@code applicationName}, which pg_stat_activity shows (and triggers may read).
      */
-    public static PostgresStore open(PostgresTarget target, Duration idleInTransaction) {
+    public static PostgresStore open(PostgresTarget target, Duration idleInTransaction, String applicationName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("herd-store");
         config.setJdbcUrl(target.jdbcUrl());
@@ -78,7 +79,7 @@ public final class PostgresStore implements Store {
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         config.setConnectionInitSql(DURABLE_COMMITS + "; SET idle_in_transaction_session_timeout = "
                 + Math.max(1, idleInTransaction.toMillis()));
-        config.addDataSourceProperty("ApplicationName", "herd-controller");
+        config.addDataSourceProperty("ApplicationName", applicationName);
         // one multi-row INSERT per batch instead of a round trip per row
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource pool = null;
