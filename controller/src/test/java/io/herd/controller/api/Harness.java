@@ -30,10 +30,9 @@ import io.herd.controller.core.FakeClock;
 import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.placement.Weighing;
-import io.herd.controller.store.PostgresStore;
-import io.herd.controller.store.PostgresTestDatabase;
-import io.herd.controller.store.SqliteStore;
 import io.herd.controller.store.Store;
+import io.herd.controller.store.StoreKind;
+import io.herd.controller.store.TestStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +44,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A controller in-process: real core, real store (SQLite in a temp dir, or PostgreSQL: see
- * {@link #openStore}), real placement
- * engine, hand-written fake agents and a fake clock; the gRPC services on an in-process
- * server, and blocking stubs to call them.
+ * A controller in-process: real core, real store (SQLite in a temp dir, or with
+ * {@code -Dherd.test.store=postgresql} a PostgreSQL database of this harness's own, kept across
+ * {@link #restart} and dropped at {@link #close}: see {@link StoreKind}), real placement engine,
+ * hand-written fake agents and a fake clock; the gRPC services on an in-process server, and
+ * blocking stubs to call them.
  */
 final class Harness implements AutoCloseable {
 
@@ -58,8 +58,7 @@ final class Harness implements AutoCloseable {
     /** The base images every fake host offers: {@link #IMAGE}, and the one docs/grpcurl.md boots. */
     static final List<String> IMAGES = List.of(IMAGE, "debian-12.qcow2");
 
-    final Path dbFile;
-    private PostgresTestDatabase postgres;
+    private final TestStore data;
     final CoreSettings settings;
     final FakeAgents agents;
     final FakeClock clock;
@@ -78,7 +77,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path dir, CoreSettings settings) throws IOException {
-        this.dbFile = dir.resolve("controller.db");
+        this.data = StoreKind.fromSystemProperty().create(dir);
         this.settings = settings;
         this.agents = new FakeAgents();
         this.clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -86,7 +85,7 @@ final class Harness implements AutoCloseable {
     }
 
     private void start() throws IOException {
-        store = openStore();
+        store = data.open();
         core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock, settings);
         String name = "controller-" + UUID.randomUUID();
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
@@ -216,21 +215,6 @@ final class Harness implements AutoCloseable {
         return servers.getServer(GetServerRequest.newBuilder().setId(serverId).build()).getState();
     }
 
-    /**
-     * The store the tests run on: SQLite in the test's directory, or with
-     * {@code -Dherd.test.store=postgresql} a PostgreSQL database of this harness's own (made
-     * at its first start, kept across {@link #restart}, dropped at {@link #close}).
-     */
-    private Store openStore() {
-        if (!"postgresql".equals(System.getProperty("herd.test.store", "sqlite"))) {
-            return SqliteStore.open(dbFile);
-        }
-        if (postgres == null) {
-            postgres = PostgresTestDatabase.create();
-        }
-        return PostgresStore.open(postgres.target());
-    }
-
     private void stop() throws InterruptedException {
         channel.shutdownNow();
         server.shutdownNow();
@@ -244,14 +228,11 @@ final class Harness implements AutoCloseable {
     public void close() {
         try {
             stop();
-            if (postgres != null) {
-                postgres.close();
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the harness", e);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot drop the test database", e);
+        } finally {
+            data.close();
         }
     }
 

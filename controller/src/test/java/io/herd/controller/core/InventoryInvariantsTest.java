@@ -12,7 +12,8 @@ import io.herd.controller.placement.Policy;
 import io.herd.controller.placement.Resources;
 import io.herd.controller.placement.Scope;
 import io.herd.controller.placement.Weighing;
-import io.herd.controller.store.SqliteStore;
+import io.herd.controller.store.StoreKind;
+import io.herd.controller.store.TestStore;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inventory keeps its own invariants whatever happens: random walks of creates, deletes,
- * moves, failing and silent hosts and lost agent answers, checked after every step.
+ * moves, failing and silent hosts and lost agent answers, checked after every step, on each
+ * {@link StoreKind}.
  */
 class InventoryInvariantsTest {
 
@@ -52,15 +54,25 @@ class InventoryInvariantsTest {
     }
 
     @Property(tries = 20)
-    void invariantsHoldAfterEveryStepOfARandomWalk(@ForAll long seed) throws IOException {
+    void invariantsHoldAfterEveryStepOfARandomWalkOnSqlite(@ForAll long seed) throws IOException {
+        invariantsHoldAfterEveryStepOfARandomWalk(StoreKind.SQLITE, seed);
+    }
+
+    @Property(tries = 20)
+    void invariantsHoldAfterEveryStepOfARandomWalkOnPostgresql(@ForAll long seed) throws IOException {
+        invariantsHoldAfterEveryStepOfARandomWalk(StoreKind.POSTGRESQL, seed);
+    }
+
+    private static void invariantsHoldAfterEveryStepOfARandomWalk(StoreKind kind, long seed) throws IOException {
         Path dir = Files.createTempDirectory("herd-invariants");
         Random random = new Random(seed);
         FakeAgents agents = new FakeAgents();
         FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
         CoreSettings settings = new CoreSettings(Duration.ofSeconds(5), 0, 0, 2, Duration.ofSeconds(20),
                 HostFailurePolicy.EVACUATE, 4, 2);
-        try (ControllerCore core = ControllerCore.start(SqliteStore.open(dir.resolve("c.db")),
-                new PlacementEngine(Weighing.SPREAD), agents, clock, settings)) {
+        try (TestStore stores = kind.create(dir);
+             ControllerCore core = ControllerCore.start(stores.open(), new PlacementEngine(Weighing.SPREAD), agents,
+                     clock, settings)) {
             core.groups().create("anti", Policy.ANTI_AFFINITY, Scope.HOST, 1, null);
             core.groups().create("pair", Policy.AFFINITY, Scope.HOST, 1, null);
             core.groups().create("spread", Policy.SOFT_ANTI_AFFINITY, Scope.HOST, 1, HostFailurePolicy.NONE);

@@ -13,35 +13,61 @@ import io.herd.controller.placement.Resources;
 import io.herd.controller.placement.Scope;
 import io.herd.controller.placement.Weighing;
 import io.herd.controller.store.Mutation;
-import io.herd.controller.store.SqliteStore;
 import io.herd.controller.store.Store;
 import io.herd.controller.store.StoreException;
+import io.herd.controller.store.StoreKind;
+import io.herd.controller.store.TestStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** When the store cannot write, a create answers UNAVAILABLE and leaves nothing behind. */
+/**
+ * When the store cannot write, a create answers UNAVAILABLE and leaves nothing behind. Runs on
+ * each {@link StoreKind}.
+ */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class StoreFailureTest {
+
+    @Parameter
+    StoreKind kind;
 
     @TempDir
     Path dir;
+
+    private TestStore stores;
+
+    @BeforeEach
+    void createStore() {
+        stores = kind.create(dir);
+    }
+
+    @AfterEach
+    void dropStore() {
+        stores.close();
+    }
 
     /**
      * A real store that refuses to write while {@code failing} is set, and whose writes wait
      * for {@code gate} while one is set.
      */
     static final class FlakyStore implements Store {
-        final SqliteStore real;
+        final Store real;
         volatile boolean failing;
         volatile java.util.concurrent.CountDownLatch gate;
         /** Thrown by the next write when set (an Error, e.g. out of memory). */
         volatile Error error;
 
-        FlakyStore(SqliteStore real) {
+        FlakyStore(Store real) {
             this.real = real;
         }
 
@@ -98,7 +124,7 @@ class StoreFailureTest {
 
     @Test
     void aCreateThatCannotBeStoredIsRefusedAndReleasesItsClaim() {
-        FlakyStore store = new FlakyStore(SqliteStore.open(dir.resolve("controller.db")));
+        FlakyStore store = new FlakyStore(stores.open());
         FakeAgents agents = new FakeAgents();
         FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (ControllerCore core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock,

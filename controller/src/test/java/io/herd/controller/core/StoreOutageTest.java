@@ -13,7 +13,9 @@ import io.herd.controller.placement.Policy;
 import io.herd.controller.placement.Resources;
 import io.herd.controller.placement.Scope;
 import io.herd.controller.placement.Weighing;
-import io.herd.controller.store.SqliteStore;
+import io.herd.controller.store.Store;
+import io.herd.controller.store.StoreKind;
+import io.herd.controller.store.TestStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,20 +23,43 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Writes no caller waits for (launch outcomes, heartbeats' news) are never dropped: while the
  * store fails they are retried, the controller says it is unhealthy and refuses changes, and
- * once the store is back they land. A restart repairs what a lost write leaves missing.
+ * once the store is back they land. A restart repairs what a lost write leaves missing. Runs on
+ * each {@link StoreKind}; a restart reopens the same database.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class StoreOutageTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+    @Parameter
+    StoreKind kind;
+
     @TempDir
     Path dir;
+
+    private TestStore stores;
+
+    @BeforeEach
+    void createStore() {
+        stores = kind.create(dir);
+    }
+
+    @AfterEach
+    void dropStore() {
+        stores.close();
+    }
 
     private static HostReport report(String host) {
         return new HostReport(host, host, host + ":7701", "", "", new HostCapacity(8, 16_384, 100, 100, 0, 0, 0,
@@ -48,11 +73,10 @@ class StoreOutageTest {
 
     @Test
     void aLaunchOutcomeThatCannotBeWrittenIsRetriedUntilItLandsAndChangesAreRefusedMeanwhile() {
-        Path db = dir.resolve("controller.db");
         FakeAgents agents = new FakeAgents();
         agents.launchGate = new CountDownLatch(1);
         String id;
-        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(SqliteStore.open(db));
+        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(stores.open());
         try (ControllerCore core = start(store, agents)) {
             AtomicBoolean healthy = new AtomicBoolean(true);
             core.onStoreHealthChange((ok, why) -> healthy.set(ok));
@@ -81,7 +105,7 @@ class StoreOutageTest {
             store.failing = false;
             await().until(healthy::get);
         }
-        try (SqliteStore reopened = SqliteStore.open(db)) {
+        try (Store reopened = stores.open()) {
             assertThat(reopened.loadServers()).extracting(ServerRecord::id, ServerRecord::status)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(id, ServerStatus.ACTIVE));
         }
@@ -91,7 +115,7 @@ class StoreOutageTest {
     void anErrorInTheStoreWriterStopsTheControllerInsteadOfLeavingItHalfAlive() {
         List<Integer> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
         io.herd.common.BackgroundWork.onExit(exits::add);
-        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(SqliteStore.open(dir.resolve("c.db")));
+        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(stores.open());
         try (ControllerCore core = start(store, new FakeAgents())) {
             store.error = new OutOfMemoryError("Java heap space");
             core.hosts().heartbeat(report("h1"));
@@ -103,7 +127,7 @@ class StoreOutageTest {
 
     @Test
     void nothingWaitsForTheDiskWhileHoldingTheInventory() {
-        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(SqliteStore.open(dir.resolve("c.db")));
+        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(stores.open());
         try (ControllerCore core = start(store, new FakeAgents())) {
             core.hosts().heartbeat(report("h1"));
             store.gate = new CountDownLatch(1);
@@ -130,19 +154,18 @@ class StoreOutageTest {
 
     @Test
     void aMoveWhoseLastWritesWereLostEndsWhenItsServerIsFoundRunningWhereItWent() {
-        Path db = dir.resolve("controller.db");
         HostReport a = report("a");
-        try (ControllerCore core = start(new StoreFailureTest.FlakyStore(SqliteStore.open(db)), new FakeAgents())) {
+        try (ControllerCore core = start(new StoreFailureTest.FlakyStore(stores.open()), new FakeAgents())) {
             core.hosts().heartbeat(a);
             core.hosts().heartbeat(report("b"));
         }
-        try (SqliteStore store = SqliteStore.open(db)) {
+        try (Store store = stores.open()) {
             // as a crash leaves it: moved to b, old domain on a removed and b launched, but the
             // writes saying so never reached the disk
             store.insertServers("", List.of(new ServerRecord("s1", "web-1", "", "b", ServerStatus.BUILDING,
                     "migrating", 1, 512, 0, "", "", "", T0, T0, "a")));
         }
-        try (ControllerCore core = start(new StoreFailureTest.FlakyStore(SqliteStore.open(db)), new FakeAgents())) {
+        try (ControllerCore core = start(new StoreFailureTest.FlakyStore(stores.open()), new FakeAgents())) {
             assertThat(core.hosts().get("a").allocated().vcpus()).as("held until known gone").isEqualTo(1);
             HostReport b = report("b");
             core.hosts().heartbeat(new HostReport("b", "b", "b:7701", "", "", b.capacity(), Resources.ZERO,
@@ -158,13 +181,12 @@ class StoreOutageTest {
 
     @Test
     void aRestartRepairsAServerWhoseHostOrGroupRowIsMissingAndStarts() {
-        Path db = dir.resolve("controller.db");
-        try (SqliteStore store = SqliteStore.open(db)) {
+        try (Store store = stores.open()) {
             // as if the heartbeat that registered the host, and the group, never reached the disk
             store.insertServers("", List.of(new ServerRecord("s1", "web-1", "lost-group", "ghost",
                     ServerStatus.ACTIVE, "", 1, 512, 0, "", "", "", T0, T0)));
         }
-        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(SqliteStore.open(db));
+        StoreFailureTest.FlakyStore store = new StoreFailureTest.FlakyStore(stores.open());
         try (ControllerCore core = start(store, new FakeAgents())) {
             HostView ghost = core.hosts().get("ghost");
             assertThat(ghost.host().up()).isFalse();
@@ -174,7 +196,7 @@ class StoreOutageTest {
             assertThat(s.groupId()).isEmpty();
             assertThat(s.status()).isEqualTo(ServerStatus.ACTIVE);
         }
-        try (SqliteStore reopened = SqliteStore.open(db)) {
+        try (Store reopened = stores.open()) {
             await().untilAsserted(() -> assertThat(reopened.loadHosts()).extracting(HostRecord::id)
                     .containsExactly("ghost"));
             assertThat(reopened.loadServers().get(0).groupId()).isEmpty();
