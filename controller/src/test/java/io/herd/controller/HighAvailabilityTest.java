@@ -97,6 +97,7 @@ class HighAvailabilityTest {
                         assertThat(e.getStatus().getDescription()).contains("standby")
                                 .contains("127.0.0.1:" + leader.port());
                         assertThat(Leadership.leaderOf(e)).contains("127.0.0.1:" + leader.port());
+                        assertThat(Leadership.fromStandby(e)).isTrue();
                     });
             assertThat(ServerGroupServiceGrpc.newBlockingStub(toLeader).getServerGroup(
                     GetServerGroupRequest.newBuilder().setId(id).build()).getName()).isEqualTo("web");

@@ -16,6 +16,13 @@ public final class Leadership {
 
     /** Trailer of a standby's UNAVAILABLE: where the leader serves, host:port. */
     public static final Metadata.Key<String> LEADER = Metadata.Key.of("herd-leader", Metadata.ASCII_STRING_MARSHALLER);
+    /**
+     * Trailer of every refusal by a standby ("true"): a controller is there and answering, and
+     * leads or names a leader within its lease, so a client retries soon rather than backing off
+     * as from an unreachable controller.
+     */
+    public static final Metadata.Key<String> STANDBY = Metadata.Key.of("herd-standby",
+            Metadata.ASCII_STRING_MARSHALLER);
     /** Header of a controller's calls to agents: the term of the leader that makes them (decimal). */
     public static final Metadata.Key<String> EPOCH = Metadata.Key.of("herd-epoch", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -32,9 +39,16 @@ public final class Leadership {
         return leader == null || leader.isBlank() ? Optional.empty() : Optional.of(leader.trim());
     }
 
-    /** The trailers of a standby's answer: the leader's address, when known. */
+    /** Whether a call was refused by a standby (a live controller that does not lead). */
+    public static boolean fromStandby(Throwable error) {
+        return error instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                && e.getTrailers() != null && "true".equals(e.getTrailers().get(STANDBY));
+    }
+
+    /** The trailers of a standby's answer: that it is one, and the leader's address, when known. */
     public static Metadata trailers(Optional<String> leader) {
         Metadata m = new Metadata();
+        m.put(STANDBY, "true");
         leader.ifPresent(l -> m.put(LEADER, l));
         return m;
     }
