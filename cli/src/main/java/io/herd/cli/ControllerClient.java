@@ -1,24 +1,42 @@
 package io.herd.cli;
 
 import io.grpc.CallCredentials;
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.stub.AbstractStub;
 import io.herd.api.v1.HostServiceGrpc;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
+import io.herd.runtime.grpc.ControllerEndpoints;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** The open channel to the controller and its three public services, each call with the credentials. */
+/**
+ * The channels to the controllers and their three public services, each call with the
+ * credentials; calls go to the leader ({@link LeaderFollowingChannel}).
+ */
 final class ControllerClient implements AutoCloseable {
   /** A unary call that takes longer than this is reported as unavailable. */
   static final long CALL_TIMEOUT_SECONDS = 30;
 
-  private final ManagedChannel channel;
+  private final ControllerEndpoints endpoints;
+  private final ScheduledExecutorService timer;
+  private final Channel channel;
   private final CallCredentials credentials;
 
-  /** {@code credentials}: added to every call (the bearer token); null: none. */
-  ControllerClient(ManagedChannel channel, CallCredentials credentials) {
-    this.channel = channel;
+  /**
+   * {@code credentials}: added to every call (the bearer token); null: none. {@code patience}:
+   * how long a call keeps trying the controllers for the leader.
+   */
+  ControllerClient(ControllerEndpoints endpoints, CallCredentials credentials, Duration patience) {
+    this.endpoints = endpoints;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "herdctl-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    this.channel = new LeaderFollowingChannel(endpoints, timer, patience);
     this.credentials = credentials;
   }
 
@@ -54,11 +72,7 @@ final class ControllerClient implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    timer.shutdownNow();
+    endpoints.close();
   }
 }

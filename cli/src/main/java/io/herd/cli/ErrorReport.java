@@ -9,7 +9,8 @@ import javax.net.ssl.SSLException;
 final class ErrorReport {
   private ErrorReport() {}
 
-  static String describe(StatusRuntimeException e, ControllerAddress address, boolean tls) {
+  /** {@code where}: the controller's address, or the addresses of the controllers, as given. */
+  static String describe(StatusRuntimeException e, String where, boolean tls) {
     Status status = e.getStatus();
     String description = status.getDescription();
     if (status.getCode() == Status.Code.UNAVAILABLE && !fromServer(e)) {
@@ -19,10 +20,10 @@ final class ErrorReport {
           : " (is herd-controller running there? set --controller or HERD_CONTROLLER;"
               + " if it uses TLS, add --ca FILE)";
       String why = status.getCause() == null && description != null ? description : causeOf(status);
-      return "herdctl: cannot reach the controller at " + address + ": " + why + hint;
+      return "herdctl: cannot reach the controller at " + where + ": " + why + hint;
     }
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-      return "herdctl: the controller at " + address + " did not answer in time"
+      return "herdctl: the controller at " + where + " did not answer in time"
           + (description != null ? ": " + description : "");
     }
     String words = status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ');

@@ -1,10 +1,16 @@
 package io.herd.cli;
 
 import io.grpc.StatusRuntimeException;
+import io.herd.runtime.grpc.ControllerEndpoints;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +46,7 @@ import picocli.CommandLine.ScopeType;
     footer = {
       "",
       "Environment:",
-      "  HERD_CONTROLLER  the controller's host:port when --controller is not given",
+      "  HERD_CONTROLLER  the controllers' host:port[,host:port…] when --controller is not given",
       "  HERD_TOKEN_FILE  the bearer token file when --token-file is not given"
     })
 public final class Herdctl {
@@ -53,10 +59,11 @@ public final class Herdctl {
 
   @Option(
       names = "--controller",
-      paramLabel = "HOST:PORT",
+      paramLabel = "HOST:PORT[,HOST:PORT…]",
       scope = ScopeType.INHERIT,
-      description = "The controller's public API (default: $HERD_CONTROLLER, else "
-          + ControllerAddress.DEFAULT + ").")
+      description = "The controllers' public API (default: $HERD_CONTROLLER, else "
+          + ControllerAddress.DEFAULT + "). With several, calls go to the leader: a standby's"
+          + " redirect is followed, an unreachable one is passed over.")
   String controller;
 
   @Option(
@@ -106,6 +113,8 @@ public final class Herdctl {
 
   private final ChannelFactory channels;
   private final Map<String, String> environment;
+  /** How long a call keeps trying the controllers for the leader. */
+  private Duration patience = LeaderFollowingChannel.PATIENCE;
 
   /** herdctl as run from the shell: real TCP channels, the process environment. */
   public Herdctl() {
@@ -116,6 +125,12 @@ public final class Herdctl {
   public Herdctl(ChannelFactory channels, Map<String, String> environment) {
     this.channels = channels;
     this.environment = Map.copyOf(environment);
+  }
+
+  /** Tests wait less for the leader than an operator does. */
+  Herdctl patience(Duration duration) {
+    this.patience = duration;
+    return this;
   }
 
   public static void main(String[] args) {
@@ -148,7 +163,7 @@ public final class Herdctl {
 
   String describe(Exception exception) {
     if (exception instanceof StatusRuntimeException status) {
-      return ErrorReport.describe(status, addressOrDefault(), usesTls());
+      return ErrorReport.describe(status, addressesOrDefault(), usesTls());
     }
     if (exception instanceof CliException) {
       return "herdctl: " + exception.getMessage();
@@ -166,9 +181,32 @@ public final class Herdctl {
     return ExitCodes.OTHER;
   }
 
-  /** The settings chosen by flags and environment; a bad value is a usage error. */
+  /**
+   * The settings chosen by flags and environment, for the first controller given; a bad value is
+   * a usage error.
+   */
   ConnectionSettings connectionSettings() {
-    ControllerAddress address;
+    List<ControllerAddress> addresses = controllerAddresses();
+    if ((certFile == null) != (keyFile == null)) {
+      throw new CliException(ExitCodes.USAGE, "--cert and --key go together: give both or neither");
+    }
+    requireReadable("--ca", caFile);
+    requireReadable("--cert", certFile);
+    requireReadable("--key", keyFile);
+    Path token = tokenFile();
+    requireReadable(tokenSource(), token);
+    for (ControllerAddress address : addresses) {
+      if (token != null && !usesTls() && !address.isLoopback()) {
+        throw new CliException(ExitCodes.USAGE, "refusing to send the token of " + tokenSource()
+            + " in the clear to " + address + ": use TLS (--tls or --ca FILE); without TLS a token goes"
+            + " only to a loopback address");
+      }
+    }
+    return new ConnectionSettings(addresses.get(0), usesTls(), caFile, certFile, keyFile, token);
+  }
+
+  /** The controllers of --controller, else $HERD_CONTROLLER, else the default; comma-separated. */
+  List<ControllerAddress> controllerAddresses() {
     String text = controller;
     String source = "--controller";
     if (text == null) {
@@ -178,25 +216,19 @@ public final class Herdctl {
         text = ControllerAddress.DEFAULT;
       }
     }
-    try {
-      address = ControllerAddress.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, "bad " + source + ": " + e.getMessage());
+    List<ControllerAddress> addresses = new ArrayList<>();
+    for (String item : text.split(",", -1)) {
+      ControllerAddress address;
+      try {
+        address = ControllerAddress.parse(item);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, "bad " + source + ": " + e.getMessage());
+      }
+      if (!addresses.contains(address)) {
+        addresses.add(address);
+      }
     }
-    if ((certFile == null) != (keyFile == null)) {
-      throw new CliException(ExitCodes.USAGE, "--cert and --key go together: give both or neither");
-    }
-    requireReadable("--ca", caFile);
-    requireReadable("--cert", certFile);
-    requireReadable("--key", keyFile);
-    Path token = tokenFile();
-    requireReadable(tokenSource(), token);
-    if (token != null && !usesTls() && !address.isLoopback()) {
-      throw new CliException(ExitCodes.USAGE, "refusing to send the token of " + tokenSource()
-          + " in the clear to " + address + ": use TLS (--tls or --ca FILE); without TLS a token goes"
-          + " only to a loopback address");
-    }
-    return new ConnectionSettings(address, usesTls(), caFile, certFile, keyFile, token);
+    return addresses;
   }
 
   /** --token-file, else $HERD_TOKEN_FILE unless blank, else none. */
@@ -222,26 +254,40 @@ public final class Herdctl {
     return tls || caFile != null || certFile != null;
   }
 
-  private ControllerAddress addressOrDefault() {
+  private String addressesOrDefault() {
     try {
-      return connectionSettings().address();
+      return controllerAddresses().stream().map(ControllerAddress::toString).collect(Collectors.joining(", "));
     } catch (CliException e) {
-      return ControllerAddress.parse(ControllerAddress.DEFAULT);
+      return ControllerAddress.DEFAULT;
     }
   }
 
-  /** Opens the channel to the controller. */
+  /**
+   * Opens the channel to the first controller (a bad TLS file shows here); the others', and a
+   * leader's a standby names, are opened when calls go there.
+   */
   ControllerClient connect() {
     ConnectionSettings settings = connectionSettings();
     BearerToken token = settings.tokenFile() == null ? null : BearerToken.read(tokenSource(), settings.tokenFile());
+    List<String> addresses = controllerAddresses().stream().map(ControllerAddress::toString).toList();
+    ControllerEndpoints endpoints = new ControllerEndpoints(addresses, address -> {
+      try {
+        return channels.open(settings.withAddress(ControllerAddress.parse(address)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
     try {
-      return new ControllerClient(channels.open(settings), token);
-    } catch (IOException | IllegalArgumentException e) {
+      endpoints.channel();
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      endpoints.close();
+      String why = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
       throw new CliException(
           ExitCodes.USAGE,
           (settings.tls() ? "cannot set up TLS with the given files: " : "cannot connect to " + settings.address() + ": ")
-              + e.getMessage());
+              + why);
     }
+    return new ControllerClient(endpoints, token, patience);
   }
 
   OutputFormat outputFormat() {

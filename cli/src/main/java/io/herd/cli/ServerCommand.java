@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,7 +78,8 @@ final class ServerCommand {
     int count;
 
     @Option(names = "--request-id", paramLabel = "ID",
-        description = "Idempotency key: repeating it returns the same servers.")
+        description = "Idempotency key: repeating it returns the same servers (default: a new UUID, so"
+            + " that a call made again on another controller creates nothing twice).")
     String requestId = "";
 
     @Option(names = "--network", paramLabel = "NETWORK",
@@ -96,6 +98,8 @@ final class ServerCommand {
 
     @Override
     int run(ControllerClient client) throws InterruptedException {
+      boolean given = !requestId.isEmpty();
+      String id = given ? requestId : UUID.randomUUID().toString();
       CreateServersResponse response =
           client
               .servers()
@@ -108,10 +112,11 @@ final class ServerCommand {
                       .setDiskGib(diskGib)
                       .setImage(image)
                       .setCount(count)
-                      .setRequestId(requestId)
+                      .setRequestId(id)
                       .setNetwork(network)
                       .build());
-      if (response.getReplayed()) {
+      // replayed with an id of this run's own: its first attempt's answer was lost on the way
+      if (response.getReplayed() && given) {
         err().println("herdctl: request id " + requestId + " was used before: these are its servers");
         err().flush();
       }

@@ -66,6 +66,9 @@ final class FakeController implements AutoCloseable {
   /** When set, every call is answered with this status (after its headers are recorded). */
   volatile Status refuseWith;
 
+  /** The trailers of a refusal ({@link #refuseWith}), e.g. a standby's herd-leader. */
+  volatile Metadata refusalTrailers = new Metadata();
+
   private final Map<String, Server> servers = new LinkedHashMap<>();
   private final Map<String, Host> hosts = new LinkedHashMap<>();
   private final AtomicInteger watches = new AtomicInteger();
@@ -92,6 +95,13 @@ final class FakeController implements AutoCloseable {
     return "127.0.0.1:" + grpc.getPort();
   }
 
+  /** The servers it created, in order. */
+  List<Server> created() {
+    synchronized (servers) {
+      return List.copyOf(servers.values());
+    }
+  }
+
   /** How many WatchServers calls it received. */
   int watchesOpened() {
     return watches.get();
@@ -116,7 +126,9 @@ final class FakeController implements AutoCloseable {
       authorizations.add(authorization == null ? "" : authorization);
       Status refusal = refuseWith;
       if (refusal != null) {
-        call.close(refusal, new Metadata());
+        Metadata trailers = new Metadata();
+        trailers.merge(refusalTrailers);
+        call.close(refusal, trailers);
         return new ServerCall.Listener<>() {};
       }
       return next.startCall(call, headers);
@@ -168,6 +180,7 @@ final class FakeController implements AutoCloseable {
                   .setState(ServerState.SERVER_STATE_BUILDING)
                   .setVcpus(request.getVcpus())
                   .setMemoryMib(request.getMemoryMib())
+                  .setRequestId(request.getRequestId())
                   .build();
           servers.put(server.getId(), server);
           created.addServers(server);

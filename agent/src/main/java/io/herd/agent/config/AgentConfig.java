@@ -2,6 +2,7 @@ package io.herd.agent.config;
 
 import io.herd.runtime.tls.TlsFiles;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,8 @@ import java.util.Optional;
  * @param socketPath            the Unix socket served on without TLS and without insecure
  *                              ({@code socket_path}; default {@code <state_dir>/agent.sock})
  * @param advertiseAddress      host:port or unix:///path sent to the controller; empty: where it serves
- * @param controllerAddress     the controller's AgentRegistry host:port; empty: no heartbeats
+ * @param controllerAddresses   the controllers' AgentRegistry, host:port each, tried in order until one
+ *                              answers or names the leader ({@code controller_address}); empty: no heartbeats
  * @param hostName              reported host name; empty: the machine's hostname
  * @param rack                  failure-domain label
  * @param zone                  failure-domain label
@@ -44,7 +46,7 @@ public record AgentConfig(
         boolean insecure,
         Path socketPath,
         String advertiseAddress,
-        String controllerAddress,
+        List<String> controllerAddresses,
         String hostName,
         String rack,
         String zone,

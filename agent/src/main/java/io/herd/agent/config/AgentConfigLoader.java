@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -72,7 +73,7 @@ public final class AgentConfigLoader {
 
     /** Loads the file (absent: defaults only) and applies overrides. */
     public static AgentConfig load(Optional<Path> file, Map<String, String> overrides) {
-        return validate(ConfigFile.load(DEFAULTS, file.orElse(null), overrides));
+        return validate(ConfigFile.load(DEFAULTS, Set.of("controller_address"), file.orElse(null), overrides));
     }
 
     private static AgentConfig validate(ConfigValues v) {
@@ -87,7 +88,7 @@ public final class AgentConfigLoader {
         Path stateDir = v.path("state_dir");
         Path socket = socketPath(v, stateDir, tls.isEmpty() && !insecure);
         String advertise = advertiseAddress(v);
-        String controller = v.hostPortOrEmpty("controller_address");
+        List<String> controllers = v.hostPortList("controller_address");
         String hostName = v.string("host_name");
         if (hostName.isEmpty()) {
             hostName = machineHostName();
@@ -98,7 +99,7 @@ public final class AgentConfigLoader {
             throw new ConfigException("heartbeat_max_backoff_ms", "must be at least heartbeat_interval_ms ("
                     + interval + "), was " + maxBackoff);
         }
-        return new AgentConfig(uri, listen, port, insecure, socket, advertise, controller, hostName,
+        return new AgentConfig(uri, listen, port, insecure, socket, advertise, controllers, hostName,
                 label(v, "labels.rack"), label(v, "labels.zone"),
                 v.intRange("reserved_cpus", 0, 4096),
                 v.range("reserved_memory_mib", 0, 1L << 32),

@@ -3,7 +3,6 @@ package io.herd.agent.main;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.herd.agent.api.AgentServiceImpl;
@@ -15,14 +14,15 @@ import io.herd.agent.host.HostIdentity;
 import io.herd.agent.host.ImageCatalog;
 import io.herd.agent.hypervisor.Hypervisor;
 import io.herd.agent.hypervisor.LibvirtHypervisor;
+import io.herd.agent.registration.ControllerEpoch;
 import io.herd.agent.registration.Fencing;
 import io.herd.agent.registration.HeartbeatSender;
 import io.herd.agent.registration.StaleCopies;
-import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.common.LaunchLimits;
 import io.herd.runtime.config.ConfigException;
 import io.herd.runtime.config.HostPort;
+import io.herd.runtime.grpc.ControllerEndpoints;
 import io.herd.runtime.grpc.GrpcServer;
 import io.herd.runtime.tls.Role;
 import java.io.IOException;
@@ -51,19 +51,19 @@ public final class AgentRuntime implements AutoCloseable {
     private final GrpcServer server;
     private final String address;
     private final Optional<HeartbeatSender> heartbeats;
-    private final Optional<ManagedChannel> controllerChannel;
+    private final Optional<ControllerEndpoints> controllers;
     private final HostIdentity identity;
     private final List<AutoCloseable> helpers;
 
     private AgentRuntime(Hypervisor hypervisor, boolean ownsHypervisor, GrpcServer server, String address,
-                         Optional<HeartbeatSender> heartbeats, Optional<ManagedChannel> controllerChannel,
+                         Optional<HeartbeatSender> heartbeats, Optional<ControllerEndpoints> controllers,
                          HostIdentity identity, List<AutoCloseable> helpers) {
         this.hypervisor = hypervisor;
         this.ownsHypervisor = ownsHypervisor;
         this.server = server;
         this.address = address;
         this.heartbeats = heartbeats;
-        this.controllerChannel = controllerChannel;
+        this.controllers = controllers;
         this.identity = identity;
         this.helpers = helpers;
     }
@@ -93,21 +93,22 @@ public final class AgentRuntime implements AutoCloseable {
                 config.ramAllocationRatio()));
         LaunchLimits limits = new LaunchLimits(config.maxServerVcpus(), config.maxServerMemoryMib(),
                 config.maxServerDiskGib());
-        GrpcServer server = startServer(config, new AgentServiceImpl(hypervisor, reporter, limits));
+        ControllerEpoch epochs = new ControllerEpoch();
+        GrpcServer server = startServer(config, new AgentServiceImpl(hypervisor, reporter, limits), epochs);
         String address = localAddress(config, server.port());
         LOG.info("herd-agent {} (host {} '{}') serving AgentService on {}", AgentVersion.get(),
                 identity.hostId(), identity.hostName(), describeServing(config, address));
 
-        Optional<ManagedChannel> channel = Optional.empty();
+        Optional<ControllerEndpoints> endpoints = Optional.empty();
         Optional<HeartbeatSender> heartbeats = Optional.empty();
         List<AutoCloseable> helpers = new ArrayList<>();
-        if (!config.controllerAddress().isEmpty()) {
+        if (!config.controllerAddresses().isEmpty()) {
             ChannelCredentials credentials = config.tls()
                     .map(tls -> tls.channelCredentials(Role.CONTROLLER))
                     .orElseGet(InsecureChannelCredentials::create);
             // no transparent retries: a failed heartbeat is sent again, with what is true by then
-            ManagedChannel ch = Grpc.newChannelBuilder(config.controllerAddress(), credentials)
-                    .disableRetry().build();
+            ControllerEndpoints controllers = new ControllerEndpoints(config.controllerAddresses(),
+                    target -> Grpc.newChannelBuilder(target, credentials).disableRetry().build());
             String advertised = advertisedAddress(config, server.port());
             AtomicReference<HeartbeatSender> senderRef = new AtomicReference<>();
             Fencing fencing = new Fencing(hypervisor, config.stateDir(), clock,
@@ -116,21 +117,22 @@ public final class AgentRuntime implements AutoCloseable {
                     () -> senderRef.get().trigger("removed a copy of a server that lives elsewhere"));
             helpers.add(fencing);
             helpers.add(stale);
-            HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(ch), reporter, hypervisor,
+            HeartbeatSender sender = new HeartbeatSender(controllers, reporter, hypervisor,
                     new HeartbeatSender.Settings(advertised, Duration.ofMillis(config.heartbeatIntervalMs()),
                             Duration.ofMillis(config.controllerTimeoutMs()),
                             Duration.ofMillis(config.heartbeatMaxBackoffMs())),
-                    new HeartbeatSender.Parts(limits, new ImageCatalog(config.imageDir()), fencing, stale), clock);
+                    new HeartbeatSender.Parts(limits, new ImageCatalog(config.imageDir()), fencing, stale, epochs),
+                    clock);
             senderRef.set(sender);
             fencing.start(FENCING_CHECK);
-            channel = Optional.of(ch);
+            endpoints = Optional.of(controllers);
             heartbeats = Optional.of(sender);
-            LOG.info("heartbeats to {} every {} ms{}, advertising {}", config.controllerAddress(),
+            LOG.info("heartbeats to {} every {} ms{}, advertising {}", String.join(", ", config.controllerAddresses()),
                     config.heartbeatIntervalMs(), config.tls().isPresent() ? " over mutual TLS" : "", advertised);
         } else {
             LOG.info("no controller_address configured: not sending heartbeats");
         }
-        AgentRuntime runtime = new AgentRuntime(hypervisor, ownsHypervisor, server, address, heartbeats, channel,
+        AgentRuntime runtime = new AgentRuntime(hypervisor, ownsHypervisor, server, address, heartbeats, endpoints,
                 identity, helpers);
         hypervisor.setEventListener(runtime::onHypervisorEvent);
         runtime.updateHealth();
@@ -140,17 +142,21 @@ public final class AgentRuntime implements AutoCloseable {
 
     /**
      * On the Unix socket without TLS and without insecure; else on TCP, with TLS only a
-     * controller's certificate may call AgentService ({@link ControllerOnly}).
+     * controller's certificate may call AgentService ({@link ControllerOnly}). Either way a
+     * deposed leader's calls are refused ({@link EpochFence}).
      */
-    private static GrpcServer startServer(AgentConfig config, AgentServiceImpl service) throws IOException {
+    private static GrpcServer startServer(AgentConfig config, AgentServiceImpl service, ControllerEpoch epochs)
+            throws IOException {
         GrpcServer.Builder builder = GrpcServer.builder().maxMessageBytes(config.maxMessageBytes()).service(service);
         if (config.onUnixSocket()) {
-            return builder.unixSocket(config.socketPath()).start();
+            return builder.interceptor(new EpochFence(epochs)).unixSocket(config.socketPath()).start();
         }
         HostPort listen = listenAddress(config);
         if (config.tls().isPresent()) {
             builder.credentials(config.tls().get().serverCredentials(true)).interceptor(new ControllerOnly());
-        } else {
+        }
+        builder.interceptor(new EpochFence(epochs));
+        if (config.tls().isEmpty()) {
             LOG.warn("*** INSECURE: AgentService listens on {} WITHOUT TLS (insecure: true): anyone who can reach "
                     + "this port{} can launch and delete domains on this host. Configure the tls.* files, or "
                     + "drop insecure to serve on the Unix socket {} ***", listen,
@@ -217,7 +223,7 @@ public final class AgentRuntime implements AutoCloseable {
                 LOG.warn("stopping {}: {}", helper.getClass().getSimpleName(), e.toString());
             }
         }
-        controllerChannel.ifPresent(ManagedChannel::shutdownNow);
+        controllers.ifPresent(ControllerEndpoints::close);
         server.close();
         if (ownsHypervisor) {
             hypervisor.close();

@@ -1,5 +1,6 @@
 package io.herd.agent.registration;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.herd.agent.api.HostReporter;
 import io.herd.agent.api.ProtoMapper;
@@ -14,6 +15,7 @@ import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.HeartbeatResponse;
 import io.herd.api.v1.HostInfo;
 import io.herd.api.v1.LaunchLimits;
+import io.herd.runtime.grpc.ControllerEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * Sends heartbeats from one thread of its own. Between heartbeats it waits for the interval
  * or for an event ({@link #trigger}), whichever comes first; events that pile up meanwhile go
  * out together in one heartbeat.
+ *
+ * <p>With several controllers (one leader, the others standbys) the heartbeats go to one of them
+ * at a time ({@link ControllerEndpoints}). A standby refuses a heartbeat naming the leader: the
+ * heartbeat goes there at once. A controller that cannot be reached, or a standby that knows no
+ * leader yet, is followed by the next address after the usual backoff. Only the leader's
+ * answer counts for self-fencing, and an answer from a controller whose term (epoch) is older than
+ * one already seen is no leader's answer.
  */
 public final class HeartbeatSender implements AutoCloseable {
 
@@ -43,6 +52,16 @@ public final class HeartbeatSender implements AutoCloseable {
      * accepts by default (limits.heartbeats_per_second); events meanwhile go out together.
      */
     static final Duration MIN_GAP = Duration.ofMillis(50);
+    /** How many redirects in a row are followed at once; more (standbys naming each other) back off. */
+    private static final int MAX_PROMPT_REDIRECTS = 3;
+
+    /** How one heartbeat went. */
+    enum Outcome {
+        ANSWERED,
+        FAILED,
+        /** A standby named the leader: send there at once. */
+        REDIRECTED
+    }
 
     /**
      * @param agentAddress host:port where this agent's AgentService is reachable
@@ -59,11 +78,12 @@ public final class HeartbeatSender implements AutoCloseable {
      * @param images      the base images it offers
      * @param fencing     self-fencing: told of every answer, reports what it fenced
      * @param staleCopies removes the copies the controller names
+     * @param epochs      the highest controller term seen, raised by the answers
      */
     public record Parts(io.herd.common.LaunchLimits limits, ImageCatalog images, Fencing fencing,
-                        StaleCopies staleCopies) {}
+                        StaleCopies staleCopies, ControllerEpoch epochs) {}
 
-    private final AgentRegistryGrpc.AgentRegistryBlockingStub registry;
+    private final ControllerEndpoints controllers;
     private final HostReporter reporter;
     private final Hypervisor hypervisor;
     private final Settings settings;
@@ -81,10 +101,13 @@ public final class HeartbeatSender implements AutoCloseable {
     /** When the domains were last read in full (event heartbeats read only what changed). */
     private Instant lastFullRead = Instant.MIN;
     private int failures;
+    private int redirectsInARow;
+    /** The controller that answered last (only the sending thread uses it). */
+    private String answeredBy;
 
-    public HeartbeatSender(AgentRegistryGrpc.AgentRegistryBlockingStub registry, HostReporter reporter,
+    public HeartbeatSender(ControllerEndpoints controllers, HostReporter reporter,
                            Hypervisor hypervisor, Settings settings, Parts parts, Clock clock) {
-        this.registry = registry;
+        this.controllers = controllers;
         this.reporter = reporter;
         this.hypervisor = hypervisor;
         this.settings = settings;
@@ -139,8 +162,13 @@ public final class HeartbeatSender implements AutoCloseable {
     private void run() {
         String reason = "start";
         while (true) {
-            boolean ok = sendOnce(reason);
-            Duration wait = ok ? interval : backoff();
+            Outcome outcome = sendOnce(reason);
+            boolean ok = outcome == Outcome.ANSWERED;
+            Duration wait = switch (outcome) {
+                case ANSWERED -> interval;
+                case REDIRECTED -> Duration.ZERO;
+                case FAILED -> backoff();
+            };
             String event;
             try {
                 event = events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -190,7 +218,7 @@ public final class HeartbeatSender implements AutoCloseable {
         return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 
-    boolean sendOnce(String reason) {
+    Outcome sendOnce(String reason) {
         lastSentNanos = System.nanoTime();
         HeartbeatRequest request;
         try {
@@ -200,12 +228,22 @@ public final class HeartbeatSender implements AutoCloseable {
             // nothing reached the controller: as far as fencing goes, this heartbeat went unanswered
             parts.fencing().unanswered();
             failures++;
-            return false;
+            return Outcome.FAILED;
         }
+        String target = controllers.current();
         try {
-            HeartbeatResponse response = registry
+            HeartbeatResponse response = AgentRegistryGrpc.newBlockingStub(controllers.channel(target))
                     .withDeadlineAfter(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .heartbeat(request);
+            if (response.getControllerEpoch() < parts.epochs().highest()) {
+                return deposed(target, request, response.getControllerEpoch());
+            }
+            parts.epochs().observe(response.getControllerEpoch());
+            if (!target.equals(answeredBy)) {
+                LOG.info("heartbeats now go to {} (leader, epoch {})", target, response.getControllerEpoch());
+                answeredBy = target;
+            }
+            redirectsInARow = 0;
             if (failures > 0) {
                 LOG.info("controller reachable again after {} failed heartbeats", failures);
             }
@@ -228,16 +266,42 @@ public final class HeartbeatSender implements AutoCloseable {
                 LOG.warn("controller does not know these herd servers on this host: {}",
                         response.getUnknownServerIdsList());
             }
-            return true;
+            return Outcome.ANSWERED;
         } catch (StatusRuntimeException e) {
+            // a standby's refusal is no answer from the leader: it does not put off fencing
             parts.fencing().unanswered();
-            failures++;
-            if (failures == 1 || failures % 10 == 0) {
-                LOG.warn("heartbeat #{} to the controller failed ({} in a row): {} {}",
-                        request.getSequence(), failures, e.getStatus().getCode(), describe(e));
-            }
-            return false;
+            return failed(target, request, e);
         }
+    }
+
+    private Outcome failed(String target, HeartbeatRequest request, StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        ControllerEndpoints.Next next = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                ? controllers.failed(target, e) : new ControllerEndpoints.Next(target, false);
+        if (next.redirected() && redirectsInARow < MAX_PROMPT_REDIRECTS) {
+            redirectsInARow++;
+            LOG.debug("heartbeat #{}: {} is a standby; the leader is {}", request.getSequence(), target,
+                    next.address());
+            return Outcome.REDIRECTED;
+        }
+        redirectsInARow = 0;
+        failures++;
+        if (failures == 1 || failures % 10 == 0) {
+            LOG.warn("heartbeat #{} to the controller at {} failed ({} in a row): {} {}{}", request.getSequence(),
+                    target, failures, code, describe(e),
+                    next.address().equals(target) ? "" : "; trying " + next.address() + " next");
+        }
+        return Outcome.FAILED;
+    }
+
+    /** An answer from a controller whose term has ended: it is not the leader, whatever it thinks. */
+    private Outcome deposed(String target, HeartbeatRequest request, long epoch) {
+        parts.fencing().unanswered();
+        failures++;
+        ControllerEndpoints.Next next = controllers.failed(target, Status.UNAVAILABLE.asRuntimeException());
+        LOG.warn("heartbeat #{} was answered by {} in the ended term {} (the leader's epoch is {}): not counted; "
+                + "trying {} next", request.getSequence(), target, epoch, parts.epochs().highest(), next.address());
+        return Outcome.FAILED;
     }
 
     private static String describe(StatusRuntimeException e) {

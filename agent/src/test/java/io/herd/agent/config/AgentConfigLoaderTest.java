@@ -75,12 +75,30 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void controllerAddressTakesOneAddressACommaSeparatedListOrAYamlList() throws Exception {
+        assertThat(AgentConfigLoader.load(Optional.of(yaml("controller_address: a.example:7700\n")), Map.of())
+                .controllerAddresses()).containsExactly("a.example:7700");
+        assertThat(AgentConfigLoader.load(Optional.of(yaml("controller_address: 'a:7700, b:7700'\n")), Map.of())
+                .controllerAddresses()).containsExactly("a:7700", "b:7700");
+        assertThat(AgentConfigLoader.load(Optional.of(yaml("controller_address:\n  - a:7700\n  - '[::1]:7700'\n")),
+                Map.of()).controllerAddresses()).containsExactly("a:7700", "[::1]:7700");
+        assertThat(AgentConfigLoader.load(Optional.empty(), Map.of("controller_address", "c:1,d:2"))
+                .controllerAddresses()).containsExactly("c:1", "d:2");
+        assertThat(AgentConfigLoader.load(Optional.empty(), Map.of()).controllerAddresses()).isEmpty();
+    }
+
+    @Test
     void badValuesNameTheirKey() throws Exception {
         assertBadKey("port: 70000\n", Map.of(), "port");
         assertBadKey("port: seven\n", Map.of(), "port");
         assertBadKey("heartbeat_interval_ms: 0\n", Map.of(), "heartbeat_interval_ms");
         assertBadKey("cpu_allocation_ratio: -1\n", Map.of(), "cpu_allocation_ratio");
         assertBadKey("controller_address: nohostport\n", Map.of(), "controller_address");
+        assertBadKey("controller_address: 'a:7700,,b:7700'\n", Map.of(), "controller_address");
+        assertBadKey("controller_address: [a:7700, nohostport]\n", Map.of(), "controller_address");
+        assertBadKey("controller_address: [a:7700, [b:7700]]\n", Map.of(), "controller_address");
+        assertBadKey("", Map.of("controller_address", "a:7700,a:7700"), "controller_address");
+        assertBadKey("labels:\n  rack: [a, b]\n", Map.of(), "labels.rack");
         assertBadKey("labels:\n  rack: has space\n", Map.of(), "labels.rack");
         assertBadKey("insecure: maybe\n", Map.of(), "insecure");
         assertBadKey("libvirt_uri: ''\n", Map.of(), "libvirt_uri");

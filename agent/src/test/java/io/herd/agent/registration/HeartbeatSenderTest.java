@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.herd.agent.api.HostPolicy;
 import io.herd.agent.api.HostReporter;
 import io.herd.agent.host.HostIdentity;
 import io.herd.agent.hypervisor.DomainSpec;
 import io.herd.agent.testing.FakeHypervisor;
 import io.herd.agent.testing.FakeRegistry;
-import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.HeartbeatRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +19,8 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 import io.herd.agent.host.ImageCatalog;
 import io.herd.common.LaunchLimits;
+import io.herd.runtime.grpc.ControllerEndpoints;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +33,11 @@ class HeartbeatSenderTest {
     @TempDir
     Path dir;
 
+    static ControllerEndpoints endpoints(String... addresses) {
+        return new ControllerEndpoints(List.of(addresses),
+                a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).disableRetry().build());
+    }
+
     @Test
     void whileLibvirtIsDownHeartbeatsSayDegradedAndKeepTheLastKnownServers() throws Exception {
         FakeHypervisor hypervisor = new FakeHypervisor();
@@ -43,13 +48,12 @@ class HeartbeatSenderTest {
         HostReporter reporter = new HostReporter(hypervisor,
                 new HostIdentity("host-1", "h1", "r1", "z1", "fake:///", "test"), new HostPolicy(1, 512, 0, 4.0, 1.0));
         try (FakeRegistry registry = new FakeRegistry()) {
-            ManagedChannel channel = Grpc.newChannelBuilder(registry.address(), InsecureChannelCredentials.create())
-                    .build();
-            HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(channel), reporter,
+            ControllerEndpoints channel = endpoints(registry.address());
+            HeartbeatSender sender = new HeartbeatSender(channel, reporter,
                     hypervisor, new HeartbeatSender.Settings("127.0.0.1:1", Duration.ofMinutes(1),
                     Duration.ofSeconds(5), Duration.ofMinutes(1)), new HeartbeatSender.Parts(LaunchLimits.API,
                     new ImageCatalog(dir), new Fencing(hypervisor, dir, Clock.fixed(NOW, ZoneOffset.UTC), () -> { }),
-                    new StaleCopies(hypervisor, () -> { })), Clock.fixed(NOW, ZoneOffset.UTC));
+                    new StaleCopies(hypervisor, () -> { }), new ControllerEpoch()), Clock.fixed(NOW, ZoneOffset.UTC));
             hypervisor.setEventListener(sender::trigger);
             try {
                 sender.start();
@@ -77,7 +81,7 @@ class HeartbeatSenderTest {
                         .doesNotHaveDuplicates();
             } finally {
                 sender.close();
-                channel.shutdownNow();
+                channel.close();
             }
         }
     }
@@ -93,13 +97,12 @@ class HeartbeatSenderTest {
         HostReporter reporter = new HostReporter(hypervisor,
                 new HostIdentity("host-2", "h2", "", "", "fake:///", "test"), new HostPolicy(0, 0, 0, 4.0, 1.0));
         try (FakeRegistry registry = new FakeRegistry()) {
-            ManagedChannel channel = Grpc.newChannelBuilder(registry.address(), InsecureChannelCredentials.create())
-                    .build();
-            HeartbeatSender sender = new HeartbeatSender(AgentRegistryGrpc.newBlockingStub(channel), reporter,
+            ControllerEndpoints channel = endpoints(registry.address());
+            HeartbeatSender sender = new HeartbeatSender(channel, reporter,
                     hypervisor, new HeartbeatSender.Settings("127.0.0.1:1", Duration.ofMinutes(1),
                     Duration.ofSeconds(5), Duration.ofMinutes(1)), new HeartbeatSender.Parts(LaunchLimits.API,
                     new ImageCatalog(dir), new Fencing(hypervisor, dir, Clock.fixed(NOW, ZoneOffset.UTC), () -> { }),
-                    new StaleCopies(hypervisor, () -> { })), Clock.fixed(NOW, ZoneOffset.UTC));
+                    new StaleCopies(hypervisor, () -> { }), new ControllerEpoch()), Clock.fixed(NOW, ZoneOffset.UTC));
             try {
                 sender.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted().size() == 1);
@@ -123,7 +126,7 @@ class HeartbeatSenderTest {
                         .isLessThanOrEqualTo((int) (elapsed / HeartbeatSender.MIN_GAP.toNanos()) + 1);
             } finally {
                 sender.close();
-                channel.shutdownNow();
+                channel.close();
             }
         }
     }

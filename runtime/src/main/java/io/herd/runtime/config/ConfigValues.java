@@ -2,6 +2,8 @@ package io.herd.runtime.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -102,6 +104,30 @@ public final class ConfigValues {
         }
         HostPort.parse(key, s, 1);
         return s;
+    }
+
+    /**
+     * {@code host:port} addresses separated by commas (or a YAML list of them), in order and
+     * without repeats; empty when unset.
+     */
+    public List<String> hostPortList(String key) {
+        String s = string(key);
+        List<String> out = new ArrayList<>();
+        if (s.isEmpty()) {
+            return out;
+        }
+        for (String item : s.split(",", -1)) {
+            String address = item.trim();
+            if (address.isEmpty()) {
+                throw new ConfigException(key, "an empty address in '" + s + "' (write host:port,host:port)");
+            }
+            HostPort.parse(key, address, 1);
+            if (out.contains(address)) {
+                throw new ConfigException(key, address + " is given twice in '" + s + "'");
+            }
+            out.add(address);
+        }
+        return List.copyOf(out);
     }
 
     /** {@code host:port}, port 0 allowed (any free port). */
