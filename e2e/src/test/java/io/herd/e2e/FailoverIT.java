@@ -59,7 +59,7 @@ class FailoverIT {
     private static final int ANTI_GROUPS = 8;
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
     private PrivatePostgres pg;
     private Cluster cluster;
@@ -203,7 +203,7 @@ class FailoverIT {
         Set<String> acknowledgedIds = new HashSet<>();
         load.acknowledged.values().forEach(acknowledgedIds::addAll);
         List<String> groupIds = cluster.groups.listServerGroups(ListServerGroupsRequest.getDefaultInstance())
-                .getGroupsList().stream().map(ServerGroup::getId).toList();
+                .getServerGroupsList().stream().map(ServerGroup::getId).toList();
         ServerAudit audit = new ServerAudit(cluster);
         ServerAudit.Result result = audit.check(audit.awaitSettled(Duration.ofSeconds(120)), acknowledgedIds, groupIds);
         assertThat(result.passed()).as(result.report()).isTrue();

@@ -1,5 +1,7 @@
 package io.herd.agent.registration;
 
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.herd.agent.api.HostReporter;
@@ -54,6 +56,8 @@ public final class HeartbeatSender implements AutoCloseable {
     static final Duration MIN_GAP = Duration.ofMillis(50);
     /** How many redirects in a row are followed at once; more (standbys naming each other) back off. */
     private static final int MAX_PROMPT_REDIRECTS = 3;
+    /** The first wait after a failure when there are several controllers to try. */
+    static final Duration FIRST_FAILOVER_BACKOFF = Duration.ofMillis(250);
 
     /** How one heartbeat went. */
     enum Outcome {
@@ -104,6 +108,8 @@ public final class HeartbeatSender implements AutoCloseable {
     private int redirectsInARow;
     /** The controller that answered last (only the sending thread uses it). */
     private String answeredBy;
+    /** The channel whose loss triggers a heartbeat; null when none is watched. */
+    private volatile ManagedChannel watched;
 
     public HeartbeatSender(ControllerEndpoints controllers, HostReporter reporter,
                            Hypervisor hypervisor, Settings settings, Parts parts, Clock clock) {
@@ -212,10 +218,35 @@ public final class HeartbeatSender implements AutoCloseable {
         events.drainTo(into);
     }
 
+    /**
+     * The wait after a failed heartbeat. It doubles with each round of failures over the
+     * controllers configured, from one second (or the interval, if shorter); with several
+     * controllers from a quarter second, so that heartbeats find a new leader soon after its
+     * election (a lease) without hammering controllers that are all down.
+     */
     private Duration backoff() {
-        Duration base = settings.interval().compareTo(Duration.ofSeconds(1)) < 0 ? settings.interval() : Duration.ofSeconds(1);
-        Duration wait = base.multipliedBy(1L << Math.min(failures, 16));
+        int controllerCount = controllers.configured().size();
+        Duration first = controllerCount > 1 ? FIRST_FAILOVER_BACKOFF : Duration.ofSeconds(1);
+        Duration base = settings.interval().compareTo(first) < 0 ? settings.interval() : first;
+        Duration wait = base.multipliedBy(1L << Math.min((failures - 1) / controllerCount, 16));
         return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+    }
+
+    /**
+     * After an answer: when the connection it came on is lost (the controller stopped or
+     * died), a heartbeat goes at once, so that a standby's takeover is found without waiting
+     * for the interval.
+     */
+    private void watchConnection(String target) {
+        ManagedChannel channel = controllers.channel(target);
+        if (watched == channel || channel.getState(false) != ConnectivityState.READY) {
+            return;
+        }
+        watched = channel;
+        channel.notifyWhenStateChanged(ConnectivityState.READY, () -> {
+            watched = null;
+            trigger("the connection to the controller at " + target + " was lost");
+        });
     }
 
     Outcome sendOnce(String reason) {
@@ -248,6 +279,7 @@ public final class HeartbeatSender implements AutoCloseable {
                 LOG.info("controller reachable again after {} failed heartbeats", failures);
             }
             failures = 0;
+            watchConnection(target);
             acknowledged.incrementAndGet();
             lastAcknowledgedAt = clock.instant();
             parts.fencing().acknowledged(response.getFenceAfterMs(), request.getFencedServerIdsList());

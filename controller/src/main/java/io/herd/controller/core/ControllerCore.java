@@ -4,6 +4,7 @@ import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -13,6 +14,9 @@ import java.util.function.BiConsumer;
  * agent-call pools. No gRPC, no JDBC here.
  */
 public final class ControllerCore implements AutoCloseable {
+
+    /** The shortest time after a start during which hosts that have not reported may still. */
+    private static final Duration MIN_SETTLING = Duration.ofSeconds(5);
 
     private final Inventory inv;
     private final AgentCalls calls;
@@ -43,8 +47,10 @@ public final class ControllerCore implements AutoCloseable {
         Inventory inv = new Inventory(engine, store, clock);
         StoreLoader.Loaded loaded = StoreLoader.load(store, clock.instant());
         synchronized (inv.lock) {
-            // a live agent reports within an interval: twice that before a refusal for want of hosts is final
-            inv.load(loaded, settings.heartbeatInterval().multipliedBy(2));
+            // a live agent reports within an interval, or within a few seconds of a failover (it backs off while
+            // the election runs): until then, a refusal for want of hosts is not final
+            Duration settling = settings.heartbeatInterval().multipliedBy(3);
+            inv.load(loaded, settling.compareTo(MIN_SETTLING) < 0 ? MIN_SETTLING : settling);
         }
         for (Mutation repair : loaded.repairs()) {
             inv.writer().submit(repair);

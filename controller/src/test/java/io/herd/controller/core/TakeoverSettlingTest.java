@@ -61,13 +61,13 @@ class TakeoverSettlingTest {
     }
 
     @Test
-    void onceTheHostsHadTwoIntervalsToReportNoValidHostIsFinal() {
+    void onceTheHostsHadThreeIntervalsToReportNoValidHostIsFinal() {
         FakeClock clock = new FakeClock(T0);
         try (ControllerCore first = start(clock)) {
             first.hosts().heartbeat(report("h1"));
         }
         try (ControllerCore next = start(clock)) {
-            clock.advance(HEARTBEAT.multipliedBy(2));
+            clock.advance(HEARTBEAT.multipliedBy(3));
             assertThatThrownBy(() -> next.servers().create(one("late")))
                     .isInstanceOfSatisfying(ControllerException.class,
                             e -> assertThat(e.kind()).isEqualTo(ControllerException.Kind.RESOURCE_EXHAUSTED));
