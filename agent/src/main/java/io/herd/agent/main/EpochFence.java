@@ -6,8 +6,10 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.herd.agent.registration.ControllerEpoch;
+import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.runtime.grpc.Leadership;
 import io.herd.runtime.grpc.Peers;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +19,16 @@ import org.slf4j.LoggerFactory;
  * (from a call or a heartbeat answer) comes from a controller that no longer leads, and is
  * refused with FAILED_PRECONDITION before it does anything. A call without the header counts as
  * epoch 0, a controller without a shared store: accepted only while no term has been seen.
+ * Reads (GetHostInfo, ListServers) change nothing and are answered whatever term they carry:
+ * operators and tools read an agent without being a leader.
  */
 final class EpochFence implements ServerInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(EpochFence.class);
+
+    /** Calls that change nothing. */
+    private static final Set<String> READS = Set.of(AgentServiceGrpc.getGetHostInfoMethod().getFullMethodName(),
+            AgentServiceGrpc.getListServersMethod().getFullMethodName());
 
     private final ControllerEpoch epochs;
 
@@ -39,7 +47,7 @@ final class EpochFence implements ServerInterceptor {
         // raised first: a call that comes from a newer term than any seen is what deposes the old one
         epochs.observe(epoch);
         long highest = epochs.highest();
-        if (epoch < highest) {
+        if (epoch < highest && !READS.contains(call.getMethodDescriptor().getFullMethodName())) {
             String from = epoch == 0
                     ? "carries no " + Leadership.EPOCH.name() + " header (a controller without a shared store)"
                     : "comes from a controller whose term (epoch " + epoch + ") has ended";

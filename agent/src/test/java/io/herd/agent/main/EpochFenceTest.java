@@ -16,6 +16,8 @@ import io.herd.agent.registration.ControllerEpoch;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.DeleteAgentServerRequest;
 import io.herd.api.v1.DeleteAgentServerResponse;
+import io.herd.api.v1.ListAgentServersRequest;
+import io.herd.api.v1.ListAgentServersResponse;
 import io.herd.runtime.grpc.Leadership;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +43,12 @@ class EpochFenceTest {
                                      StreamObserver<DeleteAgentServerResponse> out) {
                 deletes.incrementAndGet();
                 out.onNext(DeleteAgentServerResponse.getDefaultInstance());
+                out.onCompleted();
+            }
+
+            @Override
+            public void listServers(ListAgentServersRequest request, StreamObserver<ListAgentServersResponse> out) {
+                out.onNext(ListAgentServersResponse.getDefaultInstance());
                 out.onCompleted();
             }
         };
@@ -112,6 +120,20 @@ class EpochFenceTest {
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(e.getStatus().getDescription()).contains("no herd-epoch header", "the leader's epoch is 1");
         assertThat(deletes).hasValue(1);
+    }
+
+    @Test
+    void readsAreAnsweredWhateverTermTheyCarry() {
+        epochs.observe(5);
+        Metadata old = new Metadata();
+        old.put(Leadership.EPOCH, "2");
+        AgentServiceGrpc.AgentServiceBlockingStub stub = AgentServiceGrpc.newBlockingStub(channel);
+
+        assertThat(stub.listServers(ListAgentServersRequest.getDefaultInstance())).isNotNull();
+        assertThat(stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(old))
+                .listServers(ListAgentServersRequest.getDefaultInstance())).isNotNull();
+        assertThat(epochs.highest()).isEqualTo(5);
+        assertThat(refused(() -> delete("2")).getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 
     @Test
