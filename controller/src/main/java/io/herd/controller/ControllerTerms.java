@@ -6,6 +6,7 @@ import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.HostServiceGrpc;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
+import io.herd.common.BackgroundWork;
 import io.herd.controller.agents.GrpcAgentPort;
 import io.herd.controller.api.AgentRegistryApi;
 import io.herd.controller.api.HostApi;
@@ -55,6 +56,8 @@ final class ControllerTerms implements LeaderElection.Listener {
     private HealthStatusManager health;
     private LeaderElection election;
     private volatile Term current;
+    /** Whether this standby has loaded the store once (see {@link #rehearse}); the terms' thread only. */
+    private boolean rehearsed;
 
     ControllerTerms(ControllerConfig config, Store store, GrpcAgentPort agents, Clock clock) {
         this.config = config;
@@ -82,12 +85,8 @@ final class ControllerTerms implements LeaderElection.Listener {
         ControllerCore core;
         try {
             Store termStore = store instanceof PostgresStore pg ? pg.term(epoch) : store;
-            CoreSettings settings = new CoreSettings(config.heartbeatInterval(), config.maxGroups(),
-                    config.maxMembersPerGroup(), config.launchRetries(), config.gracePeriod(),
-                    config.defaultOnHostFailure(), config.launchParallelism(), config.perHostParallelism())
-                    .withHostRules(config.requireApproval(), config.limits().maxHosts());
             core = ControllerCore.start(termStore, new PlacementEngine(config.weighing()),
-                    epoch == 0 ? agents : agents.forTerm(epoch), clock, settings);
+                    epoch == 0 ? agents : agents.forTerm(epoch), clock, settings());
         } catch (RuntimeException e) {
             if (election == null) {
                 throw e;
@@ -110,6 +109,13 @@ final class ControllerTerms implements LeaderElection.Listener {
         if (epoch != 0) {
             LOG.info("serving as leader of term {}", epoch);
         }
+    }
+
+    private CoreSettings settings() {
+        return new CoreSettings(config.heartbeatInterval(), config.maxGroups(), config.maxMembersPerGroup(),
+                config.launchRetries(), config.gracePeriod(), config.defaultOnHostFailure(),
+                config.launchParallelism(), config.perHostParallelism())
+                .withHostRules(config.requireApproval(), config.limits().maxHosts());
     }
 
     private BiConsumer<Boolean, String> storeHealth(long epoch) {
@@ -140,6 +146,13 @@ final class ControllerTerms implements LeaderElection.Listener {
         if (current != null) {
             return;
         }
+        if (!rehearsed) {
+            rehearsed = true;
+            Thread rehearsal = new Thread(() -> BackgroundWork.run("the standby's rehearsal", this::rehearse),
+                    "standby-rehearsal");
+            rehearsal.setDaemon(true);
+            rehearsal.start();
+        }
         if (holder.live()) {
             services.refuse("this controller is a standby; " + holder.address() + " leads (term " + holder.epoch()
                     + ")", Optional.of(holder.address()));
@@ -147,6 +160,56 @@ final class ControllerTerms implements LeaderElection.Listener {
             services.refuse("this controller is a standby and no controller leads right now", Optional.empty());
         }
         setHealth(false, false);
+    }
+
+    /**
+     * A standby builds a core from the store once, writing nothing and serving nothing, then
+     * drops it: its code for loading is then compiled, and the store known to be loadable,
+     * before it must take over (which loads again, afresh).
+     */
+    private void rehearse() {
+        long started = System.nanoTime();
+        try (ControllerCore dry = ControllerCore.start(new ReadOnly(store), new PlacementEngine(config.weighing()),
+                agents, clock, settings())) {
+            LOG.info("standing by with the store loaded once, to be ready to lead ({} ms)",
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** The store read, not written: a rehearsal's repairs go nowhere. */
+    private record ReadOnly(Store store) implements Store {
+        @Override
+        public List<io.herd.controller.model.GroupRecord> loadGroups() {
+            return store.loadGroups();
+        }
+
+        @Override
+        public List<io.herd.controller.model.HostRecord> loadHosts() {
+            return store.loadHosts();
+        }
+
+        @Override
+        public List<io.herd.controller.model.ServerRecord> loadServers() {
+            return store.loadServers();
+        }
+
+        @Override
+        public java.util.Map<String, List<String>> loadRequests() {
+            return store.loadRequests();
+        }
+
+        @Override
+        public java.util.Map<String, List<io.herd.controller.model.HistoryEntry>> loadHistory() {
+            return store.loadHistory();
+        }
+
+        @Override
+        public void apply(List<io.herd.controller.store.Mutation> batch) {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Marks hosts that stopped heartbeating DOWN, if this controller leads. */

@@ -18,6 +18,7 @@ import io.herd.api.v1.HeartbeatResponse;
 import io.herd.api.v1.HostInfo;
 import io.herd.api.v1.LaunchLimits;
 import io.herd.runtime.grpc.ControllerEndpoints;
+import io.herd.runtime.grpc.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +107,8 @@ public final class HeartbeatSender implements AutoCloseable {
     private Instant lastFullRead = Instant.MIN;
     private int failures;
     private int redirectsInARow;
+    /** Failed heartbeats in a row that no controller answered (a standby's refusal is an answer). */
+    private int unreachable;
     /** The controller that answered last (only the sending thread uses it). */
     private String answeredBy;
     /** The channel whose loss triggers a heartbeat; null when none is watched. */
@@ -222,13 +225,14 @@ public final class HeartbeatSender implements AutoCloseable {
      * The wait after a failed heartbeat. It doubles with each round of failures over the
      * controllers configured, from one second (or the interval, if shorter); with several
      * controllers from a quarter second, so that heartbeats find a new leader soon after its
-     * election (a lease) without hammering controllers that are all down.
+     * election (a lease) without hammering controllers that are all down. While standbys
+     * answer (an election is on) it stays at its first value.
      */
     private Duration backoff() {
         int controllerCount = controllers.configured().size();
         Duration first = controllerCount > 1 ? FIRST_FAILOVER_BACKOFF : Duration.ofSeconds(1);
         Duration base = settings.interval().compareTo(first) < 0 ? settings.interval() : first;
-        Duration wait = base.multipliedBy(1L << Math.min((failures - 1) / controllerCount, 16));
+        Duration wait = base.multipliedBy(1L << Math.min(Math.max(0, unreachable - 1) / controllerCount, 16));
         return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 
@@ -259,6 +263,7 @@ public final class HeartbeatSender implements AutoCloseable {
             // nothing reached the controller: as far as fencing goes, this heartbeat went unanswered
             parts.fencing().unanswered();
             failures++;
+            unreachable++;
             return Outcome.FAILED;
         }
         String target = controllers.current();
@@ -279,6 +284,7 @@ public final class HeartbeatSender implements AutoCloseable {
                 LOG.info("controller reachable again after {} failed heartbeats", failures);
             }
             failures = 0;
+            unreachable = 0;
             watchConnection(target);
             acknowledged.incrementAndGet();
             lastAcknowledgedAt = clock.instant();
@@ -310,6 +316,8 @@ public final class HeartbeatSender implements AutoCloseable {
         Status.Code code = e.getStatus().getCode();
         ControllerEndpoints.Next next = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
                 ? controllers.failed(target, e) : new ControllerEndpoints.Next(target, false);
+        // a standby answered: a controller leads, or will within its lease; no reason to back off further
+        unreachable = Leadership.fromStandby(e) ? 0 : unreachable + 1;
         if (next.redirected() && redirectsInARow < MAX_PROMPT_REDIRECTS) {
             redirectsInARow++;
             LOG.debug("heartbeat #{}: {} is a standby; the leader is {}", request.getSequence(), target,
@@ -330,6 +338,7 @@ public final class HeartbeatSender implements AutoCloseable {
     private Outcome deposed(String target, HeartbeatRequest request, long epoch) {
         parts.fencing().unanswered();
         failures++;
+        unreachable++;
         ControllerEndpoints.Next next = controllers.failed(target, Status.UNAVAILABLE.asRuntimeException());
         LOG.warn("heartbeat #{} was answered by {} in the ended term {} (the leader's epoch is {}): not counted; "
                 + "trying {} next", request.getSequence(), target, epoch, parts.epochs().highest(), next.address());

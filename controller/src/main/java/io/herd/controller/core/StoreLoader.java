@@ -7,11 +7,16 @@ import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
+import io.herd.controller.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,19 +42,55 @@ final class StoreLoader {
     }
 
     static Loaded load(Store store, Instant now) {
+        long started = System.nanoTime();
+        // the large tables are read side by side (a shared store reads each on a connection of its own)
+        ExecutorService readers = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "store-load");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<List<ServerRecord>> servers = readers.submit(store::loadServers);
+            Future<Map<String, List<HistoryEntry>>> history = readers.submit(store::loadHistory);
+            Future<Map<String, List<String>>> requests = readers.submit(store::loadRequests);
+            List<HostRecord> hosts = store.loadHosts();
+            List<GroupRecord> groups = store.loadGroups();
+            return repair(hosts, groups, result(servers), result(requests), result(history), now, started);
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    private static <T> T result(Future<T> read) {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("store: interrupted while loading", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreException("store: cannot load: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static Loaded repair(List<HostRecord> loadedHosts, List<GroupRecord> loadedGroups,
+                                 List<ServerRecord> loadedServers, Map<String, List<String>> requests,
+                                 Map<String, List<HistoryEntry>> history, Instant now, long started) {
         Map<String, HostRecord> hosts = new LinkedHashMap<>();
-        for (HostRecord h : store.loadHosts()) {
+        for (HostRecord h : loadedHosts) {
             // every host starts DOWN: it is up again with its first heartbeat
             hosts.put(h.id(), h.withUp(false, now));
         }
         Map<String, GroupRecord> groups = new LinkedHashMap<>();
-        for (GroupRecord g : store.loadGroups()) {
+        for (GroupRecord g : loadedGroups) {
             groups.put(g.id(), g);
         }
         List<Mutation> repairs = new ArrayList<>();
         List<ServerRecord> servers = new ArrayList<>();
         List<ServerRecord> changed = new ArrayList<>();
-        for (ServerRecord loaded : store.loadServers()) {
+        for (ServerRecord loaded : loadedServers) {
             ServerRecord s = loaded;
             for (String hostId : List.of(s.hostId(), s.previousHostId())) {
                 if (!hostId.isEmpty() && !hosts.containsKey(hostId)) {
@@ -82,10 +123,8 @@ final class StoreLoader {
         if (!changed.isEmpty()) {
             repairs.add(new Mutation.UpdateServers(changed));
         }
-        Map<String, List<HistoryEntry>> history = store.loadHistory();
-        Map<String, List<String>> requests = store.loadRequests();
-        LOG.info("loaded {} hosts, {} server groups, {} servers and {} request ids from the store{}", hosts.size(),
-                groups.size(), servers.size(), requests.size(),
+        LOG.info("loaded {} hosts, {} server groups, {} servers and {} request ids from the store in {} ms{}",
+                hosts.size(), groups.size(), servers.size(), requests.size(), (System.nanoTime() - started) / 1_000_000,
                 repairs.isEmpty() ? "" : "; " + repairs.size() + " repair(s) written back");
         return new Loaded(List.copyOf(hosts.values()), List.copyOf(groups.values()), servers, requests, history,
                 repairs);

@@ -69,9 +69,11 @@ public final class LeaderElection implements AutoCloseable {
      * serves, or it stands by knowing (if anyone leads) who does; or after {@code settle}.
      */
     public void start(Duration settle) {
+        ticker.scheduleWithFixedDelay(() -> BackgroundWork.run("the leader election", this::tick), 0,
+                tick.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            ticker.submit(() -> BackgroundWork.run("the leader election", this::tick))
-                    .get(settle.toMillis(), TimeUnit.MILLISECONDS);
+            // the first tick was queued first; then what it told the listener (a term loading its state)
+            ticker.submit(() -> { }).get(settle.toMillis(), TimeUnit.MILLISECONDS);
             terms.submit(() -> { }).get(settle.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -79,8 +81,6 @@ public final class LeaderElection implements AutoCloseable {
             LOG.warn("the first round of the leader election is not decided after {} ms; going on",
                     settle.toMillis());
         }
-        ticker.scheduleWithFixedDelay(() -> BackgroundWork.run("the leader election", this::tick), tick.toMillis(),
-                tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The store refused a write of term {@code term}: it is over. Called from any thread. */

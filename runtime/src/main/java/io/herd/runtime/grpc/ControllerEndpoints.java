@@ -96,13 +96,27 @@ public final class ControllerEndpoints implements AutoCloseable {
             if (i >= 0) {
                 lastConfigured = i;
             }
+            retryNow(current);
             return new Next(current, true);
         }
         int i = configured.indexOf(address);
         // a leader not in the list has failed: go on after the configured address used last
         lastConfigured = ((i >= 0 ? i : lastConfigured) + 1) % configured.size();
         current = configured.get(lastConfigured);
+        retryNow(current);
         return new Next(current, false);
+    }
+
+    /**
+     * A channel that failed to connect waits out gRPC's own back-off (one second, growing to two
+     * minutes) before it tries again, failing calls meanwhile: a controller restarted since
+     * would be found that late. The caller backs off itself, so the channel connects at once.
+     */
+    private void retryNow(String address) {
+        ManagedChannel ch = channels.get(address);
+        if (ch != null) {
+            ch.resetConnectBackoff();
+        }
     }
 
     /** Shuts every channel down and waits a little for each to end. */

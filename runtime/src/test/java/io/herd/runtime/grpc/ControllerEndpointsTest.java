@@ -101,6 +101,26 @@ class ControllerEndpointsTest {
     }
 
     @Test
+    void aControllerStartedAgainOnItsAddressIsCalledAtOnceNotAfterTheChannelsOwnBackOff() throws Exception {
+        String restarted = nobody();
+        String standby = standby(Optional.empty());
+        try (ControllerEndpoints endpoints = endpoints(restarted, standby)) {
+            // the channel failed to connect: gRPC waits about a second before it tries again
+            StatusRuntimeException down = catchRpc(() -> call(endpoints.channel()));
+            assertThat(endpoints.failed(restarted, down).address()).isEqualTo(standby);
+            servers.add(GrpcServer.builder().tcp(io.herd.runtime.config.HostPort.parse("test", restarted, 1))
+                    .service(new GrpcServerTest.Echo()).start());
+
+            StatusRuntimeException noLeader = catchRpc(() -> call(endpoints.channel()));
+            assertThat(endpoints.failed(standby, noLeader).address()).isEqualTo(restarted);
+            // connecting again at once: well within the 0.8 s (1 s less its jitter) gRPC would wait
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMillis(500))
+                    .pollInterval(java.time.Duration.ofMillis(10)).ignoreExceptions()
+                    .until(() -> call(endpoints.channel()).equals("g1"));
+        }
+    }
+
+    @Test
     void anAddressNobodyServesOrAStandbyWithoutALeaderMovesOnRoundRobin() throws Exception {
         String dead = nobody();
         String electing = standby(Optional.empty());
