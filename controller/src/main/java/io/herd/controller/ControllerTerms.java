@@ -21,6 +21,7 @@ import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.LeaderLease;
 import io.herd.controller.store.PostgresStore;
 import io.herd.controller.store.Store;
+import io.herd.controller.store.StoreException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -173,6 +174,9 @@ final class ControllerTerms implements LeaderElection.Listener {
                 agents, clock, settings())) {
             LOG.info("standing by with the store loaded once, to be ready to lead ({} ms)",
                     (System.nanoTime() - started) / 1_000_000);
+        } catch (StoreException e) {
+            LOG.warn("standing by without having loaded the store (it is loaded when this controller leads): {}",
+                    e.getMessage());
         }
     }
 

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code herd.bench.hosts} hosts and {@code herd.bench.servers} ACTIVE servers, one real agent,
  * heartbeat interval 5 s. The leader is killed with SIGKILL {@code herd.bench.failovers} times;
  * each time the figure is the time from the kill to the first create a leader-following client
- * gets acknowledged by the new leader. The killed controller is started again (a standby) before
- * the next kill.
+ * gets acknowledged by the new leader. The killed controller is started again, and the next kill
+ * waits until it is a ready standby (it has loaded the store once).
  */
 class FailoverBenchmark {
 
-    @TempDir(cleanup = CleanupMode.NEVER)
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
@@ -53,22 +53,45 @@ class FailoverBenchmark {
                         "--set", "cpu_allocation_ratio=16");
                 client.create(request("warm"), Duration.ofSeconds(60));
                 List<Long> times = new ArrayList<>();
+                List<String> phases = new ArrayList<>();
                 for (int i = 0; i < failovers; i++) {
                     int leader = cluster.awaitLeader(Cluster.START);
+                    // a standby is ready once it has loaded the store (see ControllerTerms.rehearse)
+                    JavaProcess standby = cluster.controller(1 - leader);
+                    standby.awaitLog("standing by with the store loaded once", Cluster.START);
+                    long killedAt = System.currentTimeMillis();
                     long killed = System.nanoTime();
                     cluster.controller(leader).kill9();
                     client.create(request("after-kill-" + i), Duration.ofSeconds(60));
                     times.add((System.nanoTime() - killed) / 1_000_000);
+                    // where the time went, from the logs: takeover, state loaded and serving, the agent's first heartbeat
+                    phases.add(String.format(Locale.ROOT, "{\"leading_ms\": %d, \"serving_ms\": %d, \"agent_ms\": %d}",
+                            logged(standby.stderr, "leading in term", killedAt),
+                            logged(standby.stderr, "serving as leader of term", killedAt),
+                            logged(cluster.agents.get("live").stderr, "heartbeats now go to", killedAt)));
                     cluster.startController(leader);
                 }
                 List<Long> sorted = times.stream().sorted().toList();
                 String json = String.format(Locale.ROOT, "{\"hosts\": %d, \"servers\": %d, \"fill_ms\": %d, "
-                                + "\"failover_ms\": %s, \"median_ms\": %d, \"max_ms\": %d}", hosts, servers, fillMs,
-                        times, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+                                + "\"failover_ms\": %s, \"median_ms\": %d, \"max_ms\": %d, \"phases\": %s}", hosts,
+                        servers, fillMs, times, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), phases);
                 Files.writeString(Path.of("target", "failover-bench.json"), json + "\n");
                 System.out.println("failover benchmark: " + json);
             }
         }
+    }
+
+    /** Milliseconds from {@code since} (epoch ms) to the first line after it that contains {@code text}; -1 if none. */
+    private static long logged(Path log, String text, long since) throws java.io.IOException {
+        for (String line : Files.readAllLines(log)) {
+            if (line.length() > 24 && line.contains(text)) {
+                long at = Instant.parse(line.substring(0, 24)).toEpochMilli();
+                if (at >= since) {
+                    return at - since;
+                }
+            }
+        }
+        return -1;
     }
 
     private static CreateServersRequest request(String name) {
