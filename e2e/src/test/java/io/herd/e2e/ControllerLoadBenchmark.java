@@ -76,7 +76,11 @@ class ControllerLoadBenchmark {
         int maxPerHost = Math.max(4, (Math.min(warmup, WARMUP_ROUND) + sequential + burst + pacedCount) / groupCount / agents + 2);
         Cluster.Options options = new Cluster.Options(5000, List.of("-Xmx1g"),
                 List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        try (Cluster cluster = new Cluster(dir, null, options)) {
+        // herd.bench.store=postgresql: the controller keeps its state in a PostgreSQL of the benchmark's own
+        boolean postgres = "postgresql".equals(System.getProperty("herd.bench.store", "sqlite"));
+        try (PrivatePostgres pg = postgres ? PrivatePostgres.start() : null;
+             Cluster cluster = postgres ? Cluster.sharingPostgres(dir, options, pg.url(), 1)
+                     : new Cluster(dir, null, options)) {
             List<Cluster.HostShape> shapes = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
                 shapes.add(new Cluster.HostShape(String.format("b%02d", i), 32 + 16 * (i % 3), 262_144,
@@ -177,7 +181,7 @@ class ControllerLoadBenchmark {
             ServerAudit.Result outcome = audit.check(settling, created, groups);
 
             double seconds = (allActive - t0) / 1e9;
-            String line = String.format(java.util.Locale.ROOT, "{\"agents\":%d,\"agents_up_ms\":%d,\"warmup\":%d,"
+            String line = String.format(java.util.Locale.ROOT, "{\"store\":\"%s\",\"agents\":%d,\"agents_up_ms\":%d,\"warmup\":%d,"
                             + "\"single_client\":{\"calls\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f},"
                             + "\"burst\":{\"calls\":%d,\"clients\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                             + "\"acks_per_s\":%.0f,\"created_to_active_per_s\":%.0f,\"all_active_s\":%.2f},"
@@ -185,14 +189,16 @@ class ControllerLoadBenchmark {
                             + "\"unsettled_after_last_answer\":%d,\"settled_ms\":%d},"
                             + "\"cpu_ms_per_server\":{\"controller\":%.2f,\"agents\":%.2f,\"benchmark_client\":%.2f},"
                             + "\"servers\":%d,\"domains\":%d,\"hard_violations\":%d,\"problems\":%d}",
-                    agents, agentsUpMs, warmup, sequential, pct(single, 50), pct(single, 99), pct(single, 100),
+                    postgres ? "postgresql" : "sqlite", agents, agentsUpMs, warmup, sequential, pct(single, 50),
+                    pct(single, 99), pct(single, 100),
                     burst, clients, pct(loaded, 50), pct(loaded, 99), burst / ((acked - t0) / 1e9),
                     burst / seconds, seconds, pacedCount, pacedRate, pct(paced, 50), pct(paced, 99), pct(paced, 100),
                     settling.unsettledAtStart(), settling.millis(),
                     (double) controllerCpu / burst, (double) agentsCpu / burst, (double) clientCpu / burst,
                     outcome.servers(), outcome.domains(), outcome.hardViolations(), outcome.problems().size());
             System.out.println("CONTROLLER-BENCH " + line);
-            Files.writeString(Path.of("target", "controller-bench.json"), line + "\n");
+            Files.writeString(Path.of("target", postgres ? "controller-bench-postgresql.json" : "controller-bench.json"),
+                    line + "\n");
             if (!outcome.passed()) {
                 // a wrong state the next heartbeats put right is told apart from a lasting one
                 outcome = audit.recheck(outcome, created, groups, Duration.ofMillis(3 * options.heartbeatMs()));
