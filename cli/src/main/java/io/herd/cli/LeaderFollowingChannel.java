@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only a call that is safe to repeat is made again after an answer that does not show it
  * undone: reads (Get, List, Watch) and a CreateServers with a request_id (the controller returns
- * the same servers for a repeated request_id). Any call follows a standby's redirect or a
+ * the same servers for a repeated request_id). Any call follows a standby's refusal or a
  * refused connection, which show that nothing was done. A call that has had an answer (headers
  * or a message) is never made again.
  */
@@ -70,9 +70,10 @@ final class LeaderFollowingChannel extends Channel {
         && !create.getRequestId().isEmpty();
   }
 
-  /** Whether the failure shows the call was not carried out: a standby's redirect, a refused connection. */
+  /** Whether the failure shows the call was not carried out: a standby's refusal, a refused connection. */
   static boolean undone(Status status, Metadata trailers) {
-    if (trailers != null && trailers.get(Leadership.LEADER) != null) {
+    // a standby refused it (naming the leader or not): it did nothing
+    if (trailers != null && (trailers.get(Leadership.LEADER) != null || trailers.get(Leadership.STANDBY) != null)) {
       return true;
     }
     for (Throwable c = status.getCause(); c != null; c = c.getCause()) {
