@@ -155,8 +155,7 @@ final class ControllerTerms implements LeaderElection.Listener {
             rehearsal.start();
         }
         if (holder.live()) {
-            services.refuse("this controller is a standby; " + holder.address() + " leads (term " + holder.epoch()
-                    + ")", Optional.of(holder.address()));
+            services.refuse("this controller is a standby in term " + holder.epoch(), Optional.of(holder.address()));
         } else {
             services.refuse("this controller is a standby and no controller leads right now", Optional.empty());
         }

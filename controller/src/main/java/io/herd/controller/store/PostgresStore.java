@@ -149,29 +149,11 @@ public final class PostgresStore implements Store {
         if (batch.isEmpty()) {
             return;
         }
-        try (Connection c = pool.getConnection()) {
-            try {
-                checkTerm(c, epoch);
-                StoreSql.write(c, batch);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            if (connectionLost(e)) {
-                pool.getHikariPoolMXBean().softEvictConnections();
-                throw StoreException.termEnded("store: lost the database while writing " + batch.size()
-                        + " change(s) as leader of term " + epoch + " (" + target + "), which may or may not have "
-                        + "landed: " + e.getMessage(), e);
-            }
-            throw new StoreException("store: cannot write " + batch.size() + " change(s) (" + target + "): "
-                    + e.getMessage(), e);
-        }
+        inTransaction("write " + batch.size() + " change(s)", c -> {
+            checkTerm(c, epoch);
+            StoreSql.write(c, batch);
+            return null;
+        }, epoch);
     }
 
     private static void checkTerm(Connection c, long epoch) throws SQLException {
@@ -249,6 +231,15 @@ public final class PostgresStore implements Store {
     }
 
     private <T> T inTransaction(String what, StoreSql.Query<T> work) {
+        return inTransaction(what, work, 0);
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it. With {@code term} above 0 it is a
+     * write of that term's leader: losing the connection on the way leaves its outcome unknown,
+     * which ends the term ({@link StoreException#endsTerm}).
+     */
+    private <T> T inTransaction(String what, StoreSql.Query<T> work, long term) {
         try (Connection c = pool.getConnection()) {
             try {
                 T result = work.run(c);
@@ -267,6 +258,11 @@ public final class PostgresStore implements Store {
                 // the server restarted or the network dropped: the pool's other idle connections are
                 // most likely dead too, and would each fail one more write before being replaced
                 pool.getHikariPoolMXBean().softEvictConnections();
+                if (term > 0) {
+                    throw StoreException.termEnded("store: lost the database while trying to " + what + " as leader "
+                            + "of term " + term + " (" + target + "), which may or may not have landed: "
+                            + e.getMessage(), e);
+                }
             }
             throw new StoreException("store: cannot " + what + " (" + target + "): " + e.getMessage(), e);
         }
