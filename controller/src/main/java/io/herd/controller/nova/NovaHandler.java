@@ -11,6 +11,7 @@ import io.herd.runtime.tls.Identity;
 import io.herd.runtime.tls.Role;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,6 +40,8 @@ final class NovaHandler extends Handler.Abstract {
 
     /** oslo.middleware's default max_request_body_size, which Nova's API runs behind. */
     static final int MAX_BODY_BYTES = 114_688;
+    /** A body too large but at most this long is read to its end before the 413 (see {@link #drain}). */
+    private static final long DRAIN_BYTES = 4L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(NovaHandler.class);
     private static final String GROUPS = "os-server-groups";
@@ -150,12 +153,13 @@ final class NovaHandler extends Handler.Abstract {
         if (!mime.isEmpty() && !mime.equals("text/plain") && !JSON_TYPES.contains(mime)) {
             throw new NovaError(415, "Unsupported Content-Type");
         }
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
+        long length = request.getLength(); // -1 when the body is chunked
         byte[] bytes;
         try (InputStream in = Request.asInputStream(request)) {
+            if (length > MAX_BODY_BYTES) {
+                drain(in, length);
+                throw tooLarge();
+            }
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException e) {
             throw NovaError.badRequest("The request body could not be read: " + e.getMessage());
@@ -173,6 +177,21 @@ final class NovaHandler extends Handler.Abstract {
             throw NovaError.badRequest("Malformed request body");
         } catch (IOException e) {
             throw NovaError.badRequest("The request body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads a too large body of moderate size to its end, so that the client, still sending it,
+     * reads the 413 rather than a reset connection; a larger one is left, and the connection closed.
+     */
+    private static void drain(InputStream in, long length) {
+        if (length > DRAIN_BYTES) {
+            return;
+        }
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            LOG.debug("compute API: a too large body was not read to its end: {}", e.getMessage());
         }
     }
 

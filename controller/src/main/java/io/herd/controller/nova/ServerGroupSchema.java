@@ -39,41 +39,39 @@ final class ServerGroupSchema {
 
     static Create create(JsonNode body, Microversion version) {
         boolean policyObject = version.atLeast(2, 64);
-        List<String> policies = version.atLeast(2, 15) ? ALL : HARD;
+        List<String> listForm = version.atLeast(2, 15) ? ALL : HARD;
         if (!body.isObject()) {
             throw NovaError.badRequest(PyRepr.of(body) + " is not of type 'object'");
         }
         JsonNode group = body.get("server_group");
+        if (group == null) {
+            throw NovaError.badRequest("'server_group' is a required property");
+        }
+        if (!group.isObject()) {
+            throw invalid("server_group", group, PyRepr.of(group) + " is not of type 'object'");
+        }
         String name = null;
         String policy = null;
         JsonNode rules = null;
-        if (group != null) {
-            if (!group.isObject()) {
-                throw invalid("server_group", group, PyRepr.of(group) + " is not of type 'object'");
-            }
-            if (group.has("name")) {
-                name = name(group.get("name"));
-            }
-            if (policyObject) {
-                if (group.has("policy")) {
-                    policy = policy("policy", group.get("policy"), ALL);
-                }
-                if (group.has("rules")) {
-                    rules = rules(group.get("rules"));
-                }
-            } else if (group.has("policies")) {
-                policy = policies(group.get("policies"), policies);
-            }
-            for (String required : policyObject ? List.of("name", "policy") : List.of("name", "policies")) {
-                if (!group.has(required)) {
-                    throw invalid("server_group", group, PyRepr.quote(required) + " is a required property");
-                }
-            }
-            extra("server_group", group, policyObject ? Set.of("name", "policy", "rules")
-                    : Set.of("name", "policies"));
-        } else {
-            throw NovaError.badRequest("'server_group' is a required property");
+        if (group.has("name")) {
+            name = name(group.get("name"));
         }
+        if (policyObject) {
+            if (group.has("policy")) {
+                policy = policy("policy", group.get("policy"), ALL);
+            }
+            if (group.has("rules")) {
+                rules = rules(group.get("rules"));
+            }
+        } else if (group.has("policies")) {
+            policy = policies(group.get("policies"), listForm);
+        }
+        for (String required : policyObject ? List.of("name", "policy") : List.of("name", "policies")) {
+            if (!group.has(required)) {
+                throw invalid("server_group", group, PyRepr.quote(required) + " is a required property");
+            }
+        }
+        extra("server_group", group, policyObject ? Set.of("name", "policy", "rules") : Set.of("name", "policies"));
         extra(null, body, Set.of("server_group"));
         int maxPerHost = 1;
         if (rules != null && rules.size() > 0) {
