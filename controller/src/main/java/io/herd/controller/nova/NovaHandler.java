@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -83,15 +83,17 @@ final class NovaHandler extends Handler.Abstract {
         } catch (NovaError e) {
             call.status = e.status();
             call.body = e.body();
-        } catch (BadMessageException e) {
-            call.status = 400;
-            call.body = NovaError.badRequest("The request is malformed: " + e.getMessage()).body();
         } catch (RuntimeException e) {
-            LOG.error("compute API: {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
-            NovaError internal = new NovaError(500, "Unexpected API Error: " + e + ". The controller's log has the "
-                    + "details.");
-            call.status = 500;
-            call.body = internal.body();
+            if (e instanceof HttpException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
+                // Jetty's refusal of what it could not parse, such as a query string's bad escapes
+                call.status = bad.getCode();
+                call.body = new NovaError(bad.getCode(), "The request is malformed: " + bad.getReason()).body();
+            } else {
+                LOG.error("compute API: {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+                call.status = 500;
+                call.body = new NovaError(500, "Unexpected API Error: " + e + ". The controller's log has the "
+                        + "details.").body();
+            }
         }
         if (call.who != null && (call.change || call.status == 401 || call.status == 403)) {
             String detail = call.status >= 400 ? faultMessage(call.body) : "";
