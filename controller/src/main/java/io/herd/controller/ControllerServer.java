@@ -7,6 +7,7 @@ import io.herd.controller.auth.AuditLog;
 import io.herd.controller.auth.Tokens;
 import io.herd.controller.config.ControllerConfig;
 import io.herd.controller.ha.LeaderElection;
+import io.herd.controller.nova.NovaApiServer;
 import io.herd.controller.store.LeaderLease;
 import io.herd.controller.store.PostgresStore;
 import io.herd.controller.store.SqliteStore;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A running herd-controller: the store, its terms as leader ({@link ControllerTerms}; on
  * PostgreSQL elected among the controllers sharing the database, on SQLite one from start to
  * stop), the gRPC server (public API, agent registry, reflection, health) and the liveness
- * checker. Owns their lifecycle.
+ * checker, and, when nova_api.listen is set, the HTTP port of the OpenStack compute API, which
+ * serves the current term's core like the gRPC services do. Owns their lifecycle.
  */
 public final class ControllerServer implements AutoCloseable {
 
@@ -39,26 +41,31 @@ public final class ControllerServer implements AutoCloseable {
     private final LeaderElection election;
     private final GrpcServer server;
     private final ScheduledExecutorService liveness;
+    /** Null when nova_api.listen is empty. */
+    private final NovaApiServer novaApi;
 
     private ControllerServer(Store store, GrpcAgentPort agents, ControllerTerms terms, LeaderElection election,
-                             GrpcServer server, ScheduledExecutorService liveness) {
+                             GrpcServer server, ScheduledExecutorService liveness, NovaApiServer novaApi) {
         this.store = store;
         this.agents = agents;
         this.terms = terms;
         this.election = election;
         this.server = server;
         this.liveness = liveness;
+        this.novaApi = novaApi;
     }
 
     public static ControllerServer start(ControllerConfig config, Clock clock) throws IOException {
         long started = System.nanoTime();
-        AccessControl access = new AccessControl(config.tls().isPresent(),
-                config.tokensFile() == null ? null : Tokens.load(config.tokensFile()), new AuditLog());
+        Tokens tokens = config.tokensFile() == null ? null : Tokens.load(config.tokensFile());
+        AuditLog audit = new AuditLog();
+        AccessControl access = new AccessControl(config.tls().isPresent(), tokens, audit);
         warnAboutPlaintext(config, access);
         Store store = openStore(config);
         GrpcAgentPort agents = null;
         ControllerTerms terms = null;
         GrpcServer server = null;
+        NovaApiServer novaApi = null;
         try {
             agents = new GrpcAgentPort(config.tls(), config.launchTimeout(), config.deleteTimeout());
             terms = new ControllerTerms(config, store, agents, clock);
@@ -82,6 +89,9 @@ public final class ControllerServer implements AutoCloseable {
                 // alone on its SQLite file: one term from start to stop, and a start that fails to load fails
                 terms.elected(0);
             }
+            if (config.novaApiListen().isPresent()) {
+                novaApi = NovaApiServer.start(config.novaApiListen().get(), terms, tokens, audit);
+            }
             ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "host-liveness");
                 t.setDaemon(true);
@@ -99,8 +109,11 @@ public final class ControllerServer implements AutoCloseable {
                     server.port(), config.tls().isPresent() ? "mutual TLS" : "plaintext", config.storeDescription(),
                     election == null ? "" : ", electing a leader among the controllers sharing it as " + address,
                     (System.nanoTime() - started) / 1_000_000);
-            return new ControllerServer(store, agents, terms, election, server, liveness);
+            return new ControllerServer(store, agents, terms, election, server, liveness, novaApi);
         } catch (IOException | RuntimeException e) {
+            if (novaApi != null) {
+                novaApi.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -147,6 +160,11 @@ public final class ControllerServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The compute API's bound port, or -1 when nova_api.listen is empty. */
+    public int novaApiPort() {
+        return novaApi == null ? -1 : novaApi.port();
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
@@ -157,6 +175,9 @@ public final class ControllerServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (novaApi != null) {
+            novaApi.close();
+        }
         liveness.shutdownNow();
         if (election != null) {
             election.close();

@@ -17,6 +17,7 @@ import io.herd.controller.core.ControllerCore;
 import io.herd.controller.core.CoreSettings;
 import io.herd.controller.ha.LeaderElection;
 import io.herd.controller.ha.TermServices;
+import io.herd.controller.nova.LeaderCore;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.LeaderLease;
 import io.herd.controller.store.PostgresStore;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * epoch 0, from start to stop. Between terms {@link TermServices} refuses every call, naming
  * the leader.
  */
-final class ControllerTerms implements LeaderElection.Listener {
+final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
 
     /** The services clients call, and the agents' registry. */
     static final List<io.grpc.ServiceDescriptor> SERVICES = List.of(ServerGroupServiceGrpc.getServiceDescriptor(),
@@ -69,6 +70,18 @@ final class ControllerTerms implements LeaderElection.Listener {
 
     TermServices services() {
         return services;
+    }
+
+    @Override
+    public Optional<ControllerCore> core() {
+        Term t = current;
+        return t == null ? Optional.empty() : Optional.of(t.core());
+    }
+
+    @Override
+    public String whyNone() {
+        String why = services.refusal();
+        return why.isEmpty() ? "this controller is between terms; retry in a moment" : why;
     }
 
     /** Where health is reported, and the election whose terms these are (null on SQLite). */

@@ -45,6 +45,10 @@ public final class Main implements Callable<Integer> {
             + "clients and agents reach this controller, which standbys name to them; default the listen address.")
     String advertiseAddress;
 
+    @Option(names = "--nova-api-listen", paramLabel = "HOST:PORT", description = "[nova_api.listen] serve the "
+            + "OpenStack compute API over HTTP there (docs/nova-api.md); default off.")
+    String novaApiListen;
+
     @Option(names = "--heartbeat-interval-ms", paramLabel = "MS", description = "[heartbeat_interval_ms], default 5000.")
     String heartbeatIntervalMs;
 
@@ -110,6 +114,7 @@ public final class Main implements Callable<Integer> {
         put(overrides, "store.url", storeUrl);
         put(overrides, "store.password_file", storePasswordFile);
         put(overrides, "ha.advertise_address", advertiseAddress);
+        put(overrides, "nova_api.listen", novaApiListen);
         put(overrides, "heartbeat_interval_ms", heartbeatIntervalMs);
         put(overrides, "quotas.max_groups", maxGroups);
         put(overrides, "quotas.max_members_per_group", maxMembersPerGroup);

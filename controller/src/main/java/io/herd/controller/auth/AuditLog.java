@@ -45,16 +45,41 @@ public final class AuditLog {
         write(line(method, who, peer, status, ""));
     }
 
+    /**
+     * A change asked over the compute API (HTTP), or a request it refused for want of
+     * credentials or role, once answered.
+     *
+     * @param what    the method and path, e.g. {@code POST /v2.1/os-server-groups}
+     * @param status  the HTTP status answered
+     * @param detail  the fault's message, or "" on success
+     * @param started {@link System#nanoTime()} when the request came
+     */
+    public void http(String what, Identity who, String peer, int status, String detail, long started) {
+        if (who.role().isEmpty() && who.via() == Identity.Via.NONE) {
+            long n = anonymousRefusals.incrementAndGet();
+            if (n > 10 && n % SAMPLE_EVERY != 0) {
+                return;
+            }
+        }
+        write(line(what, who, peer, "HTTP " + status, detail.isEmpty() ? null : detail, "")
+                .put("ms", (System.nanoTime() - started) / 1_000_000));
+    }
+
     private static ObjectNode line(String method, Identity who, String peer, Status status, String request) {
+        return line(method, who, peer, status.getCode().name(), status.getDescription(), request);
+    }
+
+    private static ObjectNode line(String method, Identity who, String peer, String result, String detail,
+                                   String request) {
         ObjectNode n = JSON.createObjectNode();
         n.put("who", who.name());
         n.put("via", who.via().name().toLowerCase(java.util.Locale.ROOT));
         n.put("role", who.role().map(r -> r.label()).orElse(""));
         n.put("method", method);
         n.put("peer", peer);
-        n.put("result", status.getCode().name());
-        if (status.getDescription() != null) {
-            n.put("detail", clip(status.getDescription()));
+        n.put("result", result);
+        if (detail != null) {
+            n.put("detail", clip(detail));
         }
         if (!request.isEmpty()) {
             n.put("request", request);

@@ -57,6 +57,7 @@ public final class ConfigLoader {
         DEFAULTS.put("limits.heartbeats_per_second", "20");
         DEFAULTS.put("ha.lease_ms", "2000");
         DEFAULTS.put("ha.advertise_address", "");
+        DEFAULTS.put("nova_api.listen", "");
     }
 
     private ConfigLoader() {
@@ -108,12 +109,39 @@ public final class ConfigLoader {
                 perHost, deleteTimeout, grace, onHostFailure, v.readableFileOrNull("auth.tokens_file"),
                 v.bool("hosts.require_approval"), limits,
                 new ControllerConfig.Ha(Duration.ofMillis(v.range("ha.lease_ms", 500, 60_000)),
-                        v.hostPortOrEmpty("ha.advertise_address")));
+                        v.hostPortOrEmpty("ha.advertise_address")), novaApiListen(v));
         if (config.tls().isEmpty() && !config.insecure() && !config.listensOnLoopback()) {
             throw new ConfigException("listen", listen + " is not a loopback address; set tls.cert_file, "
                     + "tls.key_file and tls.ca_file, or pass --insecure to serve plaintext on it");
         }
+        checkNovaApi(config);
         return config;
+    }
+
+    private static Optional<HostPort> novaApiListen(ConfigValues v) {
+        String s = v.string("nova_api.listen");
+        return s.isEmpty() ? Optional.empty() : Optional.of(HostPort.parse("nova_api.listen", s, 0));
+    }
+
+    /**
+     * The compute API beyond loopback needs credentials (auth.tokens_file), and, being plain
+     * HTTP that carries those tokens in the clear, --insecure.
+     */
+    private static void checkNovaApi(ControllerConfig config) {
+        if (config.novaApiOnLoopback()) {
+            return;
+        }
+        HostPort at = config.novaApiListen().orElseThrow();
+        if (config.tokensFile() == null) {
+            throw new ConfigException("nova_api.listen", at + " is not a loopback address, and without "
+                    + "auth.tokens_file the compute API asks nobody for credentials; set auth.tokens_file (clients "
+                    + "then send X-Auth-Token) or listen on 127.0.0.1");
+        }
+        if (!config.insecure()) {
+            throw new ConfigException("nova_api.listen", at + " is not a loopback address, and the compute API "
+                    + "is plain HTTP (its tokens travel in the clear); listen on 127.0.0.1 behind a TLS proxy, or pass "
+                    + "--insecure to serve it there anyway");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.herd.controller.config;
 import io.herd.controller.model.HostFailurePolicy;
 import io.herd.controller.placement.Weighing;
 import io.herd.controller.store.PostgresTarget;
+import io.herd.runtime.config.HostPort;
 import io.herd.runtime.tls.TlsFiles;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -38,6 +39,8 @@ import java.util.Optional;
  * @param requireApproval    new hosts take no servers until approved [hosts.require_approval]
  * @param limits             bounds on what clients and agents may send [limits.*]
  * @param ha                 how controllers sharing a PostgreSQL store elect their leader [ha.*]
+ * @param novaApiListen      where the OpenStack compute API is served over HTTP [nova_api.listen];
+ *                           empty: not served
  */
 public record ControllerConfig(
         String listenHost,
@@ -60,7 +63,8 @@ public record ControllerConfig(
         Path tokensFile,
         boolean requireApproval,
         Limits limits,
-        Ha ha) {
+        Ha ha,
+        Optional<HostPort> novaApiListen) {
 
     /**
      * @param maxMessageBytes        largest request accepted [limits.max_message_bytes]
@@ -113,8 +117,17 @@ public record ControllerConfig(
 
     /** Whether the listen address is a loopback one (or the host name resolves only to loopback). */
     public boolean listensOnLoopback() {
+        return loopback(listenHost);
+    }
+
+    /** Whether the compute API, if served, listens on a loopback address. */
+    public boolean novaApiOnLoopback() {
+        return novaApiListen.map(l -> loopback(l.host())).orElse(true);
+    }
+
+    private static boolean loopback(String host) {
         try {
-            return InetAddress.getByName(listenHost).isLoopbackAddress();
+            return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
         }

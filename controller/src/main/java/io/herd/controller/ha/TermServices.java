@@ -57,6 +57,17 @@ public final class TermServices {
         return !state.services().isEmpty();
     }
 
+    /** Why calls are refused now, naming the leader when it is known; empty while serving. */
+    public String refusal() {
+        State s = state;
+        return s.services().isEmpty() ? refusal(s) : "";
+    }
+
+    private static String refusal(State s) {
+        return s.why() + s.leader().map(l -> "; the leader is " + l + ": call it there").orElse(
+                "; no leader is known yet: retry in a moment");
+    }
+
     /** The definitions to bind: one per descriptor, each forwarding to the current term. */
     public List<ServerServiceDefinition> definitions() {
         return descriptors.stream().map(this::forwarding).toList();
@@ -77,9 +88,7 @@ public final class TermServices {
             ServerMethodDefinition<?, ?> target = current == null ? null
                     : current.getMethod(method.getFullMethodName());
             if (target == null) {
-                String leader = s.leader().map(l -> "; the leader is " + l + ": call it there").orElse(
-                        "; no leader is known yet: retry in a moment");
-                call.close(Status.UNAVAILABLE.withDescription(s.why() + leader), Leadership.trailers(s.leader()));
+                call.close(Status.UNAVAILABLE.withDescription(refusal(s)), Leadership.trailers(s.leader()));
                 return new ServerCall.Listener<>() {
                 };
             }

@@ -132,6 +132,25 @@ class ConfigLoaderTest {
                 + "  password_file: /nonexistent/pw\n");
     }
 
+    @Test
+    void theComputeApiIsOffByDefaultAndStaysOnLoopbackWithoutTokens() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).novaApiListen()).isEmpty();
+        assertThat(ConfigLoader.load(null, Map.of("nova_api.listen", "127.0.0.1:8774")).novaApiListen())
+                .contains(new io.herd.runtime.config.HostPort("127.0.0.1", 8774));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("nova_api.listen", "0.0.0.0:8774")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("nova_api.listen: 0.0.0.0:8774 is not a loopback address, and without "
+                        + "auth.tokens_file");
+        Path tokens = Files.writeString(dir.resolve("tokens"), "# none yet\n");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("nova_api.listen", "0.0.0.0:8774",
+                "auth.tokens_file", tokens.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--insecure");
+        assertThat(ConfigLoader.load(null, Map.of("nova_api.listen", "0.0.0.0:8774", "auth.tokens_file",
+                tokens.toString(), "insecure", "true")).novaApiListen()).isPresent();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("nova_api.listen", "localhost")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("nova_api.listen: must be host:port");
+    }
+
     private void bad(String message, String yaml) throws Exception {
         Path file = write(yaml);
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))

@@ -1,0 +1,85 @@
+package io.herd.controller.nova;
+
+import io.herd.controller.auth.AuditLog;
+import io.herd.controller.auth.Tokens;
+import io.herd.runtime.config.HostPort;
+import java.io.IOException;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's HTTP port for the OpenStack compute API (nova_api.listen): a Jetty server
+ * whose one handler is {@link NovaHandler}. Owns the server's threads and socket.
+ */
+public final class NovaApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NovaApiServer.class);
+    /** Requests in progress at once (each may wait for a store write); more wait in the queue. */
+    private static final int MAX_THREADS = 32;
+    private static final int MIN_THREADS = 4;
+    private static final long STOP_TIMEOUT_MS = 5_000;
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private NovaApiServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /**
+     * Binds {@code listen} and serves the compute API of the leader's core.
+     *
+     * @param tokens the controller's bearer tokens, or null: no credentials (loopback only)
+     */
+    public static NovaApiServer start(HostPort listen, LeaderCore leader, Tokens tokens, AuditLog audit)
+            throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+        threads.setName("nova-api");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(listen.host());
+        connector.setPort(listen.port());
+        server.addConnector(connector);
+        server.setHandler(new NovaHandler(leader, new NovaAuth(tokens), audit));
+        server.setStopTimeout(STOP_TIMEOUT_MS);
+        try {
+            server.start();
+        } catch (Exception e) {
+            stop(server);
+            throw new IOException("cannot serve the compute API on " + listen + " (nova_api.listen): "
+                    + e.getMessage(), e);
+        }
+        LOG.info("compute API (os-server-groups, microversions {}–{}) on http://{}:{}{}", Microversion.MIN,
+                Microversion.MAX, listen.host(), connector.getLocalPort(),
+                tokens == null ? " without credentials" : ", X-Auth-Token required");
+        return new NovaApiServer(server, connector);
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        stop(server);
+    }
+
+    private static void stop(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("the compute API's server did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}
