@@ -182,8 +182,9 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
      */
     private void rehearse() {
         long started = System.nanoTime();
-        try (ControllerCore dry = ControllerCore.start(new ReadOnly(store), new PlacementEngine(config.weighing()),
-                agents, clock, settings())) {
+        try {
+            ControllerCore.start(new ReadOnly(store), new PlacementEngine(config.weighing()), agents, clock,
+                    settings()).close();
             LOG.info("standing by with the store loaded once, to be ready to lead ({} ms)",
                     (System.nanoTime() - started) / 1_000_000);
         } catch (StoreException e) {
