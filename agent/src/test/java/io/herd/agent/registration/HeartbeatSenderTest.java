@@ -33,6 +33,17 @@ class HeartbeatSenderTest {
     @TempDir
     Path dir;
 
+    /** A sender with a one-minute interval, this test's image directory, and a fixed clock. */
+    private HeartbeatSender sender(ControllerEndpoints channel, HostReporter reporter, FakeHypervisor hypervisor)
+            throws Exception {
+        return new HeartbeatSender(channel, reporter, hypervisor, new HeartbeatSender.Settings("127.0.0.1:1",
+                Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                new HeartbeatSender.Parts(LaunchLimits.API, new ImageCatalog(dir),
+                        new Fencing(hypervisor, dir, Clock.fixed(NOW, ZoneOffset.UTC), () -> { }),
+                        new StaleCopies(hypervisor, () -> { }), new ControllerEpoch()),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
     static ControllerEndpoints endpoints(String... addresses) {
         return new ControllerEndpoints(List.of(addresses),
                 a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).disableRetry().build());
@@ -49,11 +60,7 @@ class HeartbeatSenderTest {
                 new HostIdentity("host-1", "h1", "r1", "z1", "fake:///", "test"), new HostPolicy(1, 512, 0, 4.0, 1.0));
         try (FakeRegistry registry = new FakeRegistry()) {
             ControllerEndpoints channel = endpoints(registry.address());
-            HeartbeatSender sender = new HeartbeatSender(channel, reporter,
-                    hypervisor, new HeartbeatSender.Settings("127.0.0.1:1", Duration.ofMinutes(1),
-                    Duration.ofSeconds(5), Duration.ofMinutes(1)), new HeartbeatSender.Parts(LaunchLimits.API,
-                    new ImageCatalog(dir), new Fencing(hypervisor, dir, Clock.fixed(NOW, ZoneOffset.UTC), () -> { }),
-                    new StaleCopies(hypervisor, () -> { }), new ControllerEpoch()), Clock.fixed(NOW, ZoneOffset.UTC));
+            HeartbeatSender sender = sender(channel, reporter, hypervisor);
             hypervisor.setEventListener(sender::trigger);
             try {
                 sender.start();
@@ -98,11 +105,7 @@ class HeartbeatSenderTest {
                 new HostIdentity("host-2", "h2", "", "", "fake:///", "test"), new HostPolicy(0, 0, 0, 4.0, 1.0));
         try (FakeRegistry registry = new FakeRegistry()) {
             ControllerEndpoints channel = endpoints(registry.address());
-            HeartbeatSender sender = new HeartbeatSender(channel, reporter,
-                    hypervisor, new HeartbeatSender.Settings("127.0.0.1:1", Duration.ofMinutes(1),
-                    Duration.ofSeconds(5), Duration.ofMinutes(1)), new HeartbeatSender.Parts(LaunchLimits.API,
-                    new ImageCatalog(dir), new Fencing(hypervisor, dir, Clock.fixed(NOW, ZoneOffset.UTC), () -> { }),
-                    new StaleCopies(hypervisor, () -> { }), new ControllerEpoch()), Clock.fixed(NOW, ZoneOffset.UTC));
+            HeartbeatSender sender = sender(channel, reporter, hypervisor);
             try {
                 sender.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> registry.accepted().size() == 1);

@@ -71,6 +71,10 @@ final class StoreLoader {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
+            if (e.getCause() instanceof Error error) {
+                // out of memory while reading: not a store failure to retry, the program must stop
+                throw error;
+            }
             throw new StoreException("store: cannot load: " + e.getCause(), e.getCause());
         }
     }

@@ -52,11 +52,6 @@ public final class TermServices {
         state = new State(Map.of(), why, leader);
     }
 
-    /** Whether calls are being served. */
-    public boolean serving() {
-        return !state.services().isEmpty();
-    }
-
     /** Why calls are refused now, naming the leader when it is known; empty while serving. */
     public String refusal() {
         State s = state;
