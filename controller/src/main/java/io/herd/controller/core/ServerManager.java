@@ -125,7 +125,7 @@ public final class ServerManager {
         for (int i = 0; i < req.count(); i++) {
             ids.add(UUID.randomUUID().toString());
         }
-        PlacementResult result = inv.place(new PlacementRequest(ids, req.flavor(), group == null ? null : group.id(),
+        PlacementResult result = inv.place(new PlacementRequest(ids, req.resources(), group == null ? null : group.id(),
                 Set.of(), req.image(), null));
         if (result instanceof PlacementResult.NoValidHost none) {
             String unsettled = inv.unsettled();
@@ -141,7 +141,7 @@ public final class ServerManager {
             Allocation a = allocations.get(i);
             created.add(new ServerRecord(a.serverId(), req.nameOf(i + 1), group == null ? "" : group.id(),
                     a.hostId(), ServerStatus.BUILDING, "", req.vcpus(), req.memoryMib(), req.diskGib(),
-                    req.image(), req.network(), req.requestId(), now, now));
+                    req.image(), req.network(), req.requestId(), now, now, "", req.flavor(), req.metadata()));
         }
         return created;
     }
