@@ -103,6 +103,11 @@ class FlavorCommandTest extends CliTestSupport {
     assertThat(shown.out())
         .containsPattern("flavor: +m1\n")
         .containsPattern("metadata: +3\n +role=web\n +team=a=b\n +empty=\n");
+    JsonNode json = JSON.readTree(herdctl("server", "show", server.getId(), "-o", "json").out());
+    assertThat(json.get("flavor").asText()).isEqualTo("m1");
+    assertThat(json.get("metadata").isObject()).isTrue();
+    assertThat(json.get("metadata").fieldNames()).toIterable().containsExactly("role", "team", "empty");
+    assertThat(json.get("metadata").get("team").asText()).isEqualTo("a=b");
   }
 
   @Test
