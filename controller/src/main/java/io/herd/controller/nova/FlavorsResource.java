@@ -3,7 +3,9 @@ package io.herd.controller.nova;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herd.common.InvalidFieldException;
 import io.herd.common.LaunchLimits;
+import io.herd.common.LaunchRules;
 import io.herd.controller.core.ControllerException;
 import io.herd.controller.core.FlavorManager;
 import io.herd.controller.model.FlavorRecord;
@@ -84,10 +86,10 @@ final class FlavorsResource {
             }
         }
         String name = Schema.name("name", f.get("name"));
-        int ram = Schema.integer("ram", f.get("ram"), 1, (int) Math.min(Integer.MAX_VALUE,
-                LaunchLimits.API.maxMemoryMib()));
-        int vcpus = Schema.integer("vcpus", f.get("vcpus"), 1, LaunchLimits.API.maxVcpus());
-        int disk = Schema.integer("disk", f.get("disk"), 0, (int) LaunchLimits.API.maxDiskGib());
+        // Nova's schema; herd's bounds are checked after, by the rules every flavor goes through
+        int ram = Schema.integer("ram", f.get("ram"), 1, Integer.MAX_VALUE);
+        int vcpus = Schema.integer("vcpus", f.get("vcpus"), 1, Integer.MAX_VALUE);
+        int disk = Schema.integer("disk", f.get("disk"), 0, Integer.MAX_VALUE);
         String id = "";
         JsonNode idNode = f.get("id");
         if (idNode != null && !idNode.isNull()) {
@@ -101,6 +103,11 @@ final class FlavorsResource {
         JsonNode isPublic = f.get("os-flavor-access:is_public");
         if (isPublic != null && !isPublic.asBoolean(true)) {
             throw NovaError.badRequest("herd's flavors are all public: os-flavor-access:is_public must be true.");
+        }
+        try {
+            LaunchRules.flavorSize(vcpus, ram, disk, LaunchLimits.API);
+        } catch (InvalidFieldException e) {
+            throw NovaError.badRequest("Invalid flavor: " + e.getMessage());
         }
         try {
             ObjectNode root = NovaRoutes.object();

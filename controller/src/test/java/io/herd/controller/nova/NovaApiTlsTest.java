@@ -38,7 +38,7 @@ class NovaApiTlsTest {
     private static final String OPERATOR_TOKEN = "tls-operator-token";
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     private TestCa ca;
     private ControllerServer controller;
