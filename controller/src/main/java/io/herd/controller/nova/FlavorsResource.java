@@ -34,7 +34,10 @@ final class FlavorsResource {
         this.links = links;
     }
 
-    /** {@code GET /flavors} and {@code /flavors/detail}: by name; {@code minRam}, {@code minDisk}, {@code limit}, {@code marker}. */
+    /**
+     * {@code GET /flavors} and {@code /flavors/detail}: by name; {@code minRam}, {@code minDisk},
+     * {@code limit}, {@code marker}.
+     */
     ObjectNode list(Map<String, List<String>> query, boolean detail) {
         int minRam = Query.nonNegative(query, "minRam", 0);
         int minDisk = Query.nonNegative(query, "minDisk", 0);

@@ -63,7 +63,10 @@ final class ImagesResource {
         return root;
     }
 
-    /** {@code GET /v2/images}: filters {@code name}, {@code id}, {@code status}, {@code visibility}; {@code limit}, {@code marker}. */
+    /**
+     * {@code GET /v2/images}: filters {@code name}, {@code id}, {@code status}, {@code visibility};
+     * {@code limit}, {@code marker}.
+     */
     ObjectNode list(Map<String, List<String>> query) {
         String name = Query.last(query, "name");
         String id = Query.last(query, "id");

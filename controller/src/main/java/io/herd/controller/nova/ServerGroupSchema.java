@@ -65,7 +65,8 @@ final class ServerGroupSchema {
                 throw Schema.invalid("server_group", group, PyRepr.quote(required) + " is a required property");
             }
         }
-        Schema.extra("server_group", group, policyObject ? Set.of("name", "policy", "rules") : Set.of("name", "policies"));
+        Schema.extra("server_group", group, policyObject ? Set.of("name", "policy", "rules")
+                : Set.of("name", "policies"));
         Schema.extra(null, body, Set.of("server_group"));
         int maxPerHost = 1;
         if (rules != null && rules.size() > 0) {

@@ -43,7 +43,10 @@ final class ServersResource {
         this.links = links;
     }
 
-    /** {@code GET /servers} (brief) and {@code /servers/detail}: newest first; filters name, status, host, image, flavor. */
+    /**
+     * {@code GET /servers} (brief) and {@code /servers/detail}: newest first; filters name,
+     * status, host, image, flavor.
+     */
     ObjectNode list(Map<String, List<String>> query, boolean detail) {
         Predicate<ServerRecord> filter = filter(query);
         int limit = Query.nonNegative(query, "limit", ServerGroupsResource.MAX_LIMIT);
