@@ -146,6 +146,13 @@ public final class ServerManager {
         }
         String groupId = group == null ? null : group.id();
         PlacementResult result = place(req, req.count(), groupId);
+        if (result instanceof PlacementResult.NoValidHost none) {
+            // hosts that have not reported since this controller started might take them all
+            String unsettled = inv.unsettled();
+            if (unsettled != null) {
+                throw ControllerException.unavailable(none.explanation() + "; but " + unsettled);
+            }
+        }
         // the largest count, from the most to the fewest asked for, that finds hosts
         for (int count = req.count() - 1; result instanceof PlacementResult.NoValidHost && count >= minCount;
              count--) {
@@ -154,10 +161,6 @@ public final class ServerManager {
         Instant now = inv.now();
         if (result instanceof PlacementResult.NoValidHost none) {
             String why = none.explanation();
-            String unsettled = inv.unsettled();
-            if (unsettled != null) {
-                throw ControllerException.unavailable(why + "; but " + unsettled);
-            }
             if (!recordRefusal) {
                 throw ControllerException.exhausted(why);
             }

@@ -65,6 +65,10 @@ final class NovaRoutes {
         if (!path.get(0).equals("v2.1") || path.size() < 2) {
             throw notFound();
         }
+        if (path.get(1).equals("v2")) {
+            // novaclient, given no image endpoint, asks the compute endpoint: /v2.1/v2/images
+            return image(method, path.subList(1, path.size()));
+        }
         int at = COLLECTIONS.contains(path.get(1)) ? 1 : 2; // else a project id comes first, and is ignored
         if (path.size() <= at || !COLLECTIONS.contains(path.get(at))) {
             throw notFound();

@@ -243,6 +243,9 @@ class NovaServersTest {
                 Harness.IMAGES);
         assertThat(http.get("/image/v2/images?name=" + Harness.IMAGE).body().path("images")).hasSize(1);
         assertThat(http.get("/image/v2/images/" + image).body().path("name").asText()).isEqualTo(Harness.IMAGE);
+        // where novaclient looks, having only the compute endpoint
+        assertThat(http.get("/v2.1/v2/images?name=" + Harness.IMAGE).body().path("images").get(0).path("id").asText())
+                .isEqualTo(image);
         assertThat(http.get("/image/v2/images/" + flavor).status()).isEqualTo(404);
         assertThat(http.get("/image").body().path("versions").get(0).path("links").get(0).path("href").asText())
                 .endsWith("/image/v2/");
