@@ -90,7 +90,7 @@ public final class ControllerServer implements AutoCloseable {
                 terms.elected(0);
             }
             if (config.novaApiListen().isPresent()) {
-                novaApi = NovaApiServer.start(config.novaApiListen().get(), terms, tokens, audit);
+                novaApi = NovaApiServer.start(config.novaApiListen().get(), terms, tokens, config.tls(), audit);
             }
             ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "host-liveness");

@@ -324,8 +324,9 @@ class OpenStackClientsIT {
     /** The flavor the servers use, made once through herdctl (the compute API lists flavors, it makes none). */
     private String flavor() {
         if (!flavorMade) {
+            // a server with an image needs a root disk: at least 1 GiB
             Commands.Result made = herdctl("flavor", "create", FLAVOR, "--vcpus", "1", "--memory", "64MiB", "--disk",
-                    "0");
+                    "1GiB");
             assertThat(made.exitCode()).as(made.output()).isZero();
             assertThat(cli.openstackJson("flavor", "list")).anySatisfy(
                     f -> assertThat(f.get("Name").asText()).isEqualTo(FLAVOR));

@@ -124,22 +124,26 @@ public final class ConfigLoader {
     }
 
     /**
-     * The compute API beyond loopback needs credentials (auth.tokens_file), and, being plain
-     * HTTP that carries those tokens in the clear, --insecure.
+     * The compute API beyond loopback needs credentials (auth.tokens_file, or tls.* for client
+     * certificates), and, when plain HTTP carries those tokens in the clear, --insecure.
      */
     private static void checkNovaApi(ControllerConfig config) {
         if (config.novaApiOnLoopback()) {
             return;
         }
         HostPort at = config.novaApiListen().orElseThrow();
+        if (config.tls().isPresent()) {
+            return;
+        }
         if (config.tokensFile() == null) {
             throw new ConfigException("nova_api.listen", at + " is not a loopback address, and without "
-                    + "auth.tokens_file the compute API asks nobody for credentials; set auth.tokens_file (clients "
-                    + "then send X-Auth-Token) or listen on 127.0.0.1");
+                    + "auth.tokens_file or tls.* the compute API asks nobody for credentials; set tls.* (HTTPS, "
+                    + "client certificates or tokens) or auth.tokens_file (clients then send X-Auth-Token), or "
+                    + "listen on 127.0.0.1");
         }
         if (!config.insecure()) {
-            throw new ConfigException("nova_api.listen", at + " is not a loopback address, and the compute API "
-                    + "is plain HTTP (its tokens travel in the clear); listen on 127.0.0.1 behind a TLS proxy, or pass "
+            throw new ConfigException("nova_api.listen", at + " is not a loopback address, and without tls.* the "
+                    + "compute API is plain HTTP (its tokens travel in the clear); set tls.* to serve HTTPS, or pass "
                     + "--insecure to serve it there anyway");
         }
     }

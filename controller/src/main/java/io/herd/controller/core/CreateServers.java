@@ -15,6 +15,11 @@ public record CreateServers(String name, int vcpus, long memoryMib, long diskGib
         return new Resources(vcpus, memoryMib, diskGib);
     }
 
+    /** The same request for {@code n} servers. */
+    public CreateServers withCount(int n) {
+        return new CreateServers(name, vcpus, memoryMib, diskGib, image, network, groupRef, n, requestId);
+    }
+
     /** The name of the i-th server (from 1): the name itself for a single server. */
     public String nameOf(int i) {
         return count == 1 ? name : name + "-" + i;

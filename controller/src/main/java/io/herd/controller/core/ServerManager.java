@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class ServerManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerManager.class);
+    /** How a refused placement's servers' message begins (the compute API's fault, as Nova words it). */
+    public static final String NO_VALID_HOST = "No valid host was found. ";
 
     private final Inventory inv;
     private final CoreSettings settings;
@@ -51,6 +53,22 @@ public final class ServerManager {
      * cannot be written is given back: nothing is created.
      */
     public Created create(CreateServers req) {
+        return create(req, req.count(), false);
+    }
+
+    /**
+     * The compute API's create: as many servers as the hosts take between {@code minCount} and
+     * {@code req.count()}, all-or-nothing for the number chosen. When not even {@code minCount}
+     * can be placed, {@code req.count()} servers are recorded in ERROR, holding no host, their
+     * message saying why ("No valid host was found. …"): the compute API answers a refused boot
+     * with servers in ERROR, which the caller then deletes. Quotas and an unsettled inventory
+     * still refuse the call, creating nothing.
+     */
+    public Created createOrRecordRefusal(CreateServers req, int minCount) {
+        return create(req, Math.max(1, Math.min(minCount, req.count())), true);
+    }
+
+    private Created create(CreateServers req, int minCount, boolean recordRefusal) {
         List<ServerRecord> created;
         CompletableFuture<Void> written;
         synchronized (inv.lock) {
@@ -59,12 +77,13 @@ public final class ServerManager {
                 created = null;
             } else {
                 inv.requireStoreHealthy();
-                created = claim(req);
+                created = claim(req, minCount, recordRefusal);
                 Instant now = inv.now();
-                List<HistoryEntry> placed = created.stream().map(s -> new HistoryEntry(s.id(), now,
-                        HistoryEntry.Event.PLACED, "", s.hostId(), "placed when created")).toList();
+                List<HistoryEntry> placed = created.stream().filter(ServerRecord::holdsClaim)
+                        .map(s -> new HistoryEntry(s.id(), now, HistoryEntry.Event.PLACED, "", s.hostId(),
+                                "placed when created")).toList();
                 // no heartbeat may launch them before their claim is on disk
-                created.forEach(s -> inv.startAgentCall(s.id(), "launch"));
+                created.stream().filter(ServerRecord::holdsClaim).forEach(s -> inv.startAgentCall(s.id(), "launch"));
                 written = inv.claimCreated(req.requestId(), created, placed);
             }
         }
@@ -79,7 +98,7 @@ public final class ServerManager {
             }
             throw e;
         }
-        List<String> ids = created.stream().map(ServerRecord::id).toList();
+        List<String> ids = created.stream().filter(ServerRecord::holdsClaim).map(ServerRecord::id).toList();
         synchronized (inv.lock) {
             inv.publishCreated(req.requestId(), created);
         }
@@ -105,8 +124,12 @@ public final class ServerManager {
         }
     }
 
-    /** Under the lock: quota, placement and claim; the new servers (BUILDING), not yet recorded. */
-    private List<ServerRecord> claim(CreateServers req) {
+    /**
+     * Under the lock: quota, placement and claim; the new servers (BUILDING), not yet recorded.
+     * With {@code minCount} below the count, the most servers that can be placed, down to it;
+     * with {@code recordRefusal}, servers in ERROR holding no host when none can be.
+     */
+    private List<ServerRecord> claim(CreateServers req, int minCount, boolean recordRefusal) {
         GroupRecord group = null;
         if (!req.groupRef().isEmpty()) {
             group = inv.findGroup(req.groupRef());
@@ -121,29 +144,51 @@ public final class ServerManager {
                         + settings.maxMembersPerGroup() + " (quotas.max_members_per_group)");
             }
         }
-        List<String> ids = new ArrayList<>(req.count());
-        for (int i = 0; i < req.count(); i++) {
-            ids.add(UUID.randomUUID().toString());
+        String groupId = group == null ? null : group.id();
+        PlacementResult result = place(req, req.count(), groupId);
+        // the largest count, from the most to the fewest asked for, that finds hosts
+        for (int count = req.count() - 1; result instanceof PlacementResult.NoValidHost && count >= minCount;
+             count--) {
+            result = place(req, count, groupId);
         }
-        PlacementResult result = inv.place(new PlacementRequest(ids, req.flavor(), group == null ? null : group.id(),
-                Set.of(), req.image(), null));
+        Instant now = inv.now();
         if (result instanceof PlacementResult.NoValidHost none) {
+            String why = none.explanation();
             String unsettled = inv.unsettled();
             if (unsettled != null) {
-                throw ControllerException.unavailable(none.explanation() + "; but " + unsettled);
+                throw ControllerException.unavailable(why + "; but " + unsettled);
             }
-            throw ControllerException.exhausted(none.explanation());
+            if (!recordRefusal) {
+                throw ControllerException.exhausted(why);
+            }
+            List<ServerRecord> failed = new ArrayList<>(req.count());
+            for (int i = 1; i <= req.count(); i++) {
+                failed.add(new ServerRecord(UUID.randomUUID().toString(), req.nameOf(i), group == null ? ""
+                        : group.id(), "", ServerStatus.ERROR, NO_VALID_HOST + why, req.vcpus(), req.memoryMib(),
+                        req.diskGib(), req.image(), req.network(), req.requestId(), now, now));
+            }
+            LOG.info("recorded {} server(s) '{}' in ERROR: no valid host: {}", failed.size(), req.name(), why);
+            return failed;
         }
         List<Allocation> allocations = ((PlacementResult.Placed) result).allocations();
-        Instant now = inv.now();
+        CreateServers placed = req.withCount(allocations.size());
         List<ServerRecord> created = new ArrayList<>(allocations.size());
         for (int i = 0; i < allocations.size(); i++) {
             Allocation a = allocations.get(i);
-            created.add(new ServerRecord(a.serverId(), req.nameOf(i + 1), group == null ? "" : group.id(),
+            created.add(new ServerRecord(a.serverId(), placed.nameOf(i + 1), group == null ? "" : group.id(),
                     a.hostId(), ServerStatus.BUILDING, "", req.vcpus(), req.memoryMib(), req.diskGib(),
                     req.image(), req.network(), req.requestId(), now, now));
         }
         return created;
+    }
+
+    /** Decides and claims {@code count} new servers in the engine. */
+    private PlacementResult place(CreateServers req, int count, String groupId) {
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        return inv.place(new PlacementRequest(ids, req.flavor(), groupId, Set.of(), req.image(), null));
     }
 
     /** One server by id, with its history. */

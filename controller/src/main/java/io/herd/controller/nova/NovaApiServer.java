@@ -3,11 +3,16 @@ package io.herd.controller.nova;
 import io.herd.controller.auth.AuditLog;
 import io.herd.controller.auth.Tokens;
 import io.herd.runtime.config.HostPort;
+import io.herd.runtime.tls.TlsFiles;
 import java.io.IOException;
+import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +37,21 @@ public final class NovaApiServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    /**
-     * Binds {@code listen} and serves the compute API of the leader's core.
-     *
-     * @param tokens the controller's bearer tokens, or null: no credentials (loopback only)
-     */
+    /** Binds {@code listen} and serves the compute API of the leader's core over plain HTTP. */
     public static NovaApiServer start(HostPort listen, LeaderCore leader, Tokens tokens, AuditLog audit)
             throws IOException {
+        return start(listen, leader, tokens, Optional.empty(), audit);
+    }
+
+    /**
+     * Binds {@code listen} and serves the compute API of the leader's core: over HTTPS with the
+     * controller's certificate when {@code tls} is given, asking clients for a certificate signed by
+     * its CA (a caller may then present one instead of a token).
+     *
+     * @param tokens the controller's bearer tokens, or null: none
+     */
+    public static NovaApiServer start(HostPort listen, LeaderCore leader, Tokens tokens, Optional<TlsFiles> tls,
+                                      AuditLog audit) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("nova-api");
         threads.setDaemon(true);
@@ -46,11 +59,23 @@ public final class NovaApiServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (tls.isPresent()) {
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients dial by address as often as by name
+            http.addCustomizer(secure);
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(tls.get().serverSslContext());
+            ssl.setWantClientAuth(true);
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        }
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         server.addConnector(connector);
-        server.setHandler(new NovaHandler(leader, new NovaAuth(tokens), audit));
+        server.setHandler(new NovaHandler(leader, new NovaAuth(tokens, tls.isPresent()), audit));
         server.setStopTimeout(STOP_TIMEOUT_MS);
         try {
             server.start();
@@ -59,9 +84,10 @@ public final class NovaApiServer implements AutoCloseable {
             throw new IOException("cannot serve the compute API on " + listen + " (nova_api.listen): "
                     + e.getMessage(), e);
         }
-        LOG.info("compute API (os-server-groups, microversions {}–{}) on http://{}:{}{}", Microversion.MIN,
-                Microversion.MAX, listen.host(), connector.getLocalPort(),
-                tokens == null ? " without credentials" : ", X-Auth-Token required");
+        LOG.info("compute API (microversions {}–{}) and image list on {}://{}:{}{}", Microversion.MIN,
+                Microversion.MAX, tls.isPresent() ? "https" : "http", listen.host(), connector.getLocalPort(),
+                tls.isPresent() ? ", X-Auth-Token or a client certificate required"
+                        : tokens == null ? " without credentials" : ", X-Auth-Token required");
         return new NovaApiServer(server, connector);
     }
 

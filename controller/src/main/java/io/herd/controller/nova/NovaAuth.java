@@ -1,37 +1,60 @@
 package io.herd.controller.nova;
 
 import io.herd.controller.auth.Tokens;
+import io.herd.runtime.tls.Certificates;
 import io.herd.runtime.tls.Identity;
 import io.herd.runtime.tls.Role;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 /**
- * Who calls the compute API, with the bearer tokens the gRPC API takes (auth.tokens_file):
- * the token travels in {@code X-Auth-Token}, as Keystone's do. Reads need the viewer role,
- * changes the operator role. Without a tokens file everyone is {@link Identity#OPEN}, and
- * the configuration keeps the port on loopback.
+ * Who calls the compute API, with the credentials the gRPC API takes: a bearer token of
+ * auth.tokens_file in {@code X-Auth-Token} (as Keystone's tokens travel), or, over HTTPS, a
+ * client certificate signed by the controller's CA, whose OU names the role as for gRPC.
+ * Reads need the viewer role, changes the operator role. With neither tokens nor TLS
+ * everyone is {@link Identity#OPEN}, and the configuration keeps the port on loopback.
  */
 final class NovaAuth {
 
     static final String TOKEN_HEADER = "X-Auth-Token";
 
     private final Tokens tokens;
+    private final boolean tls;
 
-    /** @param tokens the controller's tokens, or null for none (open) */
-    NovaAuth(Tokens tokens) {
+    /**
+     * @param tokens the controller's tokens, or null for none
+     * @param tls    true when the port is HTTPS and asks for client certificates
+     */
+    NovaAuth(Tokens tokens, boolean tls) {
         this.tokens = tokens;
+        this.tls = tls;
     }
 
-    /** The caller a request's token stands for; 401 without a token this controller knows. */
-    Identity caller(String token) {
-        if (tokens == null) {
+    /**
+     * The caller a request's token, else its client certificate, stands for; 401 without
+     * either when credentials are configured.
+     */
+    Identity caller(String token, Optional<X509Certificate> certificate) {
+        if (token != null && !token.isBlank()) {
+            if (tokens == null) {
+                if (!tls) {
+                    return Identity.OPEN;
+                }
+                throw new NovaError(401, "This controller takes no tokens (no auth.tokens_file): present a client "
+                        + "certificate signed by its CA.");
+            }
+            return tokens.lookup(token.strip()).orElseThrow(() -> new NovaError(401, "The token in "
+                    + TOKEN_HEADER + " is not one this controller knows (auth.tokens_file)."));
+        }
+        if (certificate.isPresent()) {
+            return Certificates.identity(certificate.get());
+        }
+        if (tokens == null && !tls) {
             return Identity.OPEN;
         }
-        if (token == null || token.isBlank()) {
-            throw new NovaError(401, "The request you have made requires authentication: send a token of this "
-                    + "controller's auth.tokens_file in the " + TOKEN_HEADER + " header.");
-        }
-        return tokens.lookup(token.strip()).orElseThrow(() -> new NovaError(401, "The token in " + TOKEN_HEADER
-                + " is not one this controller knows (auth.tokens_file)."));
+        throw new NovaError(401, "The request you have made requires authentication: send a token of this "
+                + "controller's auth.tokens_file in the " + TOKEN_HEADER + " header"
+                + (tls ? ", or present a client certificate signed by its CA." : "."));
     }
 
     /** 403 unless {@code who} has {@code needed}; {@code rule} names the action as Nova's policy does. */

@@ -20,6 +20,8 @@ final class NovaError extends RuntimeException {
             Map.entry(503, "serviceUnavailable"));
 
     private final int status;
+    /** The methods a 405 names in its Allow header; null for other refusals. */
+    private String allow;
 
     NovaError(int status, String message) {
         super(message, null, false, false);
@@ -28,6 +30,16 @@ final class NovaError extends RuntimeException {
 
     int status() {
         return status;
+    }
+
+    /** This refusal, naming the methods the path takes (for a 405's Allow header). */
+    NovaError allowing(String methods) {
+        this.allow = methods;
+        return this;
+    }
+
+    String allow() {
+        return allow;
     }
 
     static NovaError badRequest(String message) {

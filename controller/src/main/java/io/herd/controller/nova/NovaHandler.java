@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -44,7 +46,6 @@ final class NovaHandler extends Handler.Abstract {
     private static final long DRAIN_BYTES = 4L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(NovaHandler.class);
-    private static final String GROUPS = "os-server-groups";
     private static final List<String> JSON_TYPES = List.of("application/json",
             "application/vnd.openstack.compute+json");
     private static final Identity NOBODY = new Identity("unauthenticated", Optional.empty(), Identity.Via.NONE,
@@ -109,43 +110,40 @@ final class NovaHandler extends Handler.Abstract {
         List<String> path = Arrays.stream(Request.getPathInContext(request).split("/"))
                 .filter(s -> !s.isEmpty()).toList();
         if (path.isEmpty() || path.equals(List.of("v2.1"))) {
-            allow(call, method, "GET");
+            if (!method.equals("GET")) {
+                call.allow = "GET";
+                throw new NovaError(405, "The method " + method + " is not allowed here; allowed: GET.");
+            }
             call.body = path.isEmpty() ? VersionDocuments.versions(baseUrl(request))
                     : VersionDocuments.version(baseUrl(request));
             return;
         }
-        int at = path.indexOf(GROUPS);
-        if (!path.get(0).equals("v2.1") || at < 1 || at > 2 || path.size() > at + 2) {
-            throw NovaError.notFound("The resource could not be found.");
+        NovaRoutes.Call route;
+        try {
+            route = NovaRoutes.find(method, path);
+        } catch (NovaError e) {
+            call.allow = e.allow();
+            throw e;
         }
-        String id = path.size() == at + 2 ? path.get(at + 1) : null;
-        allow(call, method, id == null ? "GET, POST" : "GET, DELETE");
-        call.change = !method.equals("GET");
-        String action = GROUPS + ":" + (id == null ? (call.change ? "create" : "index")
-                : (call.change ? "delete" : "show"));
+        call.change = route.change();
         call.who = NOBODY; // until the token names someone: a 401 is logged as the unauthenticated's
-        call.who = auth.caller(request.getHeaders().get(NovaAuth.TOKEN_HEADER));
-        NovaAuth.require(call.who, call.change ? Role.OPERATOR : Role.VIEWER, action);
-        JsonNode body = method.equals("POST") ? body(request) : null;
+        call.who = auth.caller(request.getHeaders().get(NovaAuth.TOKEN_HEADER), certificate(request));
+        NovaAuth.require(call.who, call.change ? Role.OPERATOR : Role.VIEWER, route.action());
+        JsonNode body = route.needsBody() ? body(request) : null;
         ControllerCore core = leader.core().orElseThrow(() -> new NovaError(503, leader.whyNone()));
-        ServerGroupsResource groups = new ServerGroupsResource(core.groups());
-        switch (method) {
-            case "GET" -> call.body = id == null ? groups.list(query(request), call.version)
-                    : groups.show(id, call.version);
-            case "POST" -> call.body = groups.create(body, call.version);
-            default -> {
-                groups.delete(id);
-                call.status = 204;
-            }
-        }
+        NovaRoutes.Answer answer = route.run().run(core, new NovaRoutes.Input(body, query(request), call.version,
+                new Links(baseUrl(request))));
+        call.status = answer.status();
+        call.body = answer.body();
     }
 
-    /** 405 with Nova's fault unless the method is one of {@code allowed} (comma-separated). */
-    private static void allow(Call call, String method, String allowed) {
-        if (!Arrays.asList(allowed.split(", ")).contains(method)) {
-            call.allow = allowed;
-            throw new NovaError(405, "The method " + method + " is not allowed here; allowed: " + allowed + ".");
+    /** The client certificate the caller presented over HTTPS, checked against the CA by the handshake. */
+    private static Optional<X509Certificate> certificate(Request request) {
+        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
+                && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0) {
+            return Optional.of(ssl.peerCertificates()[0]);
         }
+        return Optional.empty();
     }
 
     /** The JSON body: 415 for a type other than JSON, 413 past the size limit, 400 when it does not parse. */

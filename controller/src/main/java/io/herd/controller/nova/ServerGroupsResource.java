@@ -28,7 +28,7 @@ final class ServerGroupsResource {
     static final String PROJECT_ID = "herd";
     static final String USER_ID = "herd";
     /** Nova's osapi_max_limit: the longest page of a list. */
-    private static final int MAX_LIMIT = 1000;
+    static final int MAX_LIMIT = 1000;
 
     private final GroupManager groups;
 
@@ -37,8 +37,8 @@ final class ServerGroupsResource {
     }
 
     ObjectNode list(Map<String, List<String>> query, Microversion version) {
-        int offset = nonNegative(query, "offset", 0);
-        int limit = nonNegative(query, "limit", MAX_LIMIT);
+        int offset = Query.nonNegative(query, "offset", 0);
+        int limit = Query.nonNegative(query, "limit", MAX_LIMIT);
         limit = limit == 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
         List<GroupView> all = groups.list().stream()
                 .sorted(Comparator.comparing((GroupView g) -> g.group().createdAt())
@@ -118,19 +118,5 @@ final class ServerGroupsResource {
             out.put("project_id", PROJECT_ID).put("user_id", USER_ID);
         }
         return out;
-    }
-
-    /** Nova's parameter_types.non_negative_integer for a query parameter; the last value counts. */
-    private static int nonNegative(Map<String, List<String>> query, String name, int absent) {
-        List<String> values = query.get(name);
-        if (values == null || values.isEmpty()) {
-            return absent;
-        }
-        String v = values.get(values.size() - 1);
-        if (!v.matches("[0-9]+")) {
-            throw NovaError.badRequest("Invalid input for query parameters " + name + ". Value: " + v + ". "
-                    + PyRepr.quote(v) + " does not match '^[0-9]*$'");
-        }
-        return v.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(v);
     }
 }

@@ -11,16 +11,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A compute API client for tests: java.net.http, with the headers a call adds. */
-final class NovaHttp {
+public final class NovaHttp {
 
     /** An answer: status, headers and the parsed JSON body (a missing node when there is none). */
-    record Reply(int status, HttpHeaders headers, JsonNode body) {
-        String header(String name) {
+    public record Reply(int status, HttpHeaders headers, JsonNode body) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
 
         /** The fault's message, e.g. body.badRequest.message. */
-        String fault(String name) {
+        public String fault(String name) {
             return body.path(name).path("message").asText(null);
         }
     }
@@ -31,24 +31,24 @@ final class NovaHttp {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final String base;
 
-    NovaHttp(int port) {
+    public NovaHttp(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    Reply get(String path, String... headers) throws IOException, InterruptedException {
+    public Reply get(String path, String... headers) throws IOException, InterruptedException {
         return send(request(path, headers).GET());
     }
 
-    Reply delete(String path, String... headers) throws IOException, InterruptedException {
+    public Reply delete(String path, String... headers) throws IOException, InterruptedException {
         return send(request(path, headers).DELETE());
     }
 
     /** POSTs {@code body} as application/json unless the headers name another type. */
-    Reply post(String path, String body, String... headers) throws IOException, InterruptedException {
+    public Reply post(String path, String body, String... headers) throws IOException, InterruptedException {
         return post(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
     }
 
-    Reply post(String path, byte[] body, String... headers) throws IOException, InterruptedException {
+    public Reply post(String path, byte[] body, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = request(path, headers);
         boolean typed = false;
         for (int i = 0; i < headers.length; i += 2) {
@@ -60,7 +60,7 @@ final class NovaHttp {
         return send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    Reply method(String method, String path, String... headers) throws IOException, InterruptedException {
+    public Reply method(String method, String path, String... headers) throws IOException, InterruptedException {
         return send(request(path, headers).method(method, HttpRequest.BodyPublishers.noBody()));
     }
 

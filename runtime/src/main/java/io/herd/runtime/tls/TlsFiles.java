@@ -18,7 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 
 /**
  * A program's own certificate, its key and the CA it trusts ({@code tls.cert_file},
@@ -85,6 +88,21 @@ public record TlsFiles(Path cert, Path key, Path ca) {
                         AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION,
                         new RoleCheck(serverRole)))
                 .build();
+    }
+
+    /**
+     * For an HTTPS server: presents this certificate, and checks the client certificates it asks
+     * for (without requiring one) against the CA; the files are read again as for gRPC.
+     */
+    public SSLContext serverSslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {keyManager()}, new TrustManager[] {trustManager(
+                    AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION, null)}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available in this JVM: " + e.getMessage(), e);
+        }
     }
 
     /** Reads the files once, so that a bad one stops the start with its key named. */
