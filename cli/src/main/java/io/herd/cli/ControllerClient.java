@@ -3,6 +3,7 @@ package io.herd.cli;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.stub.AbstractStub;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.HostServiceGrpc;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
@@ -13,7 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The channels to the controllers and their three public services, each call with the
+ * The channels to the controllers and their four public services, each call with the
  * credentials; calls go to the leader ({@link LeaderFollowingChannel}).
  */
 final class ControllerClient implements AutoCloseable {
@@ -56,6 +57,10 @@ final class ControllerClient implements AutoCloseable {
   /** WatchServers read as it arrives, for waits that also look servers up meanwhile. */
   ServerServiceGrpc.ServerServiceStub serverWatch() {
     return authorized(ServerServiceGrpc.newStub(channel));
+  }
+
+  FlavorServiceGrpc.FlavorServiceBlockingStub flavors() {
+    return unary(FlavorServiceGrpc.newBlockingStub(channel));
   }
 
   HostServiceGrpc.HostServiceBlockingStub hosts() {

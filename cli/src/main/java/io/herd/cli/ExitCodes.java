@@ -13,7 +13,7 @@ public final class ExitCodes {
   public static final int OTHER = 1;
   /** The command line was wrong, or the controller refused an argument (INVALID_ARGUMENT). */
   public static final int USAGE = 2;
-  /** The named group, server or host does not exist (NOT_FOUND). */
+  /** The named group, server, flavor or host does not exist (NOT_FOUND). */
   public static final int NOT_FOUND = 3;
   /** No valid host for the request, or a quota is reached (RESOURCE_EXHAUSTED). */
   public static final int NO_VALID_HOST = 4;

@@ -21,10 +21,11 @@ import picocli.CommandLine.ScopeType;
     name = "herdctl",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Manage herd server groups, servers and hosts through the controller's API.",
+    description = "Manage herd server groups, servers, flavors and hosts through the controller's API.",
     subcommands = {
       GroupCommand.class,
       ServerCommand.class,
+      FlavorCommand.class,
       HostCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

@@ -19,7 +19,8 @@ import java.util.List;
  * present, in declaration order, under its proto field name ({@code memory_mib}). Numbers are
  * JSON numbers (64-bit ones too, unlike proto3's canonical JSON, so {@code jq '.memory_mib > 1024'}
  * works), enums are their value names ({@code SERVER_STATE_ACTIVE}), timestamps are RFC 3339
- * strings in UTC, unset messages are {@code null}, repeated fields are arrays.
+ * strings in UTC, unset messages are {@code null}, repeated fields are arrays, and map fields
+ * are objects (as in proto3's JSON), their keys in the order the message holds them.
  */
 final class ProtoTree {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -33,7 +34,15 @@ final class ProtoTree {
     }
     ObjectNode object = NODES.objectNode();
     for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
-      if (field.isRepeated()) {
+      if (field.isMapField()) {
+        ObjectNode map = object.putObject(field.getName());
+        FieldDescriptor keyField = field.getMessageType().findFieldByNumber(1);
+        FieldDescriptor valueField = field.getMessageType().findFieldByNumber(2);
+        for (Object element : (List<?>) message.getField(field)) {
+          MessageOrBuilder entry = (MessageOrBuilder) element;
+          map.set(String.valueOf(entry.getField(keyField)), value(valueField, entry.getField(valueField)));
+        }
+      } else if (field.isRepeated()) {
         ArrayNode array = object.putArray(field.getName());
         for (Object element : (List<?>) message.getField(field)) {
           array.add(value(field, element));

@@ -15,7 +15,9 @@ import io.herd.api.v1.WatchServersRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,9 +45,13 @@ final class ServerCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Place and boot servers, all or nothing (CreateServers).",
-        "Sizes take binary units: 512M, 4G, 1.5G, 1T."
+        "Sizes come from --flavor, or from --vcpus, --memory and --disk; they take binary units: 512M,"
+            + " 4G, 1.5G, 1T."
       })
   static final class Create extends ControllerCommand {
+    static final int DEFAULT_VCPUS = 1;
+    static final long DEFAULT_MEMORY_MIB = 512;
+
     @Parameters(
         index = "0",
         paramLabel = "NAME",
@@ -55,19 +61,28 @@ final class ServerCommand {
     @Option(names = "--group", paramLabel = "GROUP", description = "Server group id or name.")
     String group = "";
 
-    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1",
-        description = "Virtual CPUs (default: ${DEFAULT-VALUE}).")
-    int vcpus;
+    @Option(names = "--flavor", paramLabel = "FLAVOR",
+        description = "Flavor id or name whose sizes the servers take (see herdctl flavor list); not with"
+            + " --vcpus, --memory or --disk.")
+    String flavor = "";
 
-    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "512M",
+    @Option(names = "--vcpus", paramLabel = "N", description = "Virtual CPUs (default: " + DEFAULT_VCPUS + ").")
+    Integer vcpus;
+
+    @Option(names = "--memory", paramLabel = "SIZE",
         converter = SizeConverters.Mib.class,
-        description = "Memory; a bare number is MiB (default: ${DEFAULT-VALUE}).")
-    long memoryMib;
+        description = "Memory; a bare number is MiB (default: " + DEFAULT_MEMORY_MIB + "M).")
+    Long memoryMib;
 
-    @Option(names = "--disk", paramLabel = "SIZE", defaultValue = "0",
+    @Option(names = "--disk", paramLabel = "SIZE",
         converter = SizeConverters.Gib.class,
         description = "Root disk; a bare number is GiB. 0 only without --image (default: 0).")
-    long diskGib;
+    Long diskGib;
+
+    @Option(names = "--property", paramLabel = "KEY=VALUE",
+        description = "Metadata kept with each server and shown by server show (repeatable): at most 128,"
+            + " keys of 1-255 characters, values of 0-255.")
+    Map<String, String> properties = new LinkedHashMap<>();
 
     @Option(names = "--image", paramLabel = "IMAGE",
         description = "Base image in the agents' image directory; none: a diskless server.")
@@ -100,21 +115,27 @@ final class ServerCommand {
     int run(ControllerClient client) throws InterruptedException {
       boolean given = !requestId.isEmpty();
       String id = given ? requestId : UUID.randomUUID().toString();
-      CreateServersResponse response =
-          client
-              .servers()
-              .createServers(
-                  CreateServersRequest.newBuilder()
-                      .setName(name)
-                      .setGroupId(group)
-                      .setVcpus(vcpus)
-                      .setMemoryMib(memoryMib)
-                      .setDiskGib(diskGib)
-                      .setImage(image)
-                      .setCount(count)
-                      .setRequestId(id)
-                      .setNetwork(network)
-                      .build());
+      CreateServersRequest.Builder request =
+          CreateServersRequest.newBuilder()
+              .setName(name)
+              .setGroupId(group)
+              .setImage(image)
+              .setCount(count)
+              .setRequestId(id)
+              .setNetwork(network)
+              .putAllMetadata(properties);
+      if (flavor.isEmpty()) {
+        request
+            .setVcpus(vcpus == null ? DEFAULT_VCPUS : vcpus)
+            .setMemoryMib(memoryMib == null ? DEFAULT_MEMORY_MIB : memoryMib)
+            .setDiskGib(diskGib == null ? 0 : diskGib);
+      } else if (vcpus != null || memoryMib != null || diskGib != null) {
+        throw new CliException(ExitCodes.USAGE, "--flavor gives the sizes: use either --flavor or"
+            + " --vcpus/--memory/--disk, not both");
+      } else {
+        request.setFlavor(flavor);
+      }
+      CreateServersResponse response = client.servers().createServers(request.build());
       // replayed with an id of this run's own: its first attempt's answer was lost on the way
       if (response.getReplayed() && given) {
         err().println("herdctl: request id " + requestId + " was used before: these are its servers");

@@ -102,7 +102,8 @@ class GlobalOptionsTest extends CliTestSupport {
     assertThat(version.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(version.out().strip()).matches("herdctl \\d+\\.\\d+\\.\\d+.*");
     assertThat(help.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(help.out()).contains("group", "server", "host", "completion", "Exit codes:", "HERD_CONTROLLER");
+    assertThat(help.out()).contains("group", "server", "flavor", "host", "completion", "Exit codes:",
+        "HERD_CONTROLLER");
     assertThat(lastSettings.get()).isNull();
   }
 
@@ -129,6 +130,7 @@ class GlobalOptionsTest extends CliTestSupport {
         .contains("cordon", "uncordon", "watch", "--request-id", "--max-per-domain")
         .contains("migrate", "drain", "evacuate", "--on-host-failure", "--timeout", "--to")
         .contains("approve", "--token-file")
+        .contains("flavor", "--flavor", "--property", "--id")
         .contains("(\"affinity\" \"anti-affinity\" \"soft-affinity\" \"soft-anti-affinity\")")
         .contains("(\"building\" \"active\" \"error\" \"deleting\" \"unknown\")")
         .contains("(\"none\" \"evacuate\")")

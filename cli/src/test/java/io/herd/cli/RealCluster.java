@@ -13,6 +13,7 @@ import io.herd.agent.hypervisor.LibvirtHypervisor;
 import io.herd.agent.main.AgentRuntime;
 import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.AgentServiceGrpc;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.Host;
@@ -158,6 +159,10 @@ final class RealCluster implements AutoCloseable {
 
   ServerServiceGrpc.ServerServiceBlockingStub servers() {
     return ServerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  FlavorServiceGrpc.FlavorServiceBlockingStub flavors() {
+    return FlavorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   HostServiceGrpc.HostServiceBlockingStub hosts() {

@@ -85,13 +85,7 @@ public final class LaunchRules {
      * uint64 is negative and refused).
      */
     public static void size(long vcpus, long memoryMib, long diskGib, String image, LaunchLimits limits) {
-        if (vcpus < 1 || vcpus > limits.maxVcpus()) {
-            throw new InvalidFieldException("vcpus", "must be between 1 and " + limits.maxVcpus() + ", was " + vcpus);
-        }
-        if (memoryMib < MIN_MEMORY_MIB || memoryMib > limits.maxMemoryMib()) {
-            throw new InvalidFieldException("memory_mib", "must be between " + MIN_MEMORY_MIB + " and "
-                    + limits.maxMemoryMib() + " MiB, was " + Long.toUnsignedString(memoryMib));
-        }
+        cpuAndMemory(vcpus, memoryMib, limits);
         if (image.isEmpty()) {
             if (diskGib != 0) {
                 throw new InvalidFieldException("disk_gib", "must be 0 for a diskless server (image is empty), was "
@@ -101,6 +95,30 @@ public final class LaunchRules {
             throw new InvalidFieldException("disk_gib", "must be between 1 and " + limits.maxDiskGib()
                     + " GiB when an image is given (0 only for a diskless server with an empty image), was "
                     + Long.toUnsignedString(diskGib));
+        }
+    }
+
+    /**
+     * The sizes a flavor (a named size servers are created from) may hold: vCPUs and memory as
+     * for a server, and a disk of 0–max GiB. Whether the disk suits an image is checked when a
+     * server is created from it, by {@link #size}. Unsigned values as for {@link #size}.
+     */
+    public static void flavorSize(long vcpus, long memoryMib, long diskGib, LaunchLimits limits) {
+        cpuAndMemory(vcpus, memoryMib, limits);
+        if (diskGib < 0 || diskGib > limits.maxDiskGib()) {
+            throw new InvalidFieldException("disk_gib", "must be between 0 and " + limits.maxDiskGib()
+                    + " GiB (0: its servers are diskless, created without an image), was "
+                    + Long.toUnsignedString(diskGib));
+        }
+    }
+
+    private static void cpuAndMemory(long vcpus, long memoryMib, LaunchLimits limits) {
+        if (vcpus < 1 || vcpus > limits.maxVcpus()) {
+            throw new InvalidFieldException("vcpus", "must be between 1 and " + limits.maxVcpus() + ", was " + vcpus);
+        }
+        if (memoryMib < MIN_MEMORY_MIB || memoryMib > limits.maxMemoryMib()) {
+            throw new InvalidFieldException("memory_mib", "must be between " + MIN_MEMORY_MIB + " and "
+                    + limits.maxMemoryMib() + " MiB, was " + Long.toUnsignedString(memoryMib));
         }
     }
 

@@ -67,6 +67,16 @@ class LaunchRulesTest {
     }
 
     @Test
+    void aFlavorsDiskMayBeZeroOrUpToTheLimitWhateverTheImage() {
+        LaunchRules.flavorSize(8, 8192, 0, SMALL);
+        LaunchRules.flavorSize(1, 16, 100, SMALL);
+        refused(() -> LaunchRules.flavorSize(0, 64, 0, SMALL), "vcpus", "between 1 and 8");
+        refused(() -> LaunchRules.flavorSize(1, 8193, 0, SMALL), "memory_mib", "between 16 and 8192");
+        refused(() -> LaunchRules.flavorSize(1, 64, 101, SMALL), "disk_gib", "between 0 and 100");
+        refused(() -> LaunchRules.flavorSize(1, 64, -1, SMALL), "disk_gib", "was 18446744073709551615");
+    }
+
+    @Test
     void reportedLimitsFallBackToTheApiBoundsAndNeverExceedThem() {
         assertThat(LaunchLimits.reported(0, 0, 0)).isEqualTo(LaunchLimits.API);
         assertThat(LaunchLimits.reported(1 << 20, -1, 10)).isEqualTo(new LaunchLimits(1024, 16L << 20, 10));

@@ -3,12 +3,14 @@ package io.herd.controller;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.herd.api.v1.AgentRegistryGrpc;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.HostServiceGrpc;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.common.BackgroundWork;
 import io.herd.controller.agents.GrpcAgentPort;
 import io.herd.controller.api.AgentRegistryApi;
+import io.herd.controller.api.FlavorApi;
 import io.herd.controller.api.HostApi;
 import io.herd.controller.api.ServerApi;
 import io.herd.controller.api.ServerGroupApi;
@@ -43,7 +45,7 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
     /** The services clients call, and the agents' registry. */
     static final List<io.grpc.ServiceDescriptor> SERVICES = List.of(ServerGroupServiceGrpc.getServiceDescriptor(),
             ServerServiceGrpc.getServiceDescriptor(), HostServiceGrpc.getServiceDescriptor(),
-            AgentRegistryGrpc.getServiceDescriptor());
+            FlavorServiceGrpc.getServiceDescriptor(), AgentRegistryGrpc.getServiceDescriptor());
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerTerms.class);
 
@@ -113,11 +115,11 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
             core.onTermEnded(why -> election.termEnded(epoch, why));
         }
         ControllerConfig.Limits limits = config.limits();
-        ServerApi serverApi = new ServerApi(core.servers(), core.migrations());
+        ServerApi serverApi = new ServerApi(core.servers(), core.migrations(), core.flavors());
         current = new Term(epoch, core, serverApi);
         services.serve(List.of(new ServerGroupApi(core.groups()), serverApi, new HostApi(core.hosts(),
-                core.migrations()), new AgentRegistryApi(core.hosts(), limits.maxDomainsPerHeartbeat(),
-                limits.heartbeatsPerSecond(), limits.maxHosts(), epoch)));
+                core.migrations()), new FlavorApi(core.flavors()), new AgentRegistryApi(core.hosts(),
+                limits.maxDomainsPerHeartbeat(), limits.heartbeatsPerSecond(), limits.maxHosts(), epoch)));
         // while store writes that must land are failing, the controller refuses changes: say so
         core.onStoreHealthChange(storeHealth(epoch));
         if (epoch != 0) {
@@ -208,6 +210,11 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
         @Override
         public List<io.herd.controller.model.ServerRecord> loadServers() {
             return store.loadServers();
+        }
+
+        @Override
+        public List<io.herd.controller.model.FlavorRecord> loadFlavors() {
+            return store.loadFlavors();
         }
 
         @Override

@@ -48,7 +48,7 @@ class ControllerServerTest {
                         .check(HealthCheckRequest.getDefaultInstance());
                 assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
                 assertThat(listServices(channel)).contains("herd.v1.ServerGroupService", "herd.v1.ServerService",
-                        "herd.v1.HostService", "herd.v1.AgentRegistry", "grpc.health.v1.Health",
+                        "herd.v1.HostService", "herd.v1.FlavorService", "herd.v1.AgentRegistry", "grpc.health.v1.Health",
                         "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
                 groupId = ServerGroupServiceGrpc.newBlockingStub(channel).createServerGroup(
                         CreateServerGroupRequest.newBuilder().setName("web").setPolicy(Policy.ANTI_AFFINITY).build())

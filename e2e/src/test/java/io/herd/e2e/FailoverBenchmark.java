@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,7 +130,7 @@ class FailoverBenchmark {
                 String host = "host-" + (group * 7 + s % 5) % hostCount;
                 batch.add(new Mutation.InsertServers("request-" + s, List.of(new ServerRecord("server-" + s,
                         "server-" + s, "group-" + group, host, ServerStatus.ACTIVE, "", 1, 512, 0, "", "",
-                        "request-" + s, t, t))));
+                        "request-" + s, t, t, "", "bench.small", Map.of("tier", "web")))));
                 flush(store, batch, 2_000);
             }
             flush(store, batch, 0);

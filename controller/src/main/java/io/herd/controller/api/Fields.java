@@ -73,6 +73,15 @@ final class Fields {
         return value;
     }
 
+    /** Empty, or 1–255 of A–Z a–z 0–9 . _ - (an id chosen by the caller, e.g. a flavor's). */
+    static String optionalId(String field, String value) {
+        if (!value.isEmpty() && !value.matches("[A-Za-z0-9._-]{1,255}")) {
+            throw invalid(field, "must be empty or 1–255 of A–Z a–z 0–9 . _ -"
+                    + (value.length() > 64 ? " (was " + value.length() + " characters)" : ", was '" + value + "'"));
+        }
+        return value;
+    }
+
     static long range(String field, long value, long min, long max, String unit) {
         if (value < min || value > max) {
             throw invalid(field, "must be between " + min + " and " + max + unit + ", was " + value);

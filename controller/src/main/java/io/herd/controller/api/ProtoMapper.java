@@ -3,6 +3,7 @@ package io.herd.controller.api;
 import com.google.protobuf.Timestamp;
 import io.herd.api.v1.Acceleration;
 import io.herd.api.v1.Compliance;
+import io.herd.api.v1.Flavor;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.Labels;
 import io.herd.api.v1.Server;
@@ -17,6 +18,7 @@ import io.herd.controller.core.MoveReport;
 import io.herd.controller.core.GroupView;
 import io.herd.controller.core.HostView;
 import io.herd.controller.core.ServerView;
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostFailurePolicy;
@@ -89,6 +91,19 @@ final class ProtoMapper {
                 .setRequestId(s.requestId())
                 .setCreatedAt(timestamp(s.createdAt()))
                 .setUpdatedAt(timestamp(s.updatedAt()))
+                .setFlavor(s.flavor())
+                .putAllMetadata(s.metadata())
+                .build();
+    }
+
+    static Flavor flavor(FlavorRecord f) {
+        return Flavor.newBuilder()
+                .setId(f.id())
+                .setName(f.name())
+                .setVcpus(f.vcpus())
+                .setMemoryMib(f.memoryMib())
+                .setDiskGib(f.diskGib())
+                .setCreatedAt(timestamp(f.createdAt()))
                 .build();
     }
 

@@ -21,11 +21,14 @@ import io.herd.common.LaunchLimits;
 import io.herd.common.LaunchRules;
 import io.herd.controller.core.ControllerException;
 import io.herd.controller.core.CreateServers;
+import io.herd.controller.core.FlavorManager;
 import io.herd.controller.core.Migrations;
 import io.herd.controller.core.ServerChange;
 import io.herd.controller.core.ServerManager;
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.ServerStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,18 +43,20 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
 
     private final ServerManager servers;
     private final Migrations migrations;
+    private final FlavorManager flavors;
     private final int maxWatchBacklog;
     private static final String ENDED = "this controller stopped leading: watch again, on the leader";
     private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean ended;
 
-    public ServerApi(ServerManager servers, Migrations migrations) {
-        this(servers, migrations, DEFAULT_MAX_WATCH_BACKLOG);
+    public ServerApi(ServerManager servers, Migrations migrations, FlavorManager flavors) {
+        this(servers, migrations, flavors, DEFAULT_MAX_WATCH_BACKLOG);
     }
 
-    ServerApi(ServerManager servers, Migrations migrations, int maxWatchBacklog) {
+    ServerApi(ServerManager servers, Migrations migrations, FlavorManager flavors, int maxWatchBacklog) {
         this.servers = servers;
         this.migrations = migrations;
+        this.flavors = flavors;
         this.maxWatchBacklog = maxWatchBacklog;
     }
 
@@ -193,8 +198,19 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
         }
     }
 
-    /** Every field, with the rules agents check a launch with: nothing is claimed that no agent would take. */
-    private static CreateServers validate(CreateServersRequest req) {
+    /**
+     * Every field, with the rules agents check a launch with: nothing is claimed that no agent
+     * would take. A flavor's sizes go through the same checks as sizes given as such.
+     */
+    private CreateServers validate(CreateServersRequest req) {
+        return validate(req, flavors);
+    }
+
+    /**
+     * The checks of {@link #createServers}, for every door that creates servers: the compute API
+     * calls it with the sizes of the flavor it resolved.
+     */
+    public static CreateServers validate(CreateServersRequest req, FlavorManager flavors) {
         String name = Fields.name("name", req.getName());
         long count = Fields.unsigned(req.getCount());
         count = count == 0 ? 1 : Fields.range("count", count, 1, Fields.MAX_COUNT, "");
@@ -203,12 +219,28 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
             LaunchRules.name("name", name + "-" + count);
         }
         String image = LaunchRules.image("image", req.getImage());
-        LaunchRules.size(Fields.unsigned(req.getVcpus()), req.getMemoryMib(), req.getDiskGib(), image,
-                LaunchLimits.API);
+        String flavorRef = Fields.optional("flavor", req.getFlavor());
         String group = Fields.optional("group_id", req.getGroupId());
         String requestId = Fields.optional("request_id", req.getRequestId());
         String network = LaunchRules.network("network", req.getNetwork());
-        return new CreateServers(name, req.getVcpus(), req.getMemoryMib(), req.getDiskGib(), image, network, group,
-                (int) count, requestId);
+        Map<String, String> metadata = ServerMetadata.check("metadata", req.getMetadataMap());
+        if (flavorRef.isEmpty()) {
+            LaunchRules.size(Fields.unsigned(req.getVcpus()), req.getMemoryMib(), req.getDiskGib(), image,
+                    LaunchLimits.API);
+            return new CreateServers(name, req.getVcpus(), req.getMemoryMib(), req.getDiskGib(), image, network,
+                    group, (int) count, requestId, "", metadata);
+        }
+        if (req.getVcpus() != 0 || req.getMemoryMib() != 0 || req.getDiskGib() != 0) {
+            throw Fields.invalid("flavor", "give either a flavor or vcpus/memory_mib/disk_gib, not both");
+        }
+        FlavorRecord f = flavors.get(flavorRef);
+        try {
+            LaunchRules.size(f.vcpus(), f.memoryMib(), f.diskGib(), image, LaunchLimits.API);
+        } catch (InvalidFieldException e) {
+            throw Fields.invalid("flavor", "the sizes of flavor '" + f.name() + "' do not suit this server: "
+                    + e.getMessage());
+        }
+        return new CreateServers(name, f.vcpus(), f.memoryMib(), f.diskGib(), image, network, group, (int) count,
+                requestId, f.name(), metadata);
     }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The role each RPC of the controller needs. Reads need viewer; changes to groups and
- * servers operator; changes to hosts admin; heartbeats an agent. An RPC not listed here is
+ * The role each RPC of the controller needs. Reads need viewer; changes to groups, servers
+ * and flavors operator; changes to hosts admin; heartbeats an agent. An RPC not listed here is
  * allowed to nobody.
  */
 public final class AccessRules {
@@ -19,6 +19,8 @@ public final class AccessRules {
         rule("herd.v1.ServerGroupService", Role.OPERATOR, "CreateServerGroup", "DeleteServerGroup");
         rule("herd.v1.ServerService", Role.VIEWER, "GetServer", "ListServers", "WatchServers");
         rule("herd.v1.ServerService", Role.OPERATOR, "CreateServers", "DeleteServer", "MigrateServer");
+        rule("herd.v1.FlavorService", Role.VIEWER, "GetFlavor", "ListFlavors");
+        rule("herd.v1.FlavorService", Role.OPERATOR, "CreateFlavor", "DeleteFlavor");
         rule("herd.v1.HostService", Role.VIEWER, "ListHosts", "GetHost");
         rule("herd.v1.HostService", Role.ADMIN, "SetHostSchedulable", "EvacuateHost", "DrainHost", "ApproveHost");
         rule("herd.v1.AgentRegistry", Role.AGENT, "Heartbeat");

@@ -113,7 +113,7 @@ public final class Tokens {
         return Map.copyOf(out);
     }
 
-    static String sha256(String token) {
+    public static String sha256(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(token.getBytes(StandardCharsets.UTF_8)));

@@ -35,7 +35,7 @@ final class Claims {
         if (s.holdsClaim()) {
             Optional<Allocation> claim = engine.allocation(s.id());
             if (claim.isEmpty() || !claim.get().hostId().equals(s.hostId())) {
-                engine.restore(new Allocation(s.id(), s.hostId(), group, s.flavor()));
+                engine.restore(new Allocation(s.id(), s.hostId(), group, s.resources()));
             }
         } else {
             engine.release(s.id());
@@ -43,7 +43,7 @@ final class Claims {
         if (s.leavingHost()) {
             Optional<String> hold = engine.holdHost(s.id());
             if (hold.isEmpty() || !hold.get().equals(s.previousHostId())) {
-                engine.restoreHold(new Allocation(s.id(), s.previousHostId(), group, s.flavor()));
+                engine.restoreHold(new Allocation(s.id(), s.previousHostId(), group, s.resources()));
             }
         } else {
             engine.releaseHold(s.id());
@@ -77,7 +77,7 @@ final class Claims {
         for (ServerRecord s : servers) {
             Set<String> excluded = new java.util.HashSet<>(avoid);
             excluded.add(s.hostId());
-            PlacementResult result = engine.place(new PlacementRequest(List.of(s.id()), s.flavor(),
+            PlacementResult result = engine.place(new PlacementRequest(List.of(s.id()), s.resources(),
                     s.groupId().isEmpty() ? null : s.groupId(), excluded, s.image(), onlyHost));
             if (result instanceof PlacementResult.NoValidHost none) {
                 undo(servers, placed.size(), holdOld);
@@ -105,7 +105,7 @@ final class Claims {
                 engine.unhold(s.id());
             } else {
                 engine.restore(new Allocation(s.id(), s.hostId(), s.groupId().isEmpty() ? null : s.groupId(),
-                        s.flavor()));
+                        s.resources()));
             }
         }
     }
@@ -132,10 +132,10 @@ final class Claims {
                 out.add("server " + s.id() + " leaving '" + s.previousHostId() + "' has engine hold " + hold);
             }
             if (s.holdsClaim()) {
-                expected.merge(s.hostId(), s.flavor(), Resources::plus);
+                expected.merge(s.hostId(), s.resources(), Resources::plus);
             }
             if (s.leavingHost()) {
-                expected.merge(s.previousHostId(), s.flavor(), Resources::plus);
+                expected.merge(s.previousHostId(), s.resources(), Resources::plus);
             }
         }
         for (String h : hostIds) {

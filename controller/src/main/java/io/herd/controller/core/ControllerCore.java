@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * The controller's core, built from the store: groups, servers and hosts over one inventory,
- * one placement engine, and the background work (launches, deletes, evacuations) on bounded
- * agent-call pools. No gRPC, no JDBC here.
+ * The controller's core, built from the store: groups, servers, hosts and flavors over one
+ * inventory, one placement engine, and the background work (launches, deletes, evacuations) on
+ * bounded agent-call pools. No gRPC, no JDBC here.
  */
 public final class ControllerCore implements AutoCloseable {
 
@@ -25,9 +25,10 @@ public final class ControllerCore implements AutoCloseable {
     private final ServerManager servers;
     private final HostManager hosts;
     private final Migrations migrations;
+    private final FlavorManager flavors;
 
     private ControllerCore(Inventory inv, AgentCalls calls, Launcher launcher, GroupManager groups,
-                           ServerManager servers, HostManager hosts, Migrations migrations) {
+                           ServerManager servers, HostManager hosts, Migrations migrations, FlavorManager flavors) {
         this.inv = inv;
         this.calls = calls;
         this.launcher = launcher;
@@ -35,6 +36,7 @@ public final class ControllerCore implements AutoCloseable {
         this.servers = servers;
         this.hosts = hosts;
         this.migrations = migrations;
+        this.flavors = flavors;
     }
 
     /**
@@ -63,7 +65,8 @@ public final class ControllerCore implements AutoCloseable {
         Mover mover = new Mover(inv, launcher);
         hosts.setEvacuator(new Evacuator(inv, settings, mover, launcher, deleter));
         return new ControllerCore(inv, calls, launcher, new GroupManager(inv, settings),
-                new ServerManager(inv, settings, launcher, deleter), hosts, new Migrations(inv, mover, hosts));
+                new ServerManager(inv, settings, launcher, deleter), hosts, new Migrations(inv, mover, hosts),
+                new FlavorManager(inv, loaded.flavors()));
     }
 
     public GroupManager groups() {
@@ -80,6 +83,10 @@ public final class ControllerCore implements AutoCloseable {
 
     public Migrations migrations() {
         return migrations;
+    }
+
+    public FlavorManager flavors() {
+        return flavors;
     }
 
     /** What does not hold of the inventory's invariants; empty when all hold. For tests and debugging. */

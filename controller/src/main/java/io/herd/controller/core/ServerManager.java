@@ -165,7 +165,8 @@ public final class ServerManager {
             for (int i = 1; i <= req.count(); i++) {
                 failed.add(new ServerRecord(UUID.randomUUID().toString(), req.nameOf(i), group == null ? ""
                         : group.id(), "", ServerStatus.ERROR, NO_VALID_HOST + why, req.vcpus(), req.memoryMib(),
-                        req.diskGib(), req.image(), req.network(), req.requestId(), now, now));
+                        req.diskGib(), req.image(), req.network(), req.requestId(), now, now, "", req.flavor(),
+                        req.metadata()));
             }
             LOG.info("recorded {} server(s) '{}' in ERROR: no valid host: {}", failed.size(), req.name(), why);
             return failed;
@@ -177,7 +178,7 @@ public final class ServerManager {
             Allocation a = allocations.get(i);
             created.add(new ServerRecord(a.serverId(), placed.nameOf(i + 1), group == null ? "" : group.id(),
                     a.hostId(), ServerStatus.BUILDING, "", req.vcpus(), req.memoryMib(), req.diskGib(),
-                    req.image(), req.network(), req.requestId(), now, now));
+                    req.image(), req.network(), req.requestId(), now, now, "", req.flavor(), req.metadata()));
         }
         return created;
     }
@@ -188,7 +189,7 @@ public final class ServerManager {
         for (int i = 0; i < count; i++) {
             ids.add(UUID.randomUUID().toString());
         }
-        return inv.place(new PlacementRequest(ids, req.flavor(), groupId, Set.of(), req.image(), null));
+        return inv.place(new PlacementRequest(ids, req.resources(), groupId, Set.of(), req.image(), null));
     }
 
     /** One server by id, with its history. */

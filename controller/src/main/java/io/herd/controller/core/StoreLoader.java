@@ -1,5 +1,6 @@
 package io.herd.controller.core;
 
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
@@ -38,7 +39,7 @@ final class StoreLoader {
     /** What the store holds, repaired, and the writes that record the repairs. */
     record Loaded(List<HostRecord> hosts, List<GroupRecord> groups, List<ServerRecord> servers,
                   Map<String, List<String>> requests, Map<String, List<HistoryEntry>> history,
-                  List<Mutation> repairs) {
+                  List<FlavorRecord> flavors, List<Mutation> repairs) {
     }
 
     static Loaded load(Store store, Instant now) {
@@ -55,7 +56,9 @@ final class StoreLoader {
             Future<Map<String, List<String>>> requests = readers.submit(store::loadRequests);
             List<HostRecord> hosts = store.loadHosts();
             List<GroupRecord> groups = store.loadGroups();
-            return repair(hosts, groups, result(servers), result(requests), result(history), now, started);
+            List<FlavorRecord> flavors = store.loadFlavors();
+            return repair(hosts, groups, result(servers), result(requests), result(history), flavors, now,
+                    started);
         } finally {
             readers.shutdownNow();
         }
@@ -81,7 +84,8 @@ final class StoreLoader {
 
     private static Loaded repair(List<HostRecord> loadedHosts, List<GroupRecord> loadedGroups,
                                  List<ServerRecord> loadedServers, Map<String, List<String>> requests,
-                                 Map<String, List<HistoryEntry>> history, Instant now, long started) {
+                                 Map<String, List<HistoryEntry>> history, List<FlavorRecord> flavors, Instant now,
+                                 long started) {
         Map<String, HostRecord> hosts = new LinkedHashMap<>();
         for (HostRecord h : loadedHosts) {
             // every host starts DOWN: it is up again with its first heartbeat
@@ -127,11 +131,12 @@ final class StoreLoader {
         if (!changed.isEmpty()) {
             repairs.add(new Mutation.UpdateServers(changed));
         }
-        LOG.info("loaded {} hosts, {} server groups, {} servers and {} request ids from the store in {} ms{}",
-                hosts.size(), groups.size(), servers.size(), requests.size(), (System.nanoTime() - started) / 1_000_000,
+        LOG.info("loaded {} hosts, {} server groups, {} servers, {} flavors and {} request ids from the store in {} "
+                + "ms{}", hosts.size(), groups.size(), servers.size(), flavors.size(), requests.size(),
+                (System.nanoTime() - started) / 1_000_000,
                 repairs.isEmpty() ? "" : "; " + repairs.size() + " repair(s) written back");
         return new Loaded(List.copyOf(hosts.values()), List.copyOf(groups.values()), servers, requests, history,
-                repairs);
+                List.copyOf(flavors), repairs);
     }
 
     private static boolean needsHost(ServerStatus status) {

@@ -2,6 +2,9 @@ package io.herd.controller.model;
 
 import io.herd.controller.placement.Resources;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,6 +16,9 @@ import java.util.Objects;
  * @param previousHostId a host it is leaving where its old domain may still exist: that host
  *                       keeps a hold (capacity and group slot) and the domain is removed there
  *                       before the server is launched on {@code hostId}; empty when none
+ * @param flavor         the name of the flavor it was created from; empty when it was created
+ *                       with sizes of its own (the flavor may be gone since: the name stays)
+ * @param metadata       the user's key/value pairs, in the order given; never changed by herd
  */
 public record ServerRecord(
         String id,
@@ -29,7 +35,9 @@ public record ServerRecord(
         String requestId,
         Instant createdAt,
         Instant updatedAt,
-        String previousHostId) {
+        String previousHostId,
+        String flavor,
+        Map<String, String> metadata) {
 
     public ServerRecord {
         Objects.requireNonNull(id, "id");
@@ -44,6 +52,17 @@ public record ServerRecord(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         previousHostId = previousHostId == null ? "" : previousHostId;
+        flavor = flavor == null ? "" : flavor;
+        metadata = metadata == null || metadata.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    /** A server created with sizes of its own and no metadata. */
+    public ServerRecord(String id, String name, String groupId, String hostId, ServerStatus status,
+                        String statusMessage, int vcpus, long memoryMib, long diskGib, String image, String network,
+                        String requestId, Instant createdAt, Instant updatedAt, String previousHostId) {
+        this(id, name, groupId, hostId, status, statusMessage, vcpus, memoryMib, diskGib, image, network, requestId,
+                createdAt, updatedAt, previousHostId, "", Map.of());
     }
 
     /** A server that is leaving no host behind. */
@@ -54,7 +73,8 @@ public record ServerRecord(
                 createdAt, updatedAt, "");
     }
 
-    public Resources flavor() {
+    /** What it claims on its host. */
+    public Resources resources() {
         return new Resources(vcpus, memoryMib, diskGib);
     }
 
@@ -68,25 +88,25 @@ public record ServerRecord(
 
     public ServerRecord withStatus(ServerStatus newStatus, String message, Instant now) {
         return new ServerRecord(id, name, groupId, hostId, newStatus, message, vcpus, memoryMib, diskGib, image,
-                network, requestId, createdAt, now, previousHostId);
+                network, requestId, createdAt, now, previousHostId, flavor, metadata);
     }
 
     /** On another host (or none), leaving nothing behind. */
     public ServerRecord withHost(String newHostId, ServerStatus newStatus, String message, Instant now) {
         return new ServerRecord(id, name, groupId, newHostId, newStatus, message, vcpus, memoryMib, diskGib, image,
-                network, requestId, createdAt, now, "");
+                network, requestId, createdAt, now, "", flavor, metadata);
     }
 
     /** On another host, with the old domain possibly left on {@code leftOn} (empty: none). */
     public ServerRecord movedTo(String newHostId, String leftOn, ServerStatus newStatus, String message,
                                 Instant now) {
         return new ServerRecord(id, name, groupId, newHostId, newStatus, message, vcpus, memoryMib, diskGib, image,
-                network, requestId, createdAt, now, leftOn);
+                network, requestId, createdAt, now, leftOn, flavor, metadata);
     }
 
     /** The same, without a group (its group is gone). */
     public ServerRecord withoutGroup() {
         return new ServerRecord(id, name, "", hostId, status, statusMessage, vcpus, memoryMib, diskGib, image,
-                network, requestId, createdAt, updatedAt, previousHostId);
+                network, requestId, createdAt, updatedAt, previousHostId, flavor, metadata);
     }
 }

@@ -106,7 +106,7 @@ final class ServersResource {
                 .setGroupId(c.groupRef()).setCount(c.maxCount()).putAllMetadata(c.metadata());
         CreateServers create;
         try {
-            create = ServerApi.validate(request.build()).withFlavorName(flavor.name());
+            create = ServerApi.validate(request.build(), core.flavors()).withFlavor(flavor.name());
         } catch (InvalidFieldException e) {
             throw NovaError.badRequest(e.getMessage());
         } catch (ControllerException e) {

@@ -1,5 +1,6 @@
 package io.herd.controller.store;
 
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
@@ -16,6 +17,13 @@ public sealed interface Mutation {
     }
 
     record UpsertHost(HostRecord host) implements Mutation {
+    }
+
+    record InsertFlavor(FlavorRecord flavor) implements Mutation {
+    }
+
+    /** Removes the flavor; servers created from it keep its sizes and name. */
+    record DeleteFlavor(String flavorId) implements Mutation {
     }
 
     /** The servers of one create request, the request id when it is not empty, and their first history. */

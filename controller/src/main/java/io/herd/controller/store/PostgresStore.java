@@ -2,6 +2,7 @@ package io.herd.controller.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
@@ -115,6 +116,11 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public List<FlavorRecord> loadFlavors() {
+        return inTransaction("load flavors", StoreSql::loadFlavors);
+    }
+
+    @Override
     public Map<String, List<String>> loadRequests() {
         return inTransaction("load create requests", StoreSql::loadRequests);
     }
@@ -194,6 +200,11 @@ public final class PostgresStore implements Store {
         @Override
         public List<ServerRecord> loadServers() {
             return PostgresStore.this.loadServers();
+        }
+
+        @Override
+        public List<FlavorRecord> loadFlavors() {
+            return PostgresStore.this.loadFlavors();
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.herd.controller.store;
 
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
@@ -69,6 +70,11 @@ public final class SqliteStore implements Store {
     @Override
     public synchronized List<ServerRecord> loadServers() {
         return read("load servers", StoreSql::loadServers);
+    }
+
+    @Override
+    public synchronized List<FlavorRecord> loadFlavors() {
+        return read("load flavors", StoreSql::loadFlavors);
     }
 
     @Override

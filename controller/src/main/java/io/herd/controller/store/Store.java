@@ -1,5 +1,6 @@
 package io.herd.controller.store;
 
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
@@ -20,6 +21,9 @@ public interface Store extends AutoCloseable {
 
     List<ServerRecord> loadServers();
 
+    /** Every flavor, by name. */
+    List<FlavorRecord> loadFlavors();
+
     /** request_id → the ids of the servers it created, in creation order. */
     Map<String, List<String>> loadRequests();
 
@@ -38,6 +42,14 @@ public interface Store extends AutoCloseable {
 
     default void deleteGroup(String groupId) {
         apply(List.of(new Mutation.DeleteGroup(groupId)));
+    }
+
+    default void insertFlavor(FlavorRecord flavor) {
+        apply(List.of(new Mutation.InsertFlavor(flavor)));
+    }
+
+    default void deleteFlavor(String flavorId) {
+        apply(List.of(new Mutation.DeleteFlavor(flavorId)));
     }
 
     default void upsertHost(HostRecord host) {

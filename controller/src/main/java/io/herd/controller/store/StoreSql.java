@@ -1,5 +1,6 @@
 package io.herd.controller.store;
 
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostCapacity;
@@ -31,7 +32,8 @@ import java.util.Map;
 final class StoreSql {
 
     private static final String SERVER_COLUMNS = "id, name, group_id, host_id, state, state_message, vcpus, "
-            + "memory_mib, disk_gib, image, network, request_id, created_at_ms, updated_at_ms, previous_host_id";
+            + "memory_mib, disk_gib, image, network, request_id, created_at_ms, updated_at_ms, previous_host_id, "
+            + "flavor, metadata";
 
     private static final String HOST_COLUMNS = "id, name, rack, zone, agent_address, cpus, memory_mib, "
             + "disk_free_gib, disk_total_gib, reserved_cpus, reserved_memory_mib, reserved_disk_gib, "
@@ -95,9 +97,22 @@ final class StoreSql {
                         ServerStatus.valueOf(rs.getString(5)), rs.getString(6), rs.getInt(7), rs.getLong(8),
                         rs.getLong(9), rs.getString(10), rs.getString(11), rs.getString(12),
                         Instant.ofEpochMilli(rs.getLong(13)), Instant.ofEpochMilli(rs.getLong(14)),
-                        rs.getString(15)));
+                        rs.getString(15), rs.getString(16), MetadataJson.read(rs.getString(1), rs.getString(17))));
             }
             return servers;
+        }
+    }
+
+    static List<FlavorRecord> loadFlavors(Connection connection) throws SQLException {
+        List<FlavorRecord> flavors = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, name, vcpus, memory_mib, disk_gib, created_at_ms FROM flavors "
+                     + "ORDER BY name")) {
+            while (rs.next()) {
+                flavors.add(new FlavorRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                        rs.getLong(5), Instant.ofEpochMilli(rs.getLong(6))));
+            }
+            return flavors;
         }
     }
 
@@ -134,6 +149,10 @@ final class StoreSql {
                 writeInsertGroup(connection, x.group());
             } else if (m instanceof Mutation.DeleteGroup x) {
                 writeDeleteGroup(connection, x.groupId());
+            } else if (m instanceof Mutation.InsertFlavor x) {
+                writeInsertFlavor(connection, x.flavor());
+            } else if (m instanceof Mutation.DeleteFlavor x) {
+                deleteById(connection, "flavors", x.flavorId());
             } else if (m instanceof Mutation.UpsertHost x) {
                 writeUpsertHost(connection, x.host());
             } else if (m instanceof Mutation.InsertServers x) {
@@ -165,8 +184,26 @@ final class StoreSql {
     }
 
     private static void writeDeleteGroup(Connection connection, String groupId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM server_groups WHERE id = ?")) {
-            ps.setString(1, groupId);
+        deleteById(connection, "server_groups", groupId);
+    }
+
+    private static void writeInsertFlavor(Connection connection, FlavorRecord f) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO flavors "
+                + "(id, name, vcpus, memory_mib, disk_gib, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, f.id());
+            ps.setString(2, f.name());
+            ps.setInt(3, f.vcpus());
+            ps.setLong(4, f.memoryMib());
+            ps.setLong(5, f.diskGib());
+            ps.setLong(6, f.createdAt().toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+
+    /** {@code table} is one of this class's constants, never a caller's text. */
+    private static void deleteById(Connection connection, String table, String id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id);
             ps.executeUpdate();
         }
     }
@@ -205,7 +242,7 @@ final class StoreSql {
     private static void writeInsertServers(Connection connection, String requestId, List<ServerRecord> servers)
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO servers (" + SERVER_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (ServerRecord s : servers) {
                 bindServer(ps, s);
                 ps.addBatch();
@@ -291,5 +328,7 @@ final class StoreSql {
         ps.setLong(13, s.createdAt().toEpochMilli());
         ps.setLong(14, s.updatedAt().toEpochMilli());
         ps.setString(15, s.previousHostId());
+        ps.setString(16, s.flavor());
+        ps.setString(17, MetadataJson.write(s.metadata()));
     }
 }

@@ -10,6 +10,7 @@ import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.CreateServerGroupRequest;
 import io.herd.api.v1.CreateServersRequest;
 import io.herd.api.v1.CreateServersResponse;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.GetServerRequest;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.HeartbeatResponse;
@@ -67,6 +68,7 @@ final class Harness implements AutoCloseable {
     private Server server;
     private ManagedChannel channel;
     ServerGroupServiceGrpc.ServerGroupServiceBlockingStub groups;
+    FlavorServiceGrpc.FlavorServiceBlockingStub flavors;
     ServerServiceGrpc.ServerServiceBlockingStub servers;
     ServerServiceGrpc.ServerServiceStub serversAsync;
     HostServiceGrpc.HostServiceBlockingStub hosts;
@@ -93,6 +95,7 @@ final class Harness implements AutoCloseable {
         server = builder.build().start();
         channel = InProcessChannelBuilder.forName(name).build();
         groups = ServerGroupServiceGrpc.newBlockingStub(channel);
+        flavors = FlavorServiceGrpc.newBlockingStub(channel);
         servers = ServerServiceGrpc.newBlockingStub(channel);
         serversAsync = ServerServiceGrpc.newStub(channel);
         hosts = HostServiceGrpc.newBlockingStub(channel);
@@ -101,8 +104,9 @@ final class Harness implements AutoCloseable {
 
     /** The controller's public and agent-facing services over {@code core}, as the real server binds them. */
     static List<io.grpc.BindableService> services(ControllerCore core) {
-        return List.of(new ServerGroupApi(core.groups()), new ServerApi(core.servers(), core.migrations()),
-                new HostApi(core.hosts(), core.migrations()),
+        return List.of(new ServerGroupApi(core.groups()),
+                new ServerApi(core.servers(), core.migrations(), core.flavors()),
+                new HostApi(core.hosts(), core.migrations()), new FlavorApi(core.flavors()),
                 // tests heartbeat as fast as they like
                 new AgentRegistryApi(core.hosts(), 10_000, 1_000_000, 100_000));
     }

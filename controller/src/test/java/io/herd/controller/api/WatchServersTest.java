@@ -113,7 +113,7 @@ class WatchServersTest {
         ServerGroup g = h.group("web", Policy.SOFT_AFFINITY, Scope.HOST, 0);
         String name = "slow-watch-" + UUID.randomUUID();
         io.grpc.Server server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ServerApi(h.core.servers(), h.core.migrations(), 3)).build().start();
+                .addService(new ServerApi(h.core.servers(), h.core.migrations(), h.core.flavors(), 3)).build().start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         try {
             List<ServerEvent> events = new CopyOnWriteArrayList<>();

@@ -18,11 +18,15 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.ApproveHostRequest;
+import io.herd.api.v1.CreateFlavorRequest;
 import io.herd.api.v1.CreateServerGroupRequest;
+import io.herd.api.v1.DeleteFlavorRequest;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.HostCapacity;
 import io.herd.api.v1.HostServiceGrpc;
+import io.herd.api.v1.ListFlavorsRequest;
 import io.herd.api.v1.ListHostsRequest;
 import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.Policy;
@@ -134,6 +138,30 @@ class AccessControlTest {
     }
 
     @Test
+    void viewersReadFlavorsOperatorsChangeThemAndTheChangesAreAudited() throws Exception {
+        CreateFlavorRequest small = CreateFlavorRequest.newBuilder().setName("audited-small").setVcpus(1)
+                .setMemoryMib(512).build();
+        try (Client viewer = client(null).withToken(VIEWER_TOKEN);
+             Client alice = client(ca.issue("operator", "alice-flavors"))) {
+            assertThat(code(() -> viewer.flavors().createFlavor(small))).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(alice.flavors().createFlavor(small).getName()).isEqualTo("audited-small");
+            assertThat(viewer.flavors().listFlavors(ListFlavorsRequest.getDefaultInstance()).getFlavorsList())
+                    .extracting(f -> f.getName()).containsExactly("audited-small");
+            assertThat(code(() -> viewer.flavors().deleteFlavor(DeleteFlavorRequest.newBuilder()
+                    .setId("audited-small").build()))).isEqualTo(Status.Code.PERMISSION_DENIED);
+            alice.flavors().deleteFlavor(DeleteFlavorRequest.newBuilder().setId("audited-small").build());
+        }
+        List<String> lines = audit.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"who\":\"alice-flavors\"",
+                "herd.v1.FlavorService/CreateFlavor", "\"result\":\"OK\"", "audited-small"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"who\":\"alice-flavors\"",
+                "herd.v1.FlavorService/DeleteFlavor", "\"result\":\"OK\""));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"who\":\"dash\"",
+                "herd.v1.FlavorService/CreateFlavor", "\"result\":\"PERMISSION_DENIED\""));
+        assertThat(lines).noneSatisfy(l -> assertThat(l).contains("ListFlavors"));
+    }
+
+    @Test
     void aHeartbeatCountsOnlyForTheHostItsCertificateNames() throws Exception {
         try (Client hv1 = client(ca.issue("agent", "hv1", "127.0.0.1"));
              Client hv2 = client(ca.issue("agent", "hv2", "127.0.0.1"));
@@ -227,6 +255,11 @@ class AccessControlTest {
 
         ServerGroupServiceGrpc.ServerGroupServiceBlockingStub groups() {
             return ServerGroupServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+
+        FlavorServiceGrpc.FlavorServiceBlockingStub flavors() {
+            return FlavorServiceGrpc.newBlockingStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
 

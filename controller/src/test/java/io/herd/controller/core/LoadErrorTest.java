@@ -38,6 +38,11 @@ class LoadErrorTest {
         }
 
         @Override
+        public List<io.herd.controller.model.FlavorRecord> loadFlavors() {
+            return List.of();
+        }
+
+        @Override
         public Map<String, List<String>> loadRequests() {
             return Map.of();
         }

@@ -64,6 +64,8 @@ class StoreFailureTest {
         final Store real;
         volatile boolean failing;
         volatile java.util.concurrent.CountDownLatch gate;
+        /** Counted down by each write that reaches the gate (before it waits there). */
+        final java.util.concurrent.CountDownLatch reachedGate = new java.util.concurrent.CountDownLatch(1);
         /** Thrown by the next write when set (an Error, e.g. out of memory). */
         volatile Error error;
 
@@ -87,6 +89,11 @@ class StoreFailureTest {
         }
 
         @Override
+        public List<io.herd.controller.model.FlavorRecord> loadFlavors() {
+            return real.loadFlavors();
+        }
+
+        @Override
         public Map<String, List<String>> loadRequests() {
             return real.loadRequests();
         }
@@ -100,6 +107,7 @@ class StoreFailureTest {
         public void apply(List<Mutation> batch) {
             java.util.concurrent.CountDownLatch g = gate;
             if (g != null) {
+                reachedGate.countDown();
                 try {
                     g.await();
                 } catch (InterruptedException e) {

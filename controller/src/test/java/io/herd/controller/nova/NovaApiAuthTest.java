@@ -3,13 +3,11 @@ package io.herd.controller.nova;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herd.controller.ControllerServer;
+import io.herd.controller.auth.Tokens;
 import io.herd.controller.config.ConfigLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +25,8 @@ class NovaApiAuthTest {
 
     @Test
     void readsNeedAViewerTokenAndChangesAnOperatorToken() throws Exception {
-        Path tokens = Files.writeString(dir.resolve("tokens"), "dash viewer sha256:" + sha256(VIEWER) + "\n"
-                + "ci operator sha256:" + sha256(OPERATOR) + "\n");
+        Path tokens = Files.writeString(dir.resolve("tokens"), "dash viewer sha256:" + Tokens.sha256(VIEWER) + "\n"
+                + "ci operator sha256:" + Tokens.sha256(OPERATOR) + "\n");
         try (ControllerServer server = ControllerServer.start(ConfigLoader.load(null, Map.of("listen", "127.0.0.1:0",
                 "store.path", dir.resolve("controller.db").toString(), "nova_api.listen", "127.0.0.1:0",
                 "auth.tokens_file", tokens.toString())), Clock.systemUTC())) {
@@ -62,10 +60,5 @@ class NovaApiAuthTest {
             assertThat(http.delete(GROUPS + "/" + id, token, OPERATOR).status()).isEqualTo(204);
             assertThat(http.get(GROUPS, token, OPERATOR).body().path("server_groups").isEmpty()).isTrue();
         }
-    }
-
-    private static String sha256(String token) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -73,8 +73,9 @@ class SqliteStoreTest extends StoreContract {
             }
         }
         assertThat(rows).startsWith("1 V1__initial_schema.sql -995090330",
-                "2 V2__failure_handling.sql -1365949213", "3 V3__host_approval.sql 130907533");
-        assertThat(rows).hasSize(4).last().asString().startsWith("4 V4__leader_lease.sql");
+                "2 V2__failure_handling.sql -1365949213", "3 V3__host_approval.sql 130907533",
+                "4 V4__leader_lease.sql 1512564527");
+        assertThat(rows).hasSize(5).last().asString().startsWith("5 V5__flavors.sql");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.herd.controller.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostCapacity;
@@ -19,7 +20,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -180,6 +183,67 @@ abstract class StoreContract {
     }
 
     @Test
+    void keepsFlavorsByNameAndRefusesATakenIdOrName() {
+        FlavorRecord small = new FlavorRecord("f-1", "small", 1, 512, 0, T);
+        FlavorRecord big = new FlavorRecord("f-2", "big", 1024, 16L * 1024 * 1024, 65_536, T.plusMillis(1));
+        try (Store store = open()) {
+            store.insertFlavor(small);
+            store.insertFlavor(big);
+            assertThatThrownBy(() -> store.insertFlavor(new FlavorRecord("f-1", "other", 1, 512, 0, T)))
+                    .isInstanceOf(StoreException.class);
+            assertThatThrownBy(() -> store.insertFlavor(new FlavorRecord("f-3", "small", 1, 512, 0, T)))
+                    .isInstanceOf(StoreException.class);
+        }
+        try (Store store = open()) {
+            assertThat(store.loadFlavors()).containsExactly(big, small);
+            store.deleteFlavor("f-1");
+            assertThat(store.loadFlavors()).containsExactly(big);
+        }
+    }
+
+    @Test
+    void keepsAServersFlavorAndMetadataInTheirOrderThroughUpdates() {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("zeta", "last letter, first key");
+        metadata.put("alpha", "");
+        metadata.put("ключ", "значение \"quoted\" {json}");
+        ServerRecord s = new ServerRecord("s1", "web-1", "", "h1", ServerStatus.BUILDING, "", 2, 2048, 20, "img",
+                "", "", T, T, "", "m1.small", metadata);
+        try (Store store = open()) {
+            store.insertServers("", List.of(s, server("s2", "")));
+            store.updateServers(List.of(s.withStatus(ServerStatus.ACTIVE, "", T.plusSeconds(1))));
+        }
+        try (Store store = open()) {
+            List<ServerRecord> loaded = store.loadServers();
+            assertThat(loaded).containsExactly(s.withStatus(ServerStatus.ACTIVE, "", T.plusSeconds(1)),
+                    server("s2", ""));
+            assertThat(loaded.get(0).metadata().keySet()).containsExactly("zeta", "alpha", "ключ");
+            assertThat(loaded.get(1).flavor()).isEmpty();
+            assertThat(loaded.get(1).metadata()).isEmpty();
+        }
+    }
+
+    @Test
+    void serversWrittenBeforeFlavorsLoadWithNoFlavorAndNoMetadata() throws SQLException {
+        try (Store store = open()) {
+            assertThat(store.loadServers()).isEmpty();
+        }
+        // a row as an older controller wrote it: the columns it did not know take their defaults
+        try (Connection c = inspect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.executeUpdate("INSERT INTO servers (id, name, group_id, host_id, state, state_message, vcpus, "
+                    + "memory_mib, disk_gib, image, network, request_id, created_at_ms, updated_at_ms) VALUES "
+                    + "('old', 'old', '', '', 'ERROR', '', 1, 512, 0, '', '', '', 0, 0)");
+        }
+        try (Store store = open()) {
+            assertThat(store.loadServers()).singleElement().satisfies(s -> {
+                assertThat(s.flavor()).isEmpty();
+                assertThat(s.metadata()).isEmpty();
+            });
+        }
+    }
+
+    @Test
     void migratesToTheSameVersionsOnEveryEngine() throws SQLException {
         try (Store store = open()) {
             assertThat(store.loadServers()).isEmpty();
@@ -194,6 +258,6 @@ abstract class StoreContract {
             }
         }
         assertThat(applied).containsExactly("1 initial schema", "2 failure handling", "3 host approval",
-                "4 leader lease");
+                "4 leader lease", "5 flavors");
     }
 }

@@ -7,6 +7,8 @@ import io.grpc.Status.Code;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.CreateServersResponse;
+import io.herd.api.v1.Flavor;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.LaunchServerRequest;
 import io.herd.api.v1.LaunchServerResponse;
@@ -143,6 +145,10 @@ final class Fuzzer implements AutoCloseable {
             ServerGroup g = (ServerGroup) response.get();
             known.add(Kind.GROUP_ID, g.getId());
             known.add(Kind.GROUP_NAME, g.getName());
+        } else if (target.method() == FlavorServiceGrpc.getCreateFlavorMethod()) {
+            Flavor f = (Flavor) response.get();
+            known.add(Kind.FLAVOR_ID, f.getId());
+            known.add(Kind.FLAVOR_NAME, f.getName());
         } else if (target.method() == AgentRegistryGrpc.getHeartbeatMethod()) {
             HeartbeatRequest h = (HeartbeatRequest) request;
             if (!known.contains(Kind.HOST_ID, h.getHostId())) {

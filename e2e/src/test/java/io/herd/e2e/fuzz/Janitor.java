@@ -5,12 +5,16 @@ import io.grpc.StatusRuntimeException;
 import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.DeleteAgentServerRequest;
+import io.herd.api.v1.DeleteFlavorRequest;
 import io.herd.api.v1.DeleteServerGroupRequest;
 import io.herd.api.v1.DeleteServerRequest;
 import io.herd.api.v1.EvacuateHostRequest;
+import io.herd.api.v1.Flavor;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.HostServiceGrpc;
 import io.herd.api.v1.ListAgentServersRequest;
+import io.herd.api.v1.ListFlavorsRequest;
 import io.herd.api.v1.ListHostsRequest;
 import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.ListServersRequest;
@@ -39,6 +43,8 @@ final class Janitor {
     static final int SERVERS_KEPT = 200;
     static final int GROUP_CAP = 150;
     static final int GROUPS_KEPT = 100;
+    static final int FLAVOR_CAP = 150;
+    static final int FLAVORS_KEPT = 100;
     /** Domains on the agent that the controller does not know, kept until there are more. */
     static final int STRAY_DOMAIN_CAP = 20;
 
@@ -66,7 +72,8 @@ final class Janitor {
         List<Server> servers = servers().listServers(ListServersRequest.getDefaultInstance()).getServersList();
         List<ServerGroup> groups = groups().listServerGroups(ListServerGroupsRequest.getDefaultInstance())
                 .getServerGroupsList();
-        for (String leftover : partialWrites.check(servers, groups, domains, hosts)) {
+        List<Flavor> flavors = flavors().listFlavors(ListFlavorsRequest.getDefaultInstance()).getFlavorsList();
+        for (String leftover : partialWrites.check(servers, groups, flavors, domains, hosts)) {
             partialWriteCount++;
             verdicts.violation("partial write: " + leftover, null);
         }
@@ -102,6 +109,11 @@ final class Janitor {
                     quietly(() -> groups().deleteServerGroup(DeleteServerGroupRequest.newBuilder().setId(g.getId())
                             .build())));
         }
+        if (flavors.size() > FLAVOR_CAP) {
+            // servers keep a deleted flavor's sizes and name: any flavor may go
+            flavors.stream().limit(flavors.size() - FLAVORS_KEPT).forEach(f -> quietly(() -> flavors()
+                    .deleteFlavor(DeleteFlavorRequest.newBuilder().setId(f.getId()).build())));
+        }
         known.replace(Kind.SERVER, servers.subList(excess, servers.size()).stream()
                 .map(Server::getId).toList());
         known.replace(Kind.DOMAIN, domains.stream().map(AgentServer::getServerId).toList());
@@ -109,6 +121,8 @@ final class Janitor {
         known.replace(Kind.HOST_NAME, hosts.stream().map(Host::getName).toList());
         known.replace(Kind.GROUP_ID, groups.stream().map(ServerGroup::getId).toList());
         known.replace(Kind.GROUP_NAME, groups.stream().map(ServerGroup::getName).toList());
+        known.replace(Kind.FLAVOR_ID, flavors.stream().map(Flavor::getId).toList());
+        known.replace(Kind.FLAVOR_NAME, flavors.stream().map(Flavor::getName).toList());
     }
 
     /** Leftovers of refused requests found so far. */
@@ -135,6 +149,10 @@ final class Janitor {
 
     private ServerGroupServiceGrpc.ServerGroupServiceBlockingStub groups() {
         return ServerGroupServiceGrpc.newBlockingStub(cluster.controller()).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private FlavorServiceGrpc.FlavorServiceBlockingStub flavors() {
+        return FlavorServiceGrpc.newBlockingStub(cluster.controller()).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private HostServiceGrpc.HostServiceBlockingStub hosts() {

@@ -11,12 +11,12 @@ import net.jqwik.api.Arbitrary;
 
 /**
  * Ids and names of objects that exist now (or did a moment ago), so that hostile requests hit
- * real servers, groups, hosts and domains as well as random ones. Filled from answers and from
+ * real servers, groups, flavors, hosts and domains as well as random ones. Filled from answers and from
  * the cluster's lists; each kind keeps at most {@link #MAX_PER_KIND}.
  */
 final class Known {
 
-    enum Kind { SERVER, GROUP_ID, GROUP_NAME, HOST_ID, HOST_NAME, DOMAIN, REQUEST_ID }
+    enum Kind { SERVER, GROUP_ID, GROUP_NAME, HOST_ID, HOST_NAME, DOMAIN, REQUEST_ID, FLAVOR_ID, FLAVOR_NAME }
 
     static final int MAX_PER_KIND = 2000;
 

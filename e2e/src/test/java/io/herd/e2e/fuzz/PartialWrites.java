@@ -5,8 +5,11 @@ import io.grpc.Status;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.AgentServiceGrpc;
+import io.herd.api.v1.CreateFlavorRequest;
 import io.herd.api.v1.CreateServerGroupRequest;
 import io.herd.api.v1.CreateServersRequest;
+import io.herd.api.v1.Flavor;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.Host;
 import io.herd.api.v1.LaunchServerRequest;
@@ -23,9 +26,10 @@ import java.util.Map;
 
 /**
  * What refused requests must not have left behind: no server of a refused CreateServers, no
- * group of a refused CreateServerGroup, no domain of a refused LaunchServer, no host of a refused
- * first heartbeat. Remembers the refused requests that created something new had they been
- * accepted, and looks for what they would have created at the next sweep.
+ * group of a refused CreateServerGroup, no flavor of a refused CreateFlavor, no domain of a
+ * refused LaunchServer, no host of a refused first heartbeat. Remembers the refused requests
+ * that created something new had they been accepted, and looks for what they would have
+ * created at the next sweep.
  */
 final class PartialWrites {
 
@@ -33,6 +37,7 @@ final class PartialWrites {
     /** Each key what a refused request would have created, each value how it was refused. */
     private final Map<String, String> serverNames = new HashMap<>();
     private final Map<String, String> groupNames = new HashMap<>();
+    private final Map<String, String> flavorNames = new HashMap<>();
     private final Map<String, String> domainIds = new HashMap<>();
     private final Map<String, String> hostIds = new HashMap<>();
 
@@ -56,6 +61,11 @@ final class PartialWrites {
             if (name.startsWith(PublicApiRequests.GROUP_PREFIX) && !known.contains(Kind.GROUP_NAME, name)) {
                 groupNames.put(name, how);
             }
+        } else if (target.method() == FlavorServiceGrpc.getCreateFlavorMethod()) {
+            String name = ((CreateFlavorRequest) request).getName();
+            if (name.startsWith(PublicApiRequests.FLAVOR_PREFIX) && !known.contains(Kind.FLAVOR_NAME, name)) {
+                flavorNames.put(name, how);
+            }
         } else if (target.method() == AgentServiceGrpc.getLaunchServerMethod()) {
             String id = ((LaunchServerRequest) request).getServerId();
             if (!known.contains(Kind.DOMAIN, id) && !known.contains(Kind.SERVER, id)) {
@@ -75,7 +85,8 @@ final class PartialWrites {
     }
 
     /** What refused requests left behind, from lists taken after them; forgets what it checked. */
-    synchronized List<String> check(List<Server> servers, List<ServerGroup> groups, List<AgentServer> domains,
+    synchronized List<String> check(List<Server> servers, List<ServerGroup> groups, List<Flavor> flavors,
+                                    List<AgentServer> domains,
                                     List<Host> hosts) {
         List<String> out = new ArrayList<>();
         for (Server s : servers) {
@@ -93,6 +104,12 @@ final class PartialWrites {
                         + "refused: " + groupNames.get(g.getName()));
             }
         }
+        for (Flavor f : flavors) {
+            if (flavorNames.containsKey(f.getName())) {
+                out.add("flavor " + f.getId() + " '" + f.getName() + "' exists, though its CreateFlavor was refused: "
+                        + flavorNames.get(f.getName()));
+            }
+        }
         for (AgentServer d : domains) {
             if (domainIds.containsKey(d.getServerId())) {
                 out.add("the agent has a domain of server " + d.getServerId() + " (" + d.getLibvirtState()
@@ -107,6 +124,7 @@ final class PartialWrites {
         }
         serverNames.clear();
         groupNames.clear();
+        flavorNames.clear();
         domainIds.clear();
         hostIds.clear();
         return out;

@@ -1,12 +1,15 @@
 package io.herd.e2e.fuzz;
 
 import io.herd.api.v1.ApproveHostRequest;
+import io.herd.api.v1.CreateFlavorRequest;
 import io.herd.api.v1.CreateServerGroupRequest;
 import io.herd.api.v1.CreateServersRequest;
+import io.herd.api.v1.DeleteFlavorRequest;
 import io.herd.api.v1.DeleteServerGroupRequest;
 import io.herd.api.v1.DeleteServerRequest;
 import io.herd.api.v1.DrainHostRequest;
 import io.herd.api.v1.EvacuateHostRequest;
+import io.herd.api.v1.GetFlavorRequest;
 import io.herd.api.v1.GetHostRequest;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.GetServerRequest;
@@ -24,14 +27,15 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 
 /**
- * Hostile requests for ServerGroupService, ServerService and HostService: mostly well-formed
- * messages whose fields are hostile, naming existing objects as often as random ones.
+ * Hostile requests for ServerGroupService, ServerService, HostService and FlavorService: mostly
+ * well-formed messages whose fields are hostile, naming existing objects as often as random ones.
  */
 final class PublicApiRequests {
 
-    /** Names of CreateServers and CreateServerGroup requests the fuzz test looks for afterwards. */
+    /** Names of CreateServers, CreateServerGroup and CreateFlavor requests looked for afterwards. */
     static final String SERVER_PREFIX = "fz-s-";
     static final String GROUP_PREFIX = "fz-g-";
+    static final String FLAVOR_PREFIX = "fz-f-";
 
     private final Known known;
 
@@ -83,7 +87,47 @@ final class PublicApiRequests {
                         Tuple.of(1, Hostile.string()))))
                 .in((b, v) -> b.setRequestId(v))
                 .use(Hostile.mostly(Arbitraries.of("", "", "", "default"), 10)).in((b, v) -> b.setNetwork(v))
+                .use(flavorRef()).withProbability(0.2)
+                .in((b, v) -> b.setFlavor(v).clearVcpus().clearMemoryMib().clearDiskGib())
+                .use(metadata()).withProbability(0.3).in((b, v) -> b.putAllMetadata(v))
                 .build(CreateServersRequest.Builder::build);
+    }
+
+    /** Mostly a few fair pairs; now and then too many, or keys and values too long or empty. */
+    private static Arbitrary<java.util.Map<String, String>> metadata() {
+        return Arbitraries.frequencyOf(List.of(
+                Tuple.of(6, Arbitraries.maps(Hostile.plainName(), Hostile.plainName()).ofMaxSize(5)),
+                Tuple.of(2, Arbitraries.maps(Hostile.string(), Hostile.string()).ofMaxSize(5)),
+                Tuple.of(1, Arbitraries.maps(Hostile.plainName(), Hostile.plainName()).ofMinSize(120)
+                        .ofMaxSize(140))));
+    }
+
+    Arbitrary<CreateFlavorRequest> createFlavor() {
+        return Builders.withBuilder(CreateFlavorRequest::newBuilder)
+                .use(Arbitraries.frequencyOf(List.of(Tuple.of(7, Hostile.uniqueName(FLAVOR_PREFIX)),
+                        Tuple.of(1, known.existing(Kind.FLAVOR_NAME)), Tuple.of(2, Hostile.string()))))
+                .in((b, v) -> b.setName(v))
+                .use(Arbitraries.frequencyOf(List.of(Tuple.of(8, Arbitraries.integers().between(1, 4)),
+                        Tuple.of(2, Hostile.uint32()))))
+                .in((b, v) -> b.setVcpus(v))
+                .use(Arbitraries.frequencyOf(List.of(Tuple.of(8, Arbitraries.longs().between(16, 2048)),
+                        Tuple.of(2, Hostile.uint64()))))
+                .in((b, v) -> b.setMemoryMib(v))
+                .use(Arbitraries.frequencyOf(List.of(Tuple.of(8, Arbitraries.longs().between(0, 20)),
+                        Tuple.of(2, Hostile.uint64()))))
+                .in((b, v) -> b.setDiskGib(v))
+                .use(Arbitraries.frequencyOf(List.of(Tuple.of(1, known.existing(Kind.FLAVOR_ID)),
+                        Tuple.of(3, Hostile.string()))))
+                .withProbability(0.3).in((b, v) -> b.setId(v))
+                .build(CreateFlavorRequest.Builder::build);
+    }
+
+    Arbitrary<GetFlavorRequest> getFlavor() {
+        return flavorRef().map(id -> GetFlavorRequest.newBuilder().setId(id).build());
+    }
+
+    Arbitrary<DeleteFlavorRequest> deleteFlavor() {
+        return flavorRef().map(id -> DeleteFlavorRequest.newBuilder().setId(id).build());
     }
 
     /** The image and the root disk size: coherent most of the time. */
@@ -165,6 +209,12 @@ final class PublicApiRequests {
         return Arbitraries.frequencyOf(List.of(Tuple.of(3, known.existing(Kind.GROUP_ID)),
                 Tuple.of(2, known.existing(Kind.GROUP_NAME)), Tuple.of(1, Hostile.uuid()),
                 Tuple.of(1, Hostile.nearUuid()), Tuple.of(3, Hostile.string())));
+    }
+
+    private Arbitrary<String> flavorRef() {
+        return Arbitraries.frequencyOf(List.of(Tuple.of(3, known.existing(Kind.FLAVOR_ID)),
+                Tuple.of(3, known.existing(Kind.FLAVOR_NAME)), Tuple.of(1, Hostile.uuid()),
+                Tuple.of(2, Hostile.string())));
     }
 
     private Arbitrary<String> serverRef() {

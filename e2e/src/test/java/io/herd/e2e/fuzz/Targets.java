@@ -6,8 +6,10 @@ import io.grpc.ServiceDescriptor;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.GetHostInfoRequest;
+import io.herd.api.v1.FlavorServiceGrpc;
 import io.herd.api.v1.HostServiceGrpc;
 import io.herd.api.v1.ListAgentServersRequest;
+import io.herd.api.v1.ListFlavorsRequest;
 import io.herd.api.v1.ListHostsRequest;
 import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.ServerGroupServiceGrpc;
@@ -56,6 +58,11 @@ final class Targets {
                 Map.entry(ServerGroupServiceGrpc.getListServerGroupsMethod(),
                         Arbitraries.just(ListServerGroupsRequest.getDefaultInstance())),
                 Map.entry(ServerGroupServiceGrpc.getDeleteServerGroupMethod(), api.deleteServerGroup()),
+                Map.entry(FlavorServiceGrpc.getCreateFlavorMethod(), api.createFlavor()),
+                Map.entry(FlavorServiceGrpc.getGetFlavorMethod(), api.getFlavor()),
+                Map.entry(FlavorServiceGrpc.getListFlavorsMethod(),
+                        Arbitraries.just(ListFlavorsRequest.getDefaultInstance())),
+                Map.entry(FlavorServiceGrpc.getDeleteFlavorMethod(), api.deleteFlavor()),
                 Map.entry(ServerServiceGrpc.getCreateServersMethod(), api.createServers()),
                 Map.entry(ServerServiceGrpc.getGetServerMethod(), api.getServer()),
                 Map.entry(ServerServiceGrpc.getListServersMethod(), api.listServers()),
@@ -90,6 +97,7 @@ final class Targets {
         Set<String> names = covered.stream().map(MethodDescriptor::getFullMethodName).collect(Collectors.toSet());
         for (ServiceDescriptor service : List.of(ServerGroupServiceGrpc.getServiceDescriptor(),
                 ServerServiceGrpc.getServiceDescriptor(), HostServiceGrpc.getServiceDescriptor(),
+                FlavorServiceGrpc.getServiceDescriptor(),
                 AgentRegistryGrpc.getServiceDescriptor(), AgentServiceGrpc.getServiceDescriptor())) {
             for (MethodDescriptor<?, ?> m : service.getMethods()) {
                 if (!names.contains(m.getFullMethodName())) {
