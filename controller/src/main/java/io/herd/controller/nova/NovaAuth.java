@@ -31,20 +31,18 @@ final class NovaAuth {
     }
 
     /**
-     * The caller a request's token, else its client certificate, stands for; 401 without
-     * either when credentials are configured.
+     * The caller a request's token stands for when this controller knows it, else the one its
+     * client certificate names; 401 without either when credentials are configured. A token
+     * this controller does not know is passed over for a certificate: clients without Keystone
+     * send a placeholder ({@code auth_type: none} sends "notused").
      */
     Identity caller(String token, Optional<X509Certificate> certificate) {
-        if (token != null && !token.isBlank()) {
-            if (tokens == null) {
-                if (!tls) {
-                    return Identity.OPEN;
-                }
-                throw new NovaError(401, "This controller takes no tokens (no auth.tokens_file): present a client "
-                        + "certificate signed by its CA.");
+        boolean hasToken = token != null && !token.isBlank();
+        if (hasToken && tokens != null) {
+            Optional<Identity> known = tokens.lookup(token.strip());
+            if (known.isPresent()) {
+                return known.get();
             }
-            return tokens.lookup(token.strip()).orElseThrow(() -> new NovaError(401, "The token in "
-                    + TOKEN_HEADER + " is not one this controller knows (auth.tokens_file)."));
         }
         if (certificate.isPresent()) {
             return Certificates.identity(certificate.get());
@@ -52,9 +50,14 @@ final class NovaAuth {
         if (tokens == null && !tls) {
             return Identity.OPEN;
         }
-        throw new NovaError(401, "The request you have made requires authentication: send a token of this "
-                + "controller's auth.tokens_file in the " + TOKEN_HEADER + " header"
-                + (tls ? ", or present a client certificate signed by its CA." : "."));
+        if (hasToken && tokens != null) {
+            throw new NovaError(401, "The token in " + TOKEN_HEADER + " is not one this controller knows "
+                    + "(auth.tokens_file).");
+        }
+        throw new NovaError(401, "The request you have made requires authentication: "
+                + (tokens != null ? "send a token of this controller's auth.tokens_file in the " + TOKEN_HEADER
+                + " header" + (tls ? ", or present a client certificate signed by its CA." : ".")
+                : "present a client certificate signed by this controller's CA."));
     }
 
     /** 403 unless {@code who} has {@code needed}; {@code rule} names the action as Nova's policy does. */
