@@ -46,11 +46,10 @@ class NovaServersTest {
         for (String host : List.of("hv1", "hv2", "hv3")) {
             h.heartbeat(host);
         }
-        ControllerCore core = h.core;
         nova = NovaApiServer.start(new HostPort("127.0.0.1", 0), new LeaderCore() {
             @Override
             public Optional<ControllerCore> core() {
-                return Optional.of(core);
+                return Optional.of(h.core); // the core of the moment: a test restarts it
             }
 
             @Override
@@ -59,7 +58,7 @@ class NovaServersTest {
             }
         }, null, new AuditLog());
         http = new NovaHttp(nova.port());
-        flavor = core.flavors().create("", "m1.small", 1, 512, 1).id();
+        flavor = h.core.flavors().create("", "m1.small", 1, 512, 1).id();
         image = imageId(Harness.IMAGE);
     }
 
@@ -96,6 +95,22 @@ class NovaServersTest {
         assertThat(http.delete("/v2.1/servers/" + error.path("id").asText()).status()).isEqualTo(204);
         assertThat(http.get("/v2.1/servers/" + error.path("id").asText()).status()).isEqualTo(404);
         assertThat(groupMembers(group)).hasSize(3);
+    }
+
+    @Test
+    void aRefusedServerIsOnDiskBeforeTheAnswerAndOutlivesARestart() throws Exception {
+        String group = group("pair", "affinity", "");
+        String first = boot("big-1", group, 1, 1);
+        assertThat(h.core.flavors().create("", "huge", 64, 512, 1).id()).isNotEmpty();
+        String refused = http.post("/v2.1/servers", body("big-2", group, 1, 1).replace(flavor, "huge")).body()
+                .path("server").path("id").asText();
+        h.restart();
+        JsonNode error = show(refused);
+        assertThat(error.path("status").asText()).isEqualTo("ERROR");
+        assertThat(error.path("fault").path("message").asText()).startsWith("No valid host was found.");
+        assertThat(error.path("flavor").path("id").asText()).isNotEqualTo(flavor);
+        assertThat(show(first).path("OS-EXT-SRV-ATTR:host").asText()).isNotEmpty();
+        assertThat(groupMembers(group)).containsExactlyInAnyOrder(first, refused);
     }
 
     @Test
