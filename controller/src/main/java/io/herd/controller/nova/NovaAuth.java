@@ -14,9 +14,9 @@ import java.util.Optional;
  * Reads need the viewer role, changes the operator role. With neither tokens nor TLS
  * everyone is {@link Identity#OPEN}, and the configuration keeps the port on loopback.
  */
-final class NovaAuth {
+public final class NovaAuth {
 
-    static final String TOKEN_HEADER = "X-Auth-Token";
+    public static final String TOKEN_HEADER = "X-Auth-Token";
 
     private final Tokens tokens;
     private final boolean tls;
@@ -25,16 +25,16 @@ final class NovaAuth {
      * @param tokens the controller's tokens, or null for none
      * @param tls    true when the port is HTTPS and asks for client certificates
      */
-    NovaAuth(Tokens tokens, boolean tls) {
+    public NovaAuth(Tokens tokens, boolean tls) {
         this.tokens = tokens;
         this.tls = tls;
     }
 
     /**
      * The caller a request's token, else its client certificate, stands for; 401 without
-     * either when credentials are configured.
+     * either when credentials are configured ({@link NovaError#status()} tells which).
      */
-    Identity caller(String token, Optional<X509Certificate> certificate) {
+    public Identity caller(String token, Optional<X509Certificate> certificate) {
         if (token != null && !token.isBlank()) {
             if (tokens == null) {
                 if (!tls) {
