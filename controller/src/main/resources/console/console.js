@@ -120,6 +120,9 @@ function setHighlight(id) {
 function onEvent(name, data) {
   switch (name) {
     case 'state':
+      if (!rendered) {
+        performance.mark('herd-console-state');
+      }
       state.hosts = new Map(data.hosts.map(h => [h.id, h]));
       state.groups = new Map(data.groups.map(g => [g.id, g]));
       state.servers = new Map(data.servers.map(s => [s.id, s]));
@@ -229,20 +232,18 @@ function askToken(message) {
 }
 
 async function start() {
+  $('login').hidden = true;
+  $('main').hidden = false;
+  $('sign-out').hidden = !token();
+  banner('');
+  // the stream and the question of who we are go out together: the first render waits for neither
+  connect();
   try {
     const me = await get('whoami');
-    $('login').hidden = true;
-    $('main').hidden = false;
-    $('sign-out').hidden = !token();
     document.body.classList.toggle('read-only', !me.can_change);
-    banner('');
-    connect();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       askToken(e.message);
-    } else {
-      banner(e.message);
-      setTimeout(start, 2000);
     }
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -101,6 +102,15 @@ class ConsoleBrowserIT {
             browser.screenshot(Path.of(screenshot));
         }
 
+        // on a phone's width every view fits, without scrolling sideways
+        browser.driver.manage().window().setSize(new Dimension(375, 800));
+        for (String view : List.of("nav-topology", "nav-groups", "nav-servers")) {
+            browser.find(By.id(view)).click();
+            browser.await(view + " within 375 px", d -> (Boolean) browser.script(
+                    "return document.documentElement.scrollWidth <= window.innerWidth;"));
+        }
+        browser.driver.manage().window().setSize(new Dimension(1280, 900));
+
         // the next one is refused, with herd's explanation
         browser.find(By.id("nav-servers")).click();
         createServers("web-4", "web", 1);
@@ -153,5 +163,10 @@ class ConsoleBrowserIT {
         }
         browser.await("seven servers ACTIVE in the topology", d ->
                 d.findElements(By.cssSelector("li.srv[data-status='ACTIVE']")).size() == 7);
+        // groups and host capacity come with the stream's next look at them (once a second)
+        browser.awaitText(By.id("topology-summary"), "3 groups");
+        browser.await("the hosts' vCPU bars to count every server", d -> d.findElements(By.cssSelector(
+                "article.host .cap:first-of-type .num")).stream().mapToInt(e -> Integer.parseInt(
+                e.getText().split("/")[0])).sum() == 3 + 2 * 4);
     }
 }

@@ -40,13 +40,14 @@ final class ConsoleActions {
     static JsonNode createGroup(ControllerCore core, JsonNode body) {
         CreateServerGroupRequest.Builder req = CreateServerGroupRequest.newBuilder();
         parse(body, req);
-        return ConsoleActions.<ServerGroup>call(o -> new ServerGroupApi(core.groups()).createServerGroup(req.build(), o));
+        return ConsoleActions.<ServerGroup>call(o -> new ServerGroupApi(core.groups())
+                .createServerGroup(req.build(), o));
     }
 
     /** Deletes a server group (by id or name); refused while it has members. */
     static JsonNode deleteGroup(ControllerCore core, String id) {
-        return ConsoleActions.<DeleteServerGroupResponse>call(o -> new ServerGroupApi(core.groups()).deleteServerGroup(
-                DeleteServerGroupRequest.newBuilder().setId(id).build(), o));
+        return ConsoleActions.<DeleteServerGroupResponse>call(o -> new ServerGroupApi(core.groups())
+                .deleteServerGroup(DeleteServerGroupRequest.newBuilder().setId(id).build(), o));
     }
 
     /**
@@ -61,7 +62,8 @@ final class ConsoleActions {
 
     /** Deletes a server through its agent; the stream shows it DELETING, then gone. */
     static JsonNode deleteServer(ControllerCore core, String id) {
-        return ConsoleActions.<DeleteServerResponse>call(o -> api(core).deleteServer(DeleteServerRequest.newBuilder().setId(id).build(), o));
+        return ConsoleActions.<DeleteServerResponse>call(o -> api(core)
+                .deleteServer(DeleteServerRequest.newBuilder().setId(id).build(), o));
     }
 
     private static ServerApi api(ControllerCore core) {

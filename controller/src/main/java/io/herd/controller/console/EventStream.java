@@ -54,7 +54,7 @@ final class EventStream {
             ObjectNode state = ConsoleJson.snapshot(core);
             hosts = byId(state.path("hosts"));
             groups = byId(state.path("groups"));
-            StringBuilder batch = new StringBuilder(state.toString().length() + 32);
+            StringBuilder batch = new StringBuilder();
             event(batch, "state", state);
             write(out, batch);
             long nextPoll = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MS);
@@ -87,7 +87,8 @@ final class EventStream {
                     pollHostsAndGroups(core, batch);
                     nextPoll = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MS);
                 }
-                if (batch.length() == 0 && System.nanoTime() - lastWrite > TimeUnit.MILLISECONDS.toNanos(KEEPALIVE_MS)) {
+                boolean idle = System.nanoTime() - lastWrite > TimeUnit.MILLISECONDS.toNanos(KEEPALIVE_MS);
+                if (batch.length() == 0 && idle) {
                     batch.append(": keepalive\n\n");
                 }
                 if (batch.length() > 0) {

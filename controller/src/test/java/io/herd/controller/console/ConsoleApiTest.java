@@ -64,7 +64,8 @@ class ConsoleApiTest {
         HttpResponse<String> page = fetch("/console/", Map.of());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'self'");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("default-src 'self'");
         assertThat(page.body()).contains("<script type=\"module\" src=\"console.js\">").doesNotContain("http://",
                 "https://");
         String etag = page.headers().firstValue("ETag").orElseThrow();
