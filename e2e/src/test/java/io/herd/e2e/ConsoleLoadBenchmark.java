@@ -64,6 +64,7 @@ class ConsoleLoadBenchmark {
                 assertThat(((Number) browser.script("return document.querySelectorAll('li.srv').length;"))
                         .intValue()).isEqualTo(servers);
             }
+            assertThat(cluster.controller.alive()).as("the controller after the loads").isTrue();
             // the first load also warms the controller's JIT; the figure is over the others
             List<Long> warm = times.subList(1, times.size()).stream().sorted().toList();
             String json = String.format(Locale.ROOT, "{\"hosts\": %d, \"servers\": %d, \"first_render_ms\": %s, "

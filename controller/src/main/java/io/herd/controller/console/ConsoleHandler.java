@@ -68,6 +68,7 @@ public final class ConsoleHandler extends Handler.Abstract {
     private final StaticAssets assets = new StaticAssets();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger streams = new AtomicInteger();
+    private final HostsAndGroups hostsAndGroups = new HostsAndGroups();
     private volatile boolean stopping;
 
     /**
@@ -216,11 +217,12 @@ public final class ConsoleHandler extends Handler.Abstract {
         }
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream;charset=utf-8");
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+        OutputStream out = Content.Sink.asOutputStream(response);
+        try {
             // the server is stopping before this handler is: its graceful wait must not wait on streams
-            new EventStream().run(core, out, () -> stopping || getServer().isStopping()
+            new EventStream(hostsAndGroups).run(core, out, () -> stopping || getServer().isStopping()
                     || leader.core().orElse(null) != core);
-            out.close();
+            out.close(); // the last write ends the response
             callback.succeeded();
         } catch (IOException e) {
             LOG.debug("console: an event stream ended: {}", e.toString());

@@ -32,8 +32,11 @@ final class EventStream {
     static final int MAX_BACKLOG = 50_000;
     /** How often host and group changes are looked for. */
     static final long POLL_MS = 1_000;
-    /** A comment line this often keeps proxies and the browser from closing an idle stream. */
-    static final long KEEPALIVE_MS = 15_000;
+    /**
+     * A comment line this often keeps proxies from closing an idle stream, and lets the stream
+     * notice within seconds that its browser went away (a write then fails).
+     */
+    static final long KEEPALIVE_MS = 2_000;
     /** Server changes written before one flush. */
     private static final int BATCH = 500;
 
@@ -41,6 +44,12 @@ final class EventStream {
     private volatile boolean overflowed;
     private Map<String, JsonNode> hosts = Map.of();
     private Map<String, JsonNode> groups = Map.of();
+    private final HostsAndGroups shared;
+
+    /** @param shared the hosts and groups, looked at for every stream at once */
+    EventStream(HostsAndGroups shared) {
+        this.shared = shared;
+    }
 
     /**
      * Streams until the browser goes away (a write fails), {@code over} says so (the console
@@ -114,27 +123,19 @@ final class EventStream {
     }
 
     private void pollHostsAndGroups(ControllerCore core, StringBuilder batch) {
-        Map<String, JsonNode> nowHosts = new HashMap<>();
-        core.hosts().list().forEach(h -> {
-            ObjectNode node = ConsoleJson.host(h);
-            nowHosts.put(node.path("id").asText(), node);
-        });
-        diff(batch, "host", hosts, nowHosts);
-        hosts = nowHosts;
-        Map<String, JsonNode> nowGroups = new HashMap<>();
-        core.groups().list().forEach(g -> {
-            ObjectNode node = ConsoleJson.group(g);
-            nowGroups.put(node.path("id").asText(), node);
-        });
-        diff(batch, "group", groups, nowGroups);
-        groups = nowGroups;
+        HostsAndGroups.Look look = shared.current(core);
+        diff(batch, "host", hosts, look.hosts());
+        hosts = look.hosts();
+        diff(batch, "group", groups, look.groups());
+        groups = look.groups();
     }
 
     /** {@code name} for each new or changed item, {@code name-removed} for each gone. */
     private static void diff(StringBuilder batch, String name, Map<String, JsonNode> before,
                              Map<String, JsonNode> now) {
         now.forEach((id, node) -> {
-            if (!node.equals(before.get(id))) {
+            JsonNode was = before.get(id);
+            if (was != node && !node.equals(was)) {
                 event(batch, name, node);
             }
         });
