@@ -2,8 +2,9 @@
 # Prepares a Debian 12 machine to build, test and run herd: installs the JDK, Maven,
 # libvirt and QEMU and the OpenStack clients (openstack, nova), configures libvirt's QEMU
 # driver, and starts virtlogd and libvirtd when no init system does; installs PostgreSQL 15,
-# starts its cluster and makes the role the controller's store tests use. Safe to run twice.
-# Must run as root; otherwise it prints the exact commands to run.
+# starts its cluster and makes the role the controller's store tests use; installs headless
+# Chromium and its driver for the web console's browser tests. Safe to run twice. Must run
+# as root; otherwise it prints the exact commands to run.
 #
 # PostgreSQL for tests: role herd_test (LOGIN CREATEDB, nothing else) with a random password
 # kept in $PG_TEST_PASSWORD_FILE (made once, readable by local users: the role only reaches
@@ -20,7 +21,8 @@ PACKAGES=(openjdk-17-jdk-headless maven python3 curl openssl
           libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
           systemd  # systemd: systemd-analyze verify checks the packaged units
           postgresql  # Debian 12's: PostgreSQL $PG_VERSION, the controller's shared store
-          python3-openstackclient python3-novaclient)  # the e2e run of the OpenStack clients (docs/nova-api.md)
+          python3-openstackclient python3-novaclient  # the e2e run of the OpenStack clients (docs/nova-api.md)
+          chromium chromium-driver)  # headless, for the web console's browser tests (Selenium)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

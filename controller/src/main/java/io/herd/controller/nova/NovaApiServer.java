@@ -2,10 +2,12 @@ package io.herd.controller.nova;
 
 import io.herd.controller.auth.AuditLog;
 import io.herd.controller.auth.Tokens;
+import io.herd.controller.console.ConsoleHandler;
 import io.herd.runtime.config.HostPort;
 import io.herd.runtime.tls.TlsFiles;
 import java.io.IOException;
 import java.util.Optional;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller's HTTP port for the OpenStack compute API (nova_api.listen): a Jetty server
- * whose one handler is {@link NovaHandler}. Owns the server's threads and socket.
+ * whose handlers are the web console ({@link ConsoleHandler}, under {@code /console/}) and
+ * {@link NovaHandler} (everything else). Owns the server's threads and socket.
  */
 public final class NovaApiServer implements AutoCloseable {
 
@@ -75,7 +78,10 @@ public final class NovaApiServer implements AutoCloseable {
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         server.addConnector(connector);
-        server.setHandler(new NovaHandler(leader, new NovaAuth(tokens, tls.isPresent()), audit));
+        NovaAuth auth = new NovaAuth(tokens, tls.isPresent());
+        // the console answers /console…, and declines the rest, which the compute API answers
+        server.setHandler(new Handler.Sequence(new ConsoleHandler(leader, auth, audit),
+                new NovaHandler(leader, auth, audit)));
         server.setStopTimeout(STOP_TIMEOUT_MS);
         try {
             server.start();
@@ -88,6 +94,8 @@ public final class NovaApiServer implements AutoCloseable {
                 Microversion.MAX, tls.isPresent() ? "https" : "http", listen.host(), connector.getLocalPort(),
                 tls.isPresent() ? ", X-Auth-Token or a client certificate required"
                         : tokens == null ? " without credentials" : ", X-Auth-Token required");
+        LOG.info("web console on {}://{}:{}{}/", tls.isPresent() ? "https" : "http", listen.host(),
+                connector.getLocalPort(), ConsoleHandler.PREFIX);
         return new NovaApiServer(server, connector);
     }
 

@@ -14,9 +14,9 @@ import java.util.Optional;
  * Reads need the viewer role, changes the operator role. With neither tokens nor TLS
  * everyone is {@link Identity#OPEN}, and the configuration keeps the port on loopback.
  */
-final class NovaAuth {
+public final class NovaAuth {
 
-    static final String TOKEN_HEADER = "X-Auth-Token";
+    public static final String TOKEN_HEADER = "X-Auth-Token";
 
     private final Tokens tokens;
     private final boolean tls;
@@ -25,7 +25,7 @@ final class NovaAuth {
      * @param tokens the controller's tokens, or null for none
      * @param tls    true when the port is HTTPS and asks for client certificates
      */
-    NovaAuth(Tokens tokens, boolean tls) {
+    public NovaAuth(Tokens tokens, boolean tls) {
         this.tokens = tokens;
         this.tls = tls;
     }
@@ -36,7 +36,7 @@ final class NovaAuth {
      * this controller does not know is passed over for a certificate: clients without Keystone
      * send a placeholder ({@code auth_type: none} sends "notused").
      */
-    Identity caller(String token, Optional<X509Certificate> certificate) {
+    public Identity caller(String token, Optional<X509Certificate> certificate) {
         boolean hasToken = token != null && !token.isBlank();
         if (hasToken && tokens != null) {
             Optional<Identity> known = tokens.lookup(token.strip());

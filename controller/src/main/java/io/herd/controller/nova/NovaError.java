@@ -10,7 +10,7 @@ import java.util.Map;
  * {@code {"badRequest": {"code": 400, "message": "..."}}}, whose name Nova derives from the
  * status (nova/api/openstack/wsgi.py, {@code Fault}).
  */
-final class NovaError extends RuntimeException {
+public final class NovaError extends RuntimeException {
 
     /** Nova's fault names by status; any other status is a "computeFault". */
     private static final Map<Integer, String> FAULT_NAMES = Map.ofEntries(Map.entry(400, "badRequest"),
@@ -28,7 +28,8 @@ final class NovaError extends RuntimeException {
         this.status = status;
     }
 
-    int status() {
+    /** The HTTP status of this refusal. */
+    public int status() {
         return status;
     }
 
