@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One herd-controller process and any number of herd-agent processes, each in its own temp
@@ -42,6 +44,11 @@ final class Cluster implements AutoCloseable {
     static final String AGENT_JAR = System.getProperty("herd.agent.jar", "../agent/target/herd-agent.jar");
     static final Duration START = Duration.ofSeconds(60);
     static final long HEARTBEAT_MS = 500;
+    /** Controller arguments that serve the OpenStack compute API on a free loopback port ({@link #novaApiPort}). */
+    static final String[] NOVA_API = {"--nova-api-listen", "127.0.0.1:0"};
+    /** The controller's log line naming the compute API's bound port. */
+    private static final Pattern NOVA_API_LOG =
+            Pattern.compile("compute API \\(.*\\) and image list on https?://\\S+:(\\d+)");
 
     /** How the processes run: heartbeat interval and JVM options. */
     record Options(long heartbeatMs, List<String> controllerJvm, List<String> agentJvm) {
@@ -191,6 +198,27 @@ final class Cluster implements AutoCloseable {
 
     int controllerCount() {
         return controllers.size();
+    }
+
+    /**
+     * The port the current controller serves the compute API on, as its log names it (it was
+     * started with {@link #NOVA_API}; the port is chosen by the kernel when the controller binds).
+     */
+    int novaApiPort() {
+        controller.awaitLog("and image list on", START);
+        try {
+            Matcher m = NOVA_API_LOG.matcher(Files.readString(controller.stderr));
+            int port = -1;
+            while (m.find()) {
+                port = Integer.parseInt(m.group(1)); // the last: the controller may have been restarted
+            }
+            if (port < 0) {
+                throw new IllegalStateException(controller.name + " logs no compute API port: " + controller.tail());
+            }
+            return port;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Every controller, as agents and herdctl are given them: {@code 127.0.0.1:p1,127.0.0.1:p2}. */

@@ -326,7 +326,7 @@ class ControllerLoadBenchmark {
     }
 
     /** CPU time (user + system) a process has used, ms, from /proc (Linux). */
-    private static long cpuMs(long pid) {
+    static long cpuMs(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -337,7 +337,8 @@ class ControllerLoadBenchmark {
         }
     }
 
-    private static double pct(long[] ns, int p) {
+    /** The p-th percentile of latencies in ns, in ms (nearest rank). */
+    static double pct(long[] ns, int p) {
         long[] sorted = ns.clone();
         Arrays.sort(sorted);
         int index = Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1);
