@@ -62,9 +62,13 @@ function flush() {
   dirty.hosts.clear();
 }
 
-function renderLists() {
+function renderSummary() {
   $('topology-summary').textContent = `${state.hosts.size} hosts, ${state.groups.size} groups, `
       + `${state.servers.size} servers`;
+}
+
+function renderLists() {
+  renderSummary();
   $('domain-counts').innerHTML = views.domainCounts(state);
   $('group-table').tBodies[0].innerHTML = views.groupRows(state, armed);
   const filter = {group: $('filter-group').value, host: $('filter-host').value, state: $('filter-state').value};
@@ -129,13 +133,15 @@ function onEvent(name, data) {
       state.flavors = data.flavors;
       refreshFlavors();
       if (!rendered) {
-        // the first render is synchronous, so that the mark below follows it
+        // the first render, of the topology alone, is synchronous, so that the mark below follows
+        // it; the lists and pickers (thousands of rows and options) come in the next task
         $('topology').innerHTML = views.topology(state);
-        renderLists();
+        renderSummary();
         void document.body.offsetHeight;
         rendered = true;
         performance.mark('herd-console-rendered');
         document.body.dataset.rendered = 'true';
+        dirty.lists = true;
       } else {
         dirty.all = true;
       }

@@ -234,7 +234,7 @@ class ControllerLoadBenchmark {
     }
 
     /** Calls {@code body} for 0 … n−1, each index once, from {@code threads} threads; rethrows the first failure. */
-    private static void inParallel(int n, int threads, IntConsumer body) throws Exception {
+    static void inParallel(int n, int threads, IntConsumer body) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {

@@ -315,23 +315,7 @@ class NovaApiBenchmark {
 
     /** Calls {@code body} for 0 … n−1 from the warm-up's number of threads (untimed housekeeping). */
     private static void parallel(int n, IntConsumer body) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(WARMUP_CLIENTS);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < WARMUP_CLIENTS; t++) {
-                workers.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                        body.accept(i);
-                    }
-                }));
-            }
-            for (Future<?> w : workers) {
-                w.get(10, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdown();
-        }
+        ControllerLoadBenchmark.inParallel(n, WARMUP_CLIENTS, body);
     }
 
     /** A flight-recorder command in the controller and in this JVM (the clients); {@code %s} becomes the name. */
