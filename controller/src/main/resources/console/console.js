@@ -386,6 +386,18 @@ function init() {
     $(id).addEventListener('change', renderLists);
   }
   $('filter-host').addEventListener('input', renderLists);
+  // a page left for another keeps no stream open: a browser holds few connections to one
+  // server, and pages it keeps for going back would otherwise hold them all
+  window.addEventListener('pagehide', () => {
+    if (streamAbort) {
+      streamAbort.abort();
+    }
+  });
+  window.addEventListener('pageshow', e => {
+    if (e.persisted) {
+      connect();
+    }
+  });
   start();
 }
 
