@@ -40,6 +40,11 @@ class NovaApiStandbyTest {
             assertThat(create.fault("serviceUnavailable")).contains("ctl-a.example.org:7700");
             assertThat(http.get("/").status()).isEqualTo(200);
             assertThat(http.get("/v2.1").body().path("version").path("id").asText()).isEqualTo("v2.1");
+            // the console on the same port: its page loads, its data names the leader
+            assertThat(http.get("/console/state").status()).isEqualTo(404);
+            NovaHttp.Reply state = http.get("/console/api/state");
+            assertThat(state.status()).isEqualTo(503);
+            assertThat(state.body().toString()).contains("ctl-a.example.org:7700");
         }
     }
 }

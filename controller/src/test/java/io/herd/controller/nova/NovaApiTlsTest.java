@@ -76,6 +76,13 @@ class NovaApiTlsTest {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("needs the operator role");
 
+        // the console on the same port, by the same rules
+        String console = "https://127.0.0.1:" + controller.novaApiPort() + "/console/api/whoami";
+        assertThat(get(anonymous, console, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> whoami = get(viewer, console, null);
+        assertThat(whoami.statusCode()).isEqualTo(200);
+        assertThat(whoami.body()).contains("dashboard").contains("\"can_change\":false");
+
         HttpClient operator = client(ca.issue("operator", "provisioner"));
         assertThat(post(operator, groups, null).statusCode()).isEqualTo(200);
         assertThat(get(viewer, groups, null).body()).contains("\"name\":\"web\"");
