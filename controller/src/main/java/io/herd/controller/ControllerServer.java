@@ -14,6 +14,9 @@ import io.herd.controller.store.SqliteStore;
 import io.herd.controller.store.Store;
 import io.herd.runtime.config.HostPort;
 import io.herd.runtime.grpc.GrpcServer;
+import io.herd.runtime.metrics.GrpcServerMetrics;
+import io.herd.runtime.metrics.MetricsEndpoint;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL elected among the controllers sharing the database, on SQLite one from start to
  * stop), the gRPC server (public API, agent registry, reflection, health) and the liveness
  * checker, and, when nova_api.listen is set, the HTTP port of the OpenStack compute API, which
- * serves the current term's core like the gRPC services do. Owns their lifecycle.
+ * serves the current term's core like the gRPC services do, and, when metrics.listen is set,
+ * the Prometheus /metrics endpoint (docs/metrics.md). Owns their lifecycle.
  */
 public final class ControllerServer implements AutoCloseable {
 
@@ -43,9 +47,12 @@ public final class ControllerServer implements AutoCloseable {
     private final ScheduledExecutorService liveness;
     /** Null when nova_api.listen is empty. */
     private final NovaApiServer novaApi;
+    /** Null when metrics.listen is empty. */
+    private final MetricsEndpoint metrics;
 
     private ControllerServer(Store store, GrpcAgentPort agents, ControllerTerms terms, LeaderElection election,
-                             GrpcServer server, ScheduledExecutorService liveness, NovaApiServer novaApi) {
+                             GrpcServer server, ScheduledExecutorService liveness, NovaApiServer novaApi,
+                             MetricsEndpoint metrics) {
         this.store = store;
         this.agents = agents;
         this.terms = terms;
@@ -53,6 +60,7 @@ public final class ControllerServer implements AutoCloseable {
         this.server = server;
         this.liveness = liveness;
         this.novaApi = novaApi;
+        this.metrics = metrics;
     }
 
     public static ControllerServer start(ControllerConfig config, Clock clock) throws IOException {
@@ -66,12 +74,17 @@ public final class ControllerServer implements AutoCloseable {
         ControllerTerms terms = null;
         GrpcServer server = null;
         NovaApiServer novaApi = null;
+        MetricsEndpoint metrics = null;
+        // this controller's own registry, not the process-wide default: tests run several in one JVM
+        PrometheusRegistry registry = new PrometheusRegistry();
         try {
             agents = new GrpcAgentPort(config.tls(), config.launchTimeout(), config.deleteTimeout());
-            terms = new ControllerTerms(config, store, agents, clock);
+            terms = new ControllerTerms(config, store, agents, clock, registry);
+            // first, so that calls refused for want of credentials are counted too
             GrpcServer.Builder b = GrpcServer.builder()
                     .tcp(new HostPort(config.listenHost(), config.listenPort()))
                     .maxMessageBytes(config.limits().maxMessageBytes())
+                    .interceptor(new GrpcServerMetrics(registry))
                     .interceptor(access);
             terms.services().definitions().forEach(b::service);
             config.tls().ifPresent(t -> b.credentials(t.serverCredentials(false)));
@@ -92,6 +105,7 @@ public final class ControllerServer implements AutoCloseable {
             if (config.novaApiListen().isPresent()) {
                 novaApi = NovaApiServer.start(config.novaApiListen().get(), terms, tokens, config.tls(), audit);
             }
+            metrics = MetricsEndpoint.startIfConfigured(config.metricsListen(), registry).orElse(null);
             ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "host-liveness");
                 t.setDaemon(true);
@@ -109,8 +123,15 @@ public final class ControllerServer implements AutoCloseable {
                     server.port(), config.tls().isPresent() ? "mutual TLS" : "plaintext", config.storeDescription(),
                     election == null ? "" : ", electing a leader among the controllers sharing it as " + address,
                     (System.nanoTime() - started) / 1_000_000);
-            return new ControllerServer(store, agents, terms, election, server, liveness, novaApi);
+            if (metrics != null) {
+                LOG.info("Prometheus metrics at http://{}:{}/metrics", config.metricsListen().get().host(),
+                        metrics.port());
+            }
+            return new ControllerServer(store, agents, terms, election, server, liveness, novaApi, metrics);
         } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (novaApi != null) {
                 novaApi.close();
             }
@@ -165,6 +186,11 @@ public final class ControllerServer implements AutoCloseable {
         return novaApi == null ? -1 : novaApi.port();
     }
 
+    /** The /metrics port bound, or -1 when metrics.listen is empty. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
@@ -187,5 +213,8 @@ public final class ControllerServer implements AutoCloseable {
         server.close();
         agents.close();
         store.close();
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 }

@@ -25,6 +25,7 @@ import io.herd.controller.store.LeaderLease;
 import io.herd.controller.store.PostgresStore;
 import io.herd.controller.store.Store;
 import io.herd.controller.store.StoreException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +57,7 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
     private final Store store;
     private final GrpcAgentPort agents;
     private final Clock clock;
+    private final ControllerMetrics metrics;
     private final TermServices services = new TermServices(SERVICES);
     private HealthStatusManager health;
     private LeaderElection election;
@@ -63,11 +65,15 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
     /** Whether this standby has loaded the store once (see {@link #rehearse}); the terms' thread only. */
     private boolean rehearsed;
 
-    ControllerTerms(ControllerConfig config, Store store, GrpcAgentPort agents, Clock clock) {
+    /** @param registry where the terms' metrics are registered ({@link ControllerMetrics}) */
+    ControllerTerms(ControllerConfig config, Store store, GrpcAgentPort agents, Clock clock,
+                    PrometheusRegistry registry) {
         this.config = config;
         this.store = store;
         this.agents = agents;
         this.clock = clock;
+        // read at each scrape, long after the start
+        this.metrics = new ControllerMetrics(registry, this::core);
     }
 
     TermServices services() {
@@ -102,7 +108,7 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
         try {
             Store termStore = store instanceof PostgresStore pg ? pg.term(epoch) : store;
             core = ControllerCore.start(termStore, new PlacementEngine(config.weighing()),
-                    epoch == 0 ? agents : agents.forTerm(epoch), clock, settings());
+                    epoch == 0 ? agents : agents.forTerm(epoch), clock, settings(), metrics);
         } catch (RuntimeException e) {
             if (election == null) {
                 throw e;

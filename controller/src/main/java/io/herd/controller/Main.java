@@ -49,6 +49,10 @@ public final class Main implements Callable<Integer> {
             + "OpenStack compute API over HTTP there (docs/nova-api.md); default off.")
     String novaApiListen;
 
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "[metrics.listen] serve Prometheus "
+            + "metrics at http://HOST:PORT/metrics (docs/metrics.md); default off.")
+    String metricsListen;
+
     @Option(names = "--heartbeat-interval-ms", paramLabel = "MS", description = "[heartbeat_interval_ms], default 5000.")
     String heartbeatIntervalMs;
 
@@ -115,6 +119,7 @@ public final class Main implements Callable<Integer> {
         put(overrides, "store.password_file", storePasswordFile);
         put(overrides, "ha.advertise_address", advertiseAddress);
         put(overrides, "nova_api.listen", novaApiListen);
+        put(overrides, "metrics.listen", metricsListen);
         put(overrides, "heartbeat_interval_ms", heartbeatIntervalMs);
         put(overrides, "quotas.max_groups", maxGroups);
         put(overrides, "quotas.max_members_per_group", maxMembersPerGroup);

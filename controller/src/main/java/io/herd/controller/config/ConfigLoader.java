@@ -6,6 +6,7 @@ import io.herd.runtime.config.ConfigException;
 import io.herd.runtime.config.ConfigFile;
 import io.herd.runtime.config.ConfigValues;
 import io.herd.runtime.config.HostPort;
+import io.herd.runtime.metrics.MetricsEndpoint;
 import io.herd.runtime.tls.TlsFiles;
 import io.herd.controller.store.PostgresTarget;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class ConfigLoader {
         DEFAULTS.put("ha.lease_ms", "2000");
         DEFAULTS.put("ha.advertise_address", "");
         DEFAULTS.put("nova_api.listen", "");
+        DEFAULTS.put(MetricsEndpoint.KEY, "");
     }
 
     private ConfigLoader() {
@@ -109,7 +111,8 @@ public final class ConfigLoader {
                 perHost, deleteTimeout, grace, onHostFailure, v.readableFileOrNull("auth.tokens_file"),
                 v.bool("hosts.require_approval"), limits,
                 new ControllerConfig.Ha(Duration.ofMillis(v.range("ha.lease_ms", 500, 60_000)),
-                        v.hostPortOrEmpty("ha.advertise_address")), novaApiListen(v));
+                        v.hostPortOrEmpty("ha.advertise_address")), novaApiListen(v),
+                MetricsEndpoint.listenAddress(v));
         if (config.tls().isEmpty() && !config.insecure() && !config.listensOnLoopback()) {
             throw new ConfigException("listen", listen + " is not a loopback address; set tls.cert_file, "
                     + "tls.key_file and tls.ca_file, or pass --insecure to serve plaintext on it");

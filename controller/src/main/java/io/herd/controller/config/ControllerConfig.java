@@ -41,6 +41,8 @@ import java.util.Optional;
  * @param ha                 how controllers sharing a PostgreSQL store elect their leader [ha.*]
  * @param novaApiListen      where the OpenStack compute API is served over HTTP [nova_api.listen];
  *                           empty: not served
+ * @param metricsListen      where Prometheus scrapes /metrics over plain HTTP [metrics.listen]; empty:
+ *                           not served. Any address is accepted: the metrics carry no secrets
  */
 public record ControllerConfig(
         String listenHost,
@@ -64,7 +66,8 @@ public record ControllerConfig(
         boolean requireApproval,
         Limits limits,
         Ha ha,
-        Optional<HostPort> novaApiListen) {
+        Optional<HostPort> novaApiListen,
+        Optional<HostPort> metricsListen) {
 
     /**
      * @param maxMessageBytes        largest request accepted [limits.max_message_bytes]

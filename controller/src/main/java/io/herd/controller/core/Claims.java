@@ -8,6 +8,7 @@ import io.herd.controller.placement.PlacementResult;
 import io.herd.controller.placement.Resources;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,13 +21,25 @@ import java.util.Set;
 final class Claims {
 
     private final PlacementEngine engine;
+    private final CoreMetrics metrics;
 
-    Claims(PlacementEngine engine) {
+    Claims(PlacementEngine engine, CoreMetrics metrics) {
         this.engine = engine;
+        this.metrics = metrics;
     }
 
     PlacementEngine engine() {
         return engine;
+    }
+
+    /** One decision of the engine, told to the metrics. */
+    PlacementResult decide(PlacementRequest request) {
+        long started = System.nanoTime();
+        PlacementResult result = engine.place(request);
+        metrics.placementDecided(result instanceof PlacementResult.Placed,
+                result instanceof PlacementResult.NoValidHost none ? none.rejections() : Map.of(),
+                System.nanoTime() - started);
+        return result;
     }
 
     /** Makes the engine hold what the record says: a claim on its host, a hold on the host it leaves. */
@@ -77,7 +90,7 @@ final class Claims {
         for (ServerRecord s : servers) {
             Set<String> excluded = new java.util.HashSet<>(avoid);
             excluded.add(s.hostId());
-            PlacementResult result = engine.place(new PlacementRequest(List.of(s.id()), s.resources(),
+            PlacementResult result = decide(new PlacementRequest(List.of(s.id()), s.resources(),
                     s.groupId().isEmpty() ? null : s.groupId(), excluded, s.image(), onlyHost));
             if (result instanceof PlacementResult.NoValidHost none) {
                 undo(servers, placed.size(), holdOld);

@@ -46,7 +46,13 @@ public final class ControllerCore implements AutoCloseable {
      */
     public static ControllerCore start(Store store, PlacementEngine engine, AgentPort agents, Clock clock,
                                        CoreSettings settings) {
-        Inventory inv = new Inventory(engine, store, clock);
+        return start(store, engine, agents, clock, settings, CoreMetrics.NONE);
+    }
+
+    /** As {@link #start(Store, PlacementEngine, AgentPort, Clock, CoreSettings)}, telling {@code metrics} its work. */
+    public static ControllerCore start(Store store, PlacementEngine engine, AgentPort agents, Clock clock,
+                                       CoreSettings settings, CoreMetrics metrics) {
+        Inventory inv = new Inventory(engine, store, clock, metrics);
         StoreLoader.Loaded loaded = StoreLoader.load(store, clock.instant());
         synchronized (inv.lock) {
             // a live agent reports within an interval, or within a few seconds of a failover (it backs off while
@@ -58,7 +64,7 @@ public final class ControllerCore implements AutoCloseable {
             inv.writer().submit(repair);
         }
         AgentCalls calls = new AgentCalls(settings.parallelism(), settings.perHostParallelism());
-        Launcher launcher = new Launcher(inv, agents, calls, settings.launchRetries());
+        Launcher launcher = new Launcher(inv, agents, calls, settings.launchRetries(), metrics);
         Deleter deleter = new Deleter(inv, agents, calls);
         launcher.setDeleter(deleter);
         HostManager hosts = new HostManager(inv, settings, launcher, deleter);
@@ -87,6 +93,13 @@ public final class ControllerCore implements AutoCloseable {
 
     public FlavorManager flavors() {
         return flavors;
+    }
+
+    /** How many servers are in each status and hosts in each state, and the hosts' heartbeat ages, now. */
+    public StateCounts stateCounts() {
+        synchronized (inv.lock) {
+            return StateCounts.of(inv.serversWhere(s -> true), inv.hosts(), inv.now());
+        }
     }
 
     /** What does not hold of the inventory's invariants; empty when all hold. For tests and debugging. */

@@ -62,9 +62,9 @@ final class Inventory {
     private long capacityGeneration;
     private final StaleReports stale = new StaleReports();
 
-    Inventory(PlacementEngine engine, Store store, Clock clock) {
-        this.claims = new Claims(engine);
-        this.writer = new StoreWriter(store);
+    Inventory(PlacementEngine engine, Store store, Clock clock, CoreMetrics metrics) {
+        this.claims = new Claims(engine, metrics);
+        this.writer = new StoreWriter(store, metrics);
         this.clock = clock;
         this.startedAt = clock.instant();
     }
@@ -295,7 +295,7 @@ final class Inventory {
 
     /** Decides and claims in the engine; the caller records the servers with {@link #claimCreated}. */
     PlacementResult place(PlacementRequest request) {
-        return claims.engine().place(request);
+        return claims.decide(request);
     }
 
     /**

@@ -37,6 +37,7 @@ final class Launcher {
     private final AgentPort agents;
     private final AgentCalls calls;
     private final int retries;
+    private final CoreMetrics metrics;
     private Deleter deleter;
     /** Hosts where each server's launch failed (under the inventory lock). */
     private final Map<String, Set<String>> failedHosts = new HashMap<>();
@@ -45,8 +46,9 @@ final class Launcher {
     /** Set when the controller stops: outcomes of launches still in flight are left to the next start. */
     private volatile boolean stopping;
 
-    Launcher(Inventory inv, AgentPort agents, AgentCalls calls, int retries) {
+    Launcher(Inventory inv, AgentPort agents, AgentCalls calls, int retries, CoreMetrics metrics) {
         this.inv = inv;
+        this.metrics = metrics;
         this.agents = agents;
         this.calls = calls;
         this.retries = retries;
@@ -132,12 +134,16 @@ final class Launcher {
         }
         AgentPort.LaunchOrder order = new AgentPort.LaunchOrder(s.id(), s.name(), s.vcpus(), s.memoryMib(),
                 s.diskGib(), s.image(), s.groupId(), s.network(), fence);
+        long started = System.nanoTime();
         try {
             agents.launch(host.agentAddress(), order);
+            metrics.launchFinished(true, System.nanoTime() - started);
             succeeded(s.id(), host.id());
         } catch (AgentPort.AgentException e) {
+            metrics.launchFinished(false, System.nanoTime() - started);
             failed(s, host.id(), e.getMessage(), e.definite());
         } catch (RuntimeException e) {
+            metrics.launchFinished(false, System.nanoTime() - started);
             LOG.error("launch of server {} on host {} failed unexpectedly", s.id(), host.name(), e);
             failed(s, host.id(), e.toString(), false);
         }
@@ -235,6 +241,7 @@ final class Launcher {
                 if (again.placed()) {
                     String next = again.hosts().get(0);
                     LOG.warn("server {}: {}; retrying on host {}", s.id(), why, inv.hostName(next));
+                    metrics.launchRetried();
                     inv.startAgentCall(s.id(), "launch");
                     var moved = inv.commit(s.movedTo(next, mayRemain ? hostId : "", ServerStatus.BUILDING,
                             why + "; retrying on host " + inv.hostName(next), inv.now()));

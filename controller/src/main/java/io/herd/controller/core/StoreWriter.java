@@ -48,6 +48,7 @@ final class StoreWriter implements AutoCloseable {
     }
 
     private final Store store;
+    private final CoreMetrics metrics;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Object healthLock = new Object();
@@ -59,8 +60,9 @@ final class StoreWriter implements AutoCloseable {
     private volatile String termEnded;
     private volatile Consumer<String> termListener = why -> { };
 
-    StoreWriter(Store store) {
+    StoreWriter(Store store, CoreMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         // an Error here would stop every write for good: the program stops instead, to start afresh
         this.thread = new Thread(() -> {
             try {
@@ -214,12 +216,15 @@ final class StoreWriter implements AutoCloseable {
     private List<Pending> write(List<Pending> batch) {
         List<Mutation> mutations = new ArrayList<>(batch.size());
         batch.forEach(p -> mutations.add(p.mutation()));
+        long started = System.nanoTime();
         try {
             store.apply(mutations);
+            metrics.storeWritten(mutations.size(), true, System.nanoTime() - started);
             batch.forEach(p -> p.done().complete(null));
             setProblem("");
             return List.of();
         } catch (RuntimeException e) {
+            metrics.storeWritten(mutations.size(), false, System.nanoTime() - started);
             if (e instanceof StoreException se && se.endsTerm()) {
                 endTerm(batch, se);
                 return List.of();

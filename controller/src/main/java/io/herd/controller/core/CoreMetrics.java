@@ -1,0 +1,49 @@
+package io.herd.controller.core;
+
+import io.herd.controller.placement.Rejection;
+import java.util.Map;
+
+/**
+ * What the core tells as it works, for the controller's metrics to count: placement
+ * decisions, launch outcomes and retries, store commits. The core knows no metrics library;
+ * every method is called on the thread that did the work and must return at once.
+ */
+public interface CoreMetrics {
+
+    /** Counts nothing: for a core whose work nobody measures. */
+    CoreMetrics NONE = new CoreMetrics() {
+    };
+
+    /**
+     * One decision of the placement engine, for a create or a move.
+     *
+     * @param placed     every server of the request found a host
+     * @param rejections when not placed, how many hosts each filter turned away
+     * @param nanos      how long the decision took, the wait for the inventory's lock included
+     */
+    default void placementDecided(boolean placed, Map<Rejection, Integer> rejections, long nanos) {
+    }
+
+    /**
+     * A launch call to an agent returned.
+     *
+     * @param succeeded the agent started the domain
+     * @param nanos     how long the call took
+     */
+    default void launchFinished(boolean succeeded, long nanos) {
+    }
+
+    /** A server whose launch failed was placed on another host to be tried there. */
+    default void launchRetried() {
+    }
+
+    /**
+     * The store writer wrote a batch in one transaction (or failed to).
+     *
+     * @param mutations how many changes the batch held
+     * @param committed whether the transaction committed
+     * @param nanos     how long it took
+     */
+    default void storeWritten(int mutations, boolean committed, long nanos) {
+    }
+}
