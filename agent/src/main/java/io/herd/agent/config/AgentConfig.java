@@ -1,5 +1,6 @@
 package io.herd.agent.config;
 
+import io.herd.runtime.config.HostPort;
 import io.herd.runtime.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +39,8 @@ import java.util.Optional;
  * @param maxServerMemoryMib    largest memory a launch may ask for, MiB
  * @param maxServerDiskGib      largest root disk a launch may ask for, GiB
  * @param tls                   certificate files (mutual TLS both ways); empty: plaintext
+ * @param metricsListen         where Prometheus scrapes /metrics over plain HTTP ({@code metrics.listen});
+ *                              empty: not served. Any address is accepted: the metrics carry no secrets
  */
 public record AgentConfig(
         String libvirtUri,
@@ -66,7 +69,8 @@ public record AgentConfig(
         int maxServerVcpus,
         long maxServerMemoryMib,
         long maxServerDiskGib,
-        Optional<TlsFiles> tls) {
+        Optional<TlsFiles> tls,
+        Optional<HostPort> metricsListen) {
 
     /**
      * Whether AgentService is served on {@link #socketPath} (plaintext, its owner only): without

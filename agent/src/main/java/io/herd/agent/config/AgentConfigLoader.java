@@ -3,6 +3,7 @@ package io.herd.agent.config;
 import io.herd.runtime.config.ConfigException;
 import io.herd.runtime.config.ConfigFile;
 import io.herd.runtime.config.ConfigValues;
+import io.herd.runtime.metrics.MetricsEndpoint;
 import io.herd.runtime.tls.TlsFiles;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -62,6 +63,7 @@ public final class AgentConfigLoader {
         DEFAULTS.put("tls.cert_file", "");
         DEFAULTS.put("tls.key_file", "");
         DEFAULTS.put("tls.ca_file", "");
+        DEFAULTS.put(MetricsEndpoint.KEY, "");
     }
 
     private AgentConfigLoader() {}
@@ -117,7 +119,8 @@ public final class AgentConfigLoader {
                 v.intRange("max_server_vcpus", 1, 4096),
                 v.range("max_server_memory_mib", 16, 1L << 32),
                 v.range("max_server_disk_gib", 1, 1L << 32),
-                tls);
+                tls,
+                MetricsEndpoint.listenAddress(v));
     }
 
     /**

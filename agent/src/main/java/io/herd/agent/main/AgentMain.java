@@ -90,6 +90,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--tls-ca", paramLabel = "FILE", description = "tls.ca_file")
     String tlsCa;
 
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "metrics.listen: serve Prometheus metrics at http://HOST:PORT/metrics (default: off)")
+    String metricsListen;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any config key, e.g. --set reserved_memory_mib=1024")
     Map<String, String> set = new LinkedHashMap<>();
 
@@ -149,6 +153,7 @@ public final class AgentMain implements Callable<Integer> {
         put(o, "tls.cert_file", tlsCert);
         put(o, "tls.key_file", tlsKey);
         put(o, "tls.ca_file", tlsCa);
+        put(o, "metrics.listen", metricsListen);
         return o;
     }
 

@@ -14,6 +14,7 @@ import io.herd.agent.host.HostIdentity;
 import io.herd.agent.host.ImageCatalog;
 import io.herd.agent.hypervisor.Hypervisor;
 import io.herd.agent.hypervisor.LibvirtHypervisor;
+import io.herd.agent.metrics.MeasuredHypervisor;
 import io.herd.agent.registration.ControllerEpoch;
 import io.herd.agent.registration.Fencing;
 import io.herd.agent.registration.HeartbeatSender;
@@ -24,7 +25,11 @@ import io.herd.runtime.config.ConfigException;
 import io.herd.runtime.config.HostPort;
 import io.herd.runtime.grpc.ControllerEndpoints;
 import io.herd.runtime.grpc.GrpcServer;
+import io.herd.runtime.metrics.GrpcClientMetrics;
+import io.herd.runtime.metrics.GrpcServerMetrics;
+import io.herd.runtime.metrics.MetricsEndpoint;
 import io.herd.runtime.tls.Role;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -39,7 +44,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running agent: hypervisor, gRPC server and heartbeats, started and stopped together. */
+/**
+ * A running agent: hypervisor, gRPC server, heartbeats and, when metrics.listen is set, the
+ * Prometheus /metrics endpoint, started and stopped together.
+ */
 public final class AgentRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
@@ -54,10 +62,12 @@ public final class AgentRuntime implements AutoCloseable {
     private final Optional<ControllerEndpoints> controllers;
     private final HostIdentity identity;
     private final List<AutoCloseable> helpers;
+    /** Empty when metrics.listen is empty. */
+    private final Optional<MetricsEndpoint> metrics;
 
     private AgentRuntime(Hypervisor hypervisor, boolean ownsHypervisor, GrpcServer server, String address,
                          Optional<HeartbeatSender> heartbeats, Optional<ControllerEndpoints> controllers,
-                         HostIdentity identity, List<AutoCloseable> helpers) {
+                         HostIdentity identity, List<AutoCloseable> helpers, Optional<MetricsEndpoint> metrics) {
         this.hypervisor = hypervisor;
         this.ownsHypervisor = ownsHypervisor;
         this.server = server;
@@ -66,6 +76,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.controllers = controllers;
         this.identity = identity;
         this.helpers = helpers;
+        this.metrics = metrics;
     }
 
     /** Starts an agent on the libvirt URI of the config. */
@@ -86,6 +97,23 @@ public final class AgentRuntime implements AutoCloseable {
     public static AgentRuntime start(AgentConfig config, Hypervisor hypervisor, boolean ownsHypervisor, Clock clock)
             throws IOException {
         prepareDirectories(config);
+        // this agent's own registry, not the process-wide default: tests run several in one JVM
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Hypervisor measured = new MeasuredHypervisor(hypervisor, registry);
+        Optional<MetricsEndpoint> metrics = MetricsEndpoint.startIfConfigured(config.metricsListen(), registry);
+        metrics.ifPresent(m -> LOG.info("Prometheus metrics at http://{}:{}/metrics",
+                config.metricsListen().get().host(), m.port()));
+        try {
+            return start(config, measured, ownsHypervisor, clock, registry, metrics);
+        } catch (IOException | RuntimeException e) {
+            metrics.ifPresent(MetricsEndpoint::close);
+            throw e;
+        }
+    }
+
+    private static AgentRuntime start(AgentConfig config, Hypervisor hypervisor, boolean ownsHypervisor, Clock clock,
+                                      PrometheusRegistry registry, Optional<MetricsEndpoint> metrics)
+            throws IOException {
         HostIdentity identity = new HostIdentity(HostIdentity.loadOrCreateHostId(config.stateDir()),
                 config.hostName(), config.rack(), config.zone(), config.libvirtUri(), AgentVersion.get());
         HostReporter reporter = new HostReporter(hypervisor, identity, new HostPolicy(config.reservedCpus(),
@@ -94,7 +122,8 @@ public final class AgentRuntime implements AutoCloseable {
         LaunchLimits limits = new LaunchLimits(config.maxServerVcpus(), config.maxServerMemoryMib(),
                 config.maxServerDiskGib());
         ControllerEpoch epochs = new ControllerEpoch();
-        GrpcServer server = startServer(config, new AgentServiceImpl(hypervisor, reporter, limits), epochs);
+        GrpcServer server = startServer(config, new AgentServiceImpl(hypervisor, reporter, limits), epochs,
+                new GrpcServerMetrics(registry));
         String address = localAddress(config, server.port());
         LOG.info("herd-agent {} (host {} '{}') serving AgentService on {}", AgentVersion.get(),
                 identity.hostId(), identity.hostName(), describeServing(config, address));
@@ -103,12 +132,14 @@ public final class AgentRuntime implements AutoCloseable {
         Optional<HeartbeatSender> heartbeats = Optional.empty();
         List<AutoCloseable> helpers = new ArrayList<>();
         if (!config.controllerAddresses().isEmpty()) {
+            GrpcClientMetrics heartbeatMetrics = new GrpcClientMetrics(registry);
             ChannelCredentials credentials = config.tls()
                     .map(tls -> tls.channelCredentials(Role.CONTROLLER))
                     .orElseGet(InsecureChannelCredentials::create);
             // no transparent retries: a failed heartbeat is sent again, with what is true by then
             ControllerEndpoints controllers = new ControllerEndpoints(config.controllerAddresses(),
-                    target -> Grpc.newChannelBuilder(target, credentials).disableRetry().build());
+                    target -> Grpc.newChannelBuilder(target, credentials).disableRetry().intercept(heartbeatMetrics)
+                            .build());
             String advertised = advertisedAddress(config, server.port());
             AtomicReference<HeartbeatSender> senderRef = new AtomicReference<>();
             Fencing fencing = new Fencing(hypervisor, config.stateDir(), clock,
@@ -133,7 +164,7 @@ public final class AgentRuntime implements AutoCloseable {
             LOG.info("no controller_address configured: not sending heartbeats");
         }
         AgentRuntime runtime = new AgentRuntime(hypervisor, ownsHypervisor, server, address, heartbeats, endpoints,
-                identity, helpers);
+                identity, helpers, metrics);
         hypervisor.setEventListener(runtime::onHypervisorEvent);
         runtime.updateHealth();
         heartbeats.ifPresent(HeartbeatSender::start);
@@ -145,9 +176,11 @@ public final class AgentRuntime implements AutoCloseable {
      * controller's certificate may call AgentService ({@link ControllerOnly}). Either way a
      * deposed leader's calls are refused ({@link EpochFence}).
      */
-    private static GrpcServer startServer(AgentConfig config, AgentServiceImpl service, ControllerEpoch epochs)
-            throws IOException {
-        GrpcServer.Builder builder = GrpcServer.builder().maxMessageBytes(config.maxMessageBytes()).service(service);
+    private static GrpcServer startServer(AgentConfig config, AgentServiceImpl service, ControllerEpoch epochs,
+                                          GrpcServerMetrics metrics) throws IOException {
+        // the metrics first, so that calls the other interceptors refuse are counted too
+        GrpcServer.Builder builder = GrpcServer.builder().maxMessageBytes(config.maxMessageBytes()).service(service)
+                .interceptor(metrics);
         if (config.onUnixSocket()) {
             return builder.interceptor(new EpochFence(epochs)).unixSocket(config.socketPath()).start();
         }
@@ -192,6 +225,11 @@ public final class AgentRuntime implements AutoCloseable {
         return identity;
     }
 
+    /** The /metrics port bound, or -1 when metrics.listen is empty. */
+    public int metricsPort() {
+        return metrics.map(MetricsEndpoint::port).orElse(-1);
+    }
+
     public Optional<HeartbeatSender> heartbeats() {
         return heartbeats;
     }
@@ -225,6 +263,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
         controllers.ifPresent(ControllerEndpoints::close);
         server.close();
+        metrics.ifPresent(MetricsEndpoint::close);
         if (ownsHypervisor) {
             hypervisor.close();
         }
