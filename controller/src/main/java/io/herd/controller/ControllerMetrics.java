@@ -24,9 +24,9 @@ import java.util.function.Supplier;
 
 /**
  * The controller's own metrics (docs/metrics.md), in the registry /metrics serves: what the
- * core tells as it works (placement decisions and refusals, launches, retries, store
+ * core tells as it works (placement decisions, claims and refusals, launches, retries, store
  * commits), and, computed at each scrape from the current term's core, servers by status,
- * hosts by state and the age of the hosts' heartbeats. A standby, which has no core, shows
+ * hosts by state, the age of the hosts' heartbeats and the groups breaking their policy. A standby, which has no core, shows
  * no servers and no hosts.
  */
 final class ControllerMetrics implements CoreMetrics {
@@ -37,6 +37,7 @@ final class ControllerMetrics implements CoreMetrics {
     private final Counter decisions;
     private final Histogram decisionSeconds;
     private final Counter refusals;
+    private final Counter claims;
     private final Counter launches;
     private final Histogram launchSeconds;
     private final Counter retries;
@@ -62,6 +63,9 @@ final class ControllerMetrics implements CoreMetrics {
                 .help("placement decisions that found no host, by the filter that turned the most hosts away "
                         + "(none: no host was turned away, there are none or those that pass lack room)")
                 .labelNames("reason").register(registry);
+        claims = Counter.builder().name("herd_placement_claims_total")
+                .help("servers placed, each claiming room on its host (creates and moves)")
+                .register(registry);
         launches = Counter.builder().name("herd_launches_total")
                 .help("launch calls to agents, by outcome: succeeded or failed")
                 .labelNames("outcome").register(registry);
@@ -89,8 +93,9 @@ final class ControllerMetrics implements CoreMetrics {
     }
 
     @Override
-    public void placementDecided(boolean placed, Map<Rejection, Integer> rejections, long nanos) {
+    public void placementDecided(boolean placed, int claimed, Map<Rejection, Integer> rejections, long nanos) {
         decisions.labelValues(placed ? "placed" : "no_valid_host").inc();
+        claims.inc(claimed);
         decisionSeconds.observe(nanos / 1e9);
         if (!placed) {
             refusals.labelValues(mainReason(rejections)).inc();
@@ -163,7 +168,12 @@ final class ControllerMetrics implements CoreMetrics {
                     .dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
                             .quantiles(quantiles.build()).count(ages.length).sum(sum).build())
                     .build();
-            return MetricSnapshots.of(servers.build(), hosts.build(), heartbeats);
+            GaugeSnapshot groups = GaugeSnapshot.builder().name("herd_groups_non_compliant")
+                    .help("server groups whose hard policy does not hold over their members, on the leader")
+                    .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                            .value(counts.map(StateCounts::nonCompliantGroups).orElse(0)).build())
+                    .build();
+            return MetricSnapshots.of(servers.build(), hosts.build(), heartbeats, groups);
         }
     }
 }

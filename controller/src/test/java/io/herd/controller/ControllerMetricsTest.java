@@ -86,6 +86,7 @@ class ControllerMetricsTest {
             assertThat(m.value("herd_placement_decisions_total{outcome=\"no_valid_host\"}")).isEqualTo(2.0);
             assertThat(m.value("herd_placement_decisions_total{outcome=\"placed\"}")).isEqualTo(1.0);
             assertThat(m.value("herd_placement_decision_seconds_count")).isEqualTo(3.0);
+            assertThat(m.value("herd_placement_claims_total")).isEqualTo(1.0);
             assertThat(m.value("herd_placement_refusals_total{reason=\"none\"}")).isEqualTo(1.0);
             assertThat(m.value("herd_placement_refusals_total{reason=\"host_avoided\"}")).isEqualTo(1.0);
             assertThat(m.value("herd_launches_total{outcome=\"failed\"}")).isEqualTo(1.0);
@@ -95,6 +96,7 @@ class ControllerMetricsTest {
             assertThat(m.value("herd_hosts{state=\"up\"}")).isEqualTo(1.0);
             assertThat(m.value("herd_hosts{state=\"down\"}")).isEqualTo(0.0);
             assertThat(m.value("herd_host_heartbeat_age_seconds_count")).isEqualTo(1.0);
+            assertThat(m.text()).contains("herd_groups_non_compliant 0.0");
             assertThat(m.value("herd_store_commit_batch_size_count")).isPositive();
             assertThat(m.value("herd_store_commit_failures_total")).isEqualTo(0.0);
             assertThat(m.value("herd_grpc_server_handled_total{code=\"RESOURCE_EXHAUSTED\",method=\"" + CREATE

@@ -37,6 +37,7 @@ final class Claims {
         long started = System.nanoTime();
         PlacementResult result = engine.place(request);
         metrics.placementDecided(result instanceof PlacementResult.Placed,
+                result instanceof PlacementResult.Placed placed ? placed.allocations().size() : 0,
                 result instanceof PlacementResult.NoValidHost none ? none.rejections() : Map.of(),
                 System.nanoTime() - started);
         return result;

@@ -1,5 +1,6 @@
 package io.herd.controller.core;
 
+import io.herd.controller.model.GroupRecord;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
@@ -95,10 +96,19 @@ public final class ControllerCore implements AutoCloseable {
         return flavors;
     }
 
-    /** How many servers are in each status and hosts in each state, and the hosts' heartbeat ages, now. */
+    /**
+     * How many servers are in each status and hosts in each state, the hosts' heartbeat ages,
+     * and how many groups break their hard policy, now.
+     */
     public StateCounts stateCounts() {
         synchronized (inv.lock) {
-            return StateCounts.of(inv.serversWhere(s -> true), inv.hosts(), inv.now());
+            int nonCompliant = 0;
+            for (GroupRecord g : inv.groups()) {
+                if (!inv.groupView(g).compliance().compliant()) {
+                    nonCompliant++;
+                }
+            }
+            return StateCounts.of(inv.serversWhere(s -> true), inv.hosts(), inv.now(), nonCompliant);
         }
     }
 

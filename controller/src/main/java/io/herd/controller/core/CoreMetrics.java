@@ -18,10 +18,11 @@ public interface CoreMetrics {
      * One decision of the placement engine, for a create or a move.
      *
      * @param placed     every server of the request found a host
+     * @param claims     servers placed, each now holding a claim on its host (0 when not placed)
      * @param rejections when not placed, how many hosts each filter turned away
      * @param nanos      how long the decision took, the wait for the inventory's lock included
      */
-    default void placementDecided(boolean placed, Map<Rejection, Integer> rejections, long nanos) {
+    default void placementDecided(boolean placed, int claims, Map<Rejection, Integer> rejections, long nanos) {
     }
 
     /**

@@ -17,9 +17,10 @@ import java.util.Map;
  * @param servers            servers by status (every status present, 0 when none)
  * @param hosts              hosts by state (every state present)
  * @param heartbeatAgesSeconds the age of each up host's last heartbeat, seconds, sorted
+ * @param nonCompliantGroups groups whose hard policy does not hold over their members
  */
 public record StateCounts(Map<ServerStatus, Integer> servers, Map<HostState, Integer> hosts,
-                          double[] heartbeatAgesSeconds) {
+                          double[] heartbeatAgesSeconds, int nonCompliantGroups) {
 
     /** One state per host, the first that holds in this order. */
     public enum HostState {
@@ -33,7 +34,8 @@ public record StateCounts(Map<ServerStatus, Integer> servers, Map<HostState, Int
         UP
     }
 
-    static StateCounts of(Collection<ServerRecord> servers, Collection<HostRecord> hosts, Instant now) {
+    static StateCounts of(Collection<ServerRecord> servers, Collection<HostRecord> hosts, Instant now,
+                          int nonCompliantGroups) {
         Map<ServerStatus, Integer> byStatus = new EnumMap<>(ServerStatus.class);
         for (ServerStatus status : ServerStatus.values()) {
             byStatus.put(status, 0);
@@ -55,7 +57,7 @@ public record StateCounts(Map<ServerStatus, Integer> servers, Map<HostState, Int
         }
         double[] upAges = Arrays.copyOf(ages, up);
         Arrays.sort(upAges);
-        return new StateCounts(byStatus, byState, upAges);
+        return new StateCounts(byStatus, byState, upAges, nonCompliantGroups);
     }
 
     private static HostState stateOf(HostRecord h) {
