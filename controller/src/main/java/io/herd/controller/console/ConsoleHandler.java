@@ -15,14 +15,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -146,7 +144,7 @@ public final class ConsoleHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         try {
             try {
-                who = auth.caller(request.getHeaders().get(NovaAuth.TOKEN_HEADER), certificate(request));
+                who = auth.caller(request);
             } catch (NovaError e) {
                 throw new ConsoleError(e.status(), "UNAUTHENTICATED", e.getMessage());
             }
@@ -255,15 +253,6 @@ public final class ConsoleHandler extends Handler.Abstract {
         } catch (IOException e) {
             throw ConsoleError.badRequest("the request body could not be read: " + e.getMessage());
         }
-    }
-
-    /** The client certificate the caller presented over HTTPS, checked against the CA by the handshake. */
-    private static Optional<X509Certificate> certificate(Request request) {
-        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
-                && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0) {
-            return Optional.of(ssl.peerCertificates()[0]);
-        }
-        return Optional.empty();
     }
 
     private static void securityHeaders(Response response) {

@@ -6,6 +6,8 @@ import io.herd.runtime.tls.Identity;
 import io.herd.runtime.tls.Role;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Who calls the compute API, with the credentials the gRPC API takes: a bearer token of
@@ -28,6 +30,20 @@ public final class NovaAuth {
     public NovaAuth(Tokens tokens, boolean tls) {
         this.tokens = tokens;
         this.tls = tls;
+    }
+
+    /** The caller of an HTTP request: by its {@code X-Auth-Token}, else its client certificate. */
+    public Identity caller(Request request) {
+        return caller(request.getHeaders().get(TOKEN_HEADER), certificate(request));
+    }
+
+    /** The client certificate the caller presented over HTTPS, checked against the CA by the handshake. */
+    private static Optional<X509Certificate> certificate(Request request) {
+        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
+                && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0) {
+            return Optional.of(ssl.peerCertificates()[0]);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -127,7 +125,7 @@ final class NovaHandler extends Handler.Abstract {
         }
         call.change = route.change();
         call.who = NOBODY; // until the token names someone: a 401 is logged as the unauthenticated's
-        call.who = auth.caller(request.getHeaders().get(NovaAuth.TOKEN_HEADER), certificate(request));
+        call.who = auth.caller(request);
         NovaAuth.require(call.who, call.change ? Role.OPERATOR : Role.VIEWER, route.action());
         JsonNode body = route.needsBody() ? body(request) : null;
         ControllerCore core = leader.core().orElseThrow(() -> new NovaError(503, leader.whyNone()));
@@ -135,15 +133,6 @@ final class NovaHandler extends Handler.Abstract {
                 new Links(baseUrl(request))));
         call.status = answer.status();
         call.body = answer.body();
-    }
-
-    /** The client certificate the caller presented over HTTPS, checked against the CA by the handshake. */
-    private static Optional<X509Certificate> certificate(Request request) {
-        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
-                && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0) {
-            return Optional.of(ssl.peerCertificates()[0]);
-        }
-        return Optional.empty();
     }
 
     /** The JSON body: 415 for a type other than JSON, 413 past the size limit, 400 when it does not parse. */

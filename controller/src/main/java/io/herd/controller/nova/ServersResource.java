@@ -100,7 +100,8 @@ final class ServersResource {
             try {
                 core.groups().get(c.groupRef());
             } catch (ControllerException e) {
-                throw NovaError.badRequest("Invalid server group: " + e.getMessage());
+                throw e.kind() == ControllerException.Kind.NOT_FOUND
+                        ? NovaError.badRequest("Invalid server group: " + e.getMessage()) : NovaError.from(e);
             }
         }
         CreateServersRequest.Builder request = CreateServersRequest.newBuilder().setName(c.name())
