@@ -1,6 +1,7 @@
 package io.herd.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herd.bench.fleet.FleetBenchmark;
 import io.herd.controller.placement.Weighing;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,7 +17,8 @@ import java.util.Locale;
  */
 public final class Main {
     static final String USAGE = "usage: herd-bench WORKLOAD.json [--assignment FILE] [--warmup N] [--weighing spread|pack]\n"
-            + "       herd-bench jmh [JMH options, e.g. -f 1 -wi 2 -i 3 PlacementDecisionBenchmark]";
+            + "       herd-bench jmh [JMH options, e.g. -f 1 -wi 2 -i 3 PlacementDecisionBenchmark]\n"
+            + "       herd-bench fleet --controller HOST:PORT --metrics URL [options]  (a simulated fleet)";
 
     private Main() {
     }
@@ -25,6 +27,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("jmh")) {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        if (args.length > 0 && args[0].equals("fleet")) {
+            System.exit(FleetBenchmark.main(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         System.exit(run(args, System.out, System.err));
     }

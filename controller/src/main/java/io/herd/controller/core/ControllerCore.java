@@ -1,11 +1,14 @@
 package io.herd.controller.core;
 
 import io.herd.controller.model.GroupRecord;
+import io.herd.controller.model.HostRecord;
+import io.herd.controller.model.ServerRecord;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -101,15 +104,24 @@ public final class ControllerCore implements AutoCloseable {
      * and how many groups break their hard policy, now.
      */
     public StateCounts stateCounts() {
+        List<ServerRecord> servers;
+        List<HostRecord> hosts;
+        List<String> groups;
+        Instant now;
+        // copies under the lock, counted outside it: heartbeats and creates wait for none of the counting
         synchronized (inv.lock) {
-            int nonCompliant = 0;
-            for (GroupRecord g : inv.groups()) {
-                if (!inv.groupView(g).compliance().compliant()) {
-                    nonCompliant++;
-                }
-            }
-            return StateCounts.of(inv.serversWhere(s -> true), inv.hosts(), inv.now(), nonCompliant);
+            servers = inv.serversWhere(s -> true);
+            hosts = List.copyOf(inv.hosts());
+            groups = inv.groups().stream().map(GroupRecord::id).toList();
+            now = inv.now();
         }
+        int nonCompliant = 0;
+        for (String id : groups) {
+            if (inv.compliance(id).map(c -> !c.compliant()).orElse(false)) {
+                nonCompliant++;
+            }
+        }
+        return StateCounts.of(servers, hosts, now, nonCompliant);
     }
 
     /** What does not hold of the inventory's invariants; empty when all hold. For tests and debugging. */

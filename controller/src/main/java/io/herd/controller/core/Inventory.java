@@ -5,6 +5,7 @@ import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
+import io.herd.controller.placement.GroupCompliance;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.placement.PlacementRequest;
 import io.herd.controller.placement.PlacementResult;
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -48,6 +50,8 @@ final class Inventory {
     private final Clock clock;
     private final WatchHub watchers = new WatchHub();
     private final Map<String, HostRecord> hosts = new LinkedHashMap<>();
+    /** Host ids by name: the first host holding each name, as a scan of {@link #hosts} finds it. */
+    private final Map<String, String> hostIdsByName = new HashMap<>();
     private final Map<String, GroupRecord> groups = new LinkedHashMap<>();
     private final Map<String, GroupRecord> groupsByName = new HashMap<>();
     private final Map<String, ServerRecord> servers = new LinkedHashMap<>();
@@ -117,6 +121,7 @@ final class Inventory {
         settledBy = startedAt.plus(settling);
         for (HostRecord h : loaded.hosts()) {
             hosts.put(h.id(), h);
+            hostIdsByName.putIfAbsent(h.name(), h.id());
         }
         for (GroupRecord g : loaded.groups()) {
             putGroup(g);
@@ -152,12 +157,8 @@ final class Inventory {
         if (h != null) {
             return h;
         }
-        for (HostRecord candidate : hosts.values()) {
-            if (candidate.name().equals(idOrName)) {
-                return candidate;
-            }
-        }
-        return null;
+        String id = hostIdsByName.get(idOrName);
+        return id == null ? null : hosts.get(id);
     }
 
     Collection<HostRecord> hosts() {
@@ -172,6 +173,17 @@ final class Inventory {
     /** Keeps the host in memory and in the engine, not in the store. */
     void putHost(HostRecord host) {
         HostRecord old = hosts.put(host.id(), host);
+        if (old != null && !old.name().equals(host.name()) && host.id().equals(hostIdsByName.get(old.name()))) {
+            // a renamed placeholder: its old name goes to the next host holding it, if any
+            hostIdsByName.remove(old.name());
+            for (HostRecord other : hosts.values()) {
+                if (other.name().equals(old.name())) {
+                    hostIdsByName.put(old.name(), other.id());
+                    break;
+                }
+            }
+        }
+        hostIdsByName.putIfAbsent(host.name(), host.id());
         if (old == null || eligible(host) && !eligible(old) || !host.capacity().equals(old.capacity())
                 || !host.images().equals(old.images()) || !host.limits().equals(old.limits())) {
             capacityGeneration++;
@@ -249,6 +261,18 @@ final class Inventory {
 
     Set<String> memberIds(String groupId) {
         return index.members(groupId);
+    }
+
+    /**
+     * Whether the group's hard policy holds, by the engine's own lock: callable without the
+     * inventory's. Empty when the group is gone.
+     */
+    Optional<GroupCompliance> compliance(String groupId) {
+        try {
+            return Optional.of(claims.engine().compliance(groupId));
+        } catch (IllegalArgumentException gone) {
+            return Optional.empty();
+        }
     }
 
     GroupView groupView(GroupRecord g) {
@@ -452,6 +476,12 @@ final class Inventory {
     List<String> violations() {
         List<String> out = new ArrayList<>(claims.violations(servers.values(), hosts.keySet()));
         out.addAll(index.violations(servers));
+        for (HostRecord h : hosts.values()) {
+            HostRecord named = findHost(h.name());
+            if (named == null || !named.name().equals(h.name())) {
+                out.add("host " + h.id() + ": its name " + h.name() + " finds " + (named == null ? "no host" : named.id()));
+            }
+        }
         return out;
     }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts a controller with a fresh SQLite store and /metrics, drives it with a simulated fleet
+# (herd-bench fleet), prints the report, and stops the controller. Extra arguments go to the
+# fleet, e.g.:  bench/fleet.sh --hosts 10000 --rate 500 --load-s 60
+# Environment: CONTROLLER_HEAP (default 4g), FLEET_HEAP (default 4g), WORK (default a temp dir),
+# CONTROLLER_JAVA_OPTS (extra JVM options, e.g. a profiler agent).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="${WORK:-$(mktemp -d /tmp/herd-fleet.XXXXXX)}"
+mkdir -p "$work"
+rm -f "$work"/controller.db*
+grpc_port=17700
+metrics_port=17790
+interval_ms=5000
+for ((i = 1; i <= $#; i++)); do
+  if [[ "${!i}" == "--interval-ms" ]]; then j=$((i + 1)); interval_ms="${!j}"; fi
+done
+# shellcheck disable=SC2086
+java -Xmx"${CONTROLLER_HEAP:-4g}" ${CONTROLLER_JAVA_OPTS:-} -jar "$root/controller/target/herd-controller.jar" \
+  --listen 127.0.0.1:$grpc_port --store-path "$work/controller.db" \
+  --metrics-listen 127.0.0.1:$metrics_port --heartbeat-interval-ms "$interval_ms" \
+  --set limits.max_hosts=1000000 >"$work/controller.log" 2>&1 &
+controller=$!
+trap 'kill $controller 2>/dev/null; wait $controller 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$metrics_port/metrics" >/dev/null && break
+  sleep 0.2
+done
+echo "controller pid $controller, log $work/controller.log"
+java -Xmx"${FLEET_HEAP:-4g}" -jar "$root/bench/target/herd-bench.jar" fleet \
+  --controller 127.0.0.1:$grpc_port --metrics "http://127.0.0.1:$metrics_port/metrics" \
+  --interval-ms "$interval_ms" "$@"
