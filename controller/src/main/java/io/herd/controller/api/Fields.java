@@ -3,6 +3,7 @@ package io.herd.controller.api;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.herd.common.LaunchRules;
+import java.util.regex.Pattern;
 
 /**
  * Checks of request fields. Each failure is INVALID_ARGUMENT naming the field and what it
@@ -31,6 +32,12 @@ final class Fields {
         return LaunchRules.optionalName(field, value);
     }
 
+    // compiled once: a heartbeat checks its agent address every time
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+
     /**
      * {@code host:port} with a port of 1–65535; the host a name, an IPv4 address or a bracketed
      * IPv6 address.
@@ -41,9 +48,9 @@ final class Fields {
         String host = colon <= 0 ? "" : value.substring(0, colon);
         String port = colon < 0 ? "" : value.substring(colon + 1);
         boolean bracketed = host.startsWith("[") && host.endsWith("]") && host.length() > 2
-                && host.substring(1, host.length() - 1).matches("[0-9A-Fa-f:.]+");
-        boolean plain = host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
-        if (!(bracketed || plain) || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+                && IPV6.matcher(host.substring(1, host.length() - 1)).matches();
+        boolean plain = HOST.matcher(host).matches();
+        if (!(bracketed || plain) || !PORT.matcher(port).matches() || Integer.parseInt(port) < 1
                 || Integer.parseInt(port) > 65_535) {
             throw invalid(field, "must be host:port with a port of 1–65535 (e.g. hv1.example.org:7701, "
                     + "10.0.0.5:7701, [2001:db8::5]:7701), was '" + value + "'");
@@ -75,7 +82,7 @@ final class Fields {
 
     /** Empty, or 1–255 of A–Z a–z 0–9 . _ - (an id chosen by the caller, e.g. a flavor's). */
     static String optionalId(String field, String value) {
-        if (!value.isEmpty() && !value.matches("[A-Za-z0-9._-]{1,255}")) {
+        if (!value.isEmpty() && !ID.matcher(value).matches()) {
             throw invalid(field, "must be empty or 1–255 of A–Z a–z 0–9 . _ -"
                     + (value.length() > 64 ? " (was " + value.length() + " characters)" : ", was '" + value + "'"));
         }
