@@ -84,6 +84,8 @@ public final class ControllerServer implements AutoCloseable {
             GrpcServer.Builder b = GrpcServer.builder()
                     .tcp(new HostPort(config.listenHost(), config.listenPort()))
                     .maxMessageBytes(config.limits().maxMessageBytes())
+                    // its calls block only on the inventory's lock and on store writes (futures)
+                    .workStealingCalls()
                     .interceptor(new GrpcServerMetrics(registry))
                     .interceptor(access);
             terms.services().definitions().forEach(b::service);

@@ -52,7 +52,7 @@ public record CoreSettings(Duration heartbeatInterval, int maxGroups, int maxMem
      * the whole grace period since its last heartbeat, so the agent has fenced by then.
      */
     public Duration fenceAfter() {
-        return downAfter().plus(gracePeriod.dividedBy(2));
+        return downAfter().plus(Duration.ofNanos(gracePeriod.toNanos() / 2));
     }
 
     public CoreSettings withGracePeriod(Duration grace) {
