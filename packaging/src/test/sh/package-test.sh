@@ -119,6 +119,9 @@ expect_file $tls/controller.pem 644 root:root
 expect_file $tls/admin.key 600 root:root
 expect_file $tls/admin.pem 600 root:root
 [[ $(stat -c '%a %U:%G' $tls) == "750 root:herd" ]] || fail "$tls is $(stat -c '%a %U:%G' $tls), expected 750 root:herd"
+say "checking the monitoring files herd-controller installed"
+expect_file /usr/share/herd/monitoring/herd-dashboard.json 644 root:root
+expect_file /usr/share/herd/monitoring/herd-alerts.yml 644 root:root
 # SUBJECT FILE
 expect_subject() {
   local subject

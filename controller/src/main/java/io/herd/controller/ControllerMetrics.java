@@ -3,6 +3,7 @@ package io.herd.controller;
 import io.herd.controller.core.ControllerCore;
 import io.herd.controller.core.CoreMetrics;
 import io.herd.controller.core.StateCounts;
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Rejection;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -16,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
@@ -24,15 +26,19 @@ import java.util.function.Supplier;
 
 /**
  * The controller's own metrics (docs/metrics.md), in the registry /metrics serves: what the
- * core tells as it works (placement decisions, claims and refusals, launches, retries, store
- * commits), and, computed at each scrape from the current term's core, servers by status,
- * hosts by state, the age of the hosts' heartbeats and the groups breaking their policy. A standby, which has no core, shows
- * no servers and no hosts.
+ * core tells as it works (placement decisions, claims and refusals, launches, retries, moves
+ * and evacuations, the time servers take to turn ACTIVE, store commits), and, computed at each
+ * scrape from the current term's core, servers by status, hosts by state, the age of the hosts'
+ * heartbeats and the groups breaking their policy. A standby, which has no core, shows no
+ * servers and no hosts. Every series of a bounded label is there from the start, at 0.
  */
 final class ControllerMetrics implements CoreMetrics {
 
     /** The heartbeat-age quantiles shown. */
     private static final double[] QUANTILES = {0.5, 0.9, 0.99, 1.0};
+    private static final String EVACUATION = "evacuation";
+    private static final String MIGRATION = "migration";
+    private static final String LAUNCH_RETRY = "launch_retry";
 
     private final Counter decisions;
     private final Histogram decisionSeconds;
@@ -44,6 +50,9 @@ final class ControllerMetrics implements CoreMetrics {
     private final Histogram storeSeconds;
     private final Histogram storeBatch;
     private final Counter storeFailures;
+    private final Counter moves;
+    private final Counter evacuations;
+    private final Histogram timeToActive;
 
     /**
      * Registers every metric in {@code registry}.
@@ -89,7 +98,39 @@ final class ControllerMetrics implements CoreMetrics {
         storeFailures = Counter.builder().name("herd_store_commit_failures_total")
                 .help("store transactions that failed (retried while their changes must land)")
                 .register(registry);
+        moves = Counter.builder().name("herd_server_moves_total")
+                .help("servers placed on another host to be launched there, by reason: evacuation, migration "
+                        + "(one server or a drain) or launch_retry")
+                .labelNames("reason").register(registry);
+        evacuations = Counter.builder().name("herd_evacuations_total")
+                .help("evacuations of DOWN hosts begun, by trigger: host_down (its grace period ran out) or operator")
+                .labelNames("trigger").register(registry);
+        timeToActive = Histogram.builder().name("herd_server_time_to_active_seconds")
+                .help("time from a server's creation to its first ACTIVE, for servers created on this leader")
+                .unit(Unit.SECONDS).classicOnly()
+                .classicUpperBounds(1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800)
+                .register(registry);
         registry.register(new States(core));
+        initLabels();
+    }
+
+    /** Puts every series of a bounded label in the scrape at 0, so that rates and alerts see them from the start. */
+    private void initLabels() {
+        decisions.initLabelValues("placed");
+        decisions.initLabelValues("no_valid_host");
+        refusals.initLabelValues("none");
+        for (Rejection r : Rejection.values()) {
+            refusals.initLabelValues(r.name().toLowerCase(Locale.ROOT));
+        }
+        for (String outcome : new String[] {"succeeded", "failed"}) {
+            launches.initLabelValues(outcome);
+            launchSeconds.initLabelValues(outcome);
+        }
+        for (String reason : new String[] {EVACUATION, MIGRATION, LAUNCH_RETRY}) {
+            moves.initLabelValues(reason);
+        }
+        evacuations.initLabelValues("host_down");
+        evacuations.initLabelValues("operator");
     }
 
     @Override
@@ -121,6 +162,22 @@ final class ControllerMetrics implements CoreMetrics {
     @Override
     public void launchRetried() {
         retries.inc();
+        moves.labelValues(LAUNCH_RETRY).inc();
+    }
+
+    @Override
+    public void serversMoved(HistoryEntry.Event why, int servers) {
+        moves.labelValues(why == HistoryEntry.Event.EVACUATED ? EVACUATION : MIGRATION).inc(servers);
+    }
+
+    @Override
+    public void hostEvacuated(boolean byOperator) {
+        evacuations.labelValues(byOperator ? "operator" : "host_down").inc();
+    }
+
+    @Override
+    public void serverActivated(Duration sinceCreated) {
+        timeToActive.observe(Math.max(0, sinceCreated.toNanos()) / 1e9);
     }
 
     @Override

@@ -105,7 +105,8 @@ public final class ControllerServer implements AutoCloseable {
                 terms.elected(0);
             }
             if (config.novaApiListen().isPresent()) {
-                novaApi = NovaApiServer.start(config.novaApiListen().get(), terms, tokens, config.tls(), audit);
+                novaApi = NovaApiServer.start(config.novaApiListen().get(), terms, tokens, config.tls(), audit,
+                        registry);
             }
             metrics = MetricsEndpoint.startIfConfigured(config.metricsListen(), registry).orElse(null);
             ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -45,6 +45,13 @@ public final class MeasuredHypervisor implements Hypervisor {
         this.deletes = Counter.builder().name("herd_agent_deletes_total")
                 .help("deletes, by outcome: deleted, absent (no such domain) or failed")
                 .labelNames("outcome").register(registry);
+        // every outcome in the scrape from the start, at 0, so that rates and alerts see them
+        for (String outcome : List.of("launched", "already_existed", "failed")) {
+            launches.initLabelValues(outcome);
+        }
+        for (String outcome : List.of("deleted", "absent", "failed")) {
+            deletes.initLabelValues(outcome);
+        }
         GaugeWithCallback.builder().name("herd_agent_degraded")
                 .help("1 while libvirt is unreachable (the agent runs degraded and reconnects), else 0")
                 .callback(cb -> cb.call(hypervisor.degraded() ? 1 : 0)).register(registry);

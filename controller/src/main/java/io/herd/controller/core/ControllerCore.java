@@ -72,8 +72,8 @@ public final class ControllerCore implements AutoCloseable {
         Deleter deleter = new Deleter(inv, agents, calls);
         launcher.setDeleter(deleter);
         HostManager hosts = new HostManager(inv, settings, launcher, deleter);
-        Mover mover = new Mover(inv, launcher);
-        hosts.setEvacuator(new Evacuator(inv, settings, mover, launcher, deleter));
+        Mover mover = new Mover(inv, launcher, metrics);
+        hosts.setEvacuator(new Evacuator(inv, settings, mover, launcher, deleter, metrics));
         return new ControllerCore(inv, calls, launcher, new GroupManager(inv, settings),
                 new ServerManager(inv, settings, launcher, deleter), hosts, new Migrations(inv, mover, hosts),
                 new FlavorManager(inv, loaded.flavors()));

@@ -1,11 +1,14 @@
 package io.herd.controller.core;
 
+import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.placement.Rejection;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * What the core tells as it works, for the controller's metrics to count: placement
- * decisions, launch outcomes and retries, store commits. The core knows no metrics library;
+ * decisions, launch outcomes and retries, servers moved and hosts evacuated, servers turning
+ * ACTIVE, store commits. The core knows no metrics library;
  * every method is called on the thread that did the work and must return at once.
  */
 public interface CoreMetrics {
@@ -46,5 +49,33 @@ public interface CoreMetrics {
      * @param nanos     how long it took
      */
     default void storeWritten(int mutations, boolean committed, long nanos) {
+    }
+
+    /**
+     * Servers were placed on other hosts and are launched there: evacuated from a dead host,
+     * or migrated (one server, or a host's drain). A launch retried elsewhere is told by
+     * {@link #launchRetried} instead.
+     *
+     * @param why     {@link HistoryEntry.Event#EVACUATED} or {@link HistoryEntry.Event#MIGRATED}
+     * @param servers how many moved at once
+     */
+    default void serversMoved(HistoryEntry.Event why, int servers) {
+    }
+
+    /**
+     * The evacuation of a DOWN host began: its servers are being placed elsewhere. Told once each
+     * time the host goes down, and once more if an operator then evacuates it.
+     *
+     * @param byOperator an operator evacuated the host, rather than its grace period running out
+     */
+    default void hostEvacuated(boolean byOperator) {
+    }
+
+    /**
+     * A server created while this controller leads turned ACTIVE for the first time.
+     *
+     * @param sinceCreated from its creation to now, on the core's clock
+     */
+    default void serverActivated(Duration sinceCreated) {
     }
 }

@@ -34,11 +34,19 @@ final class Evacuator {
     private final Mover mover;
     private final Launcher launcher;
     private final Deleter deleter;
+    private final CoreMetrics metrics;
+    /**
+     * DOWN hosts whose evacuation began, and whether an operator's (under the lock): an
+     * evacuation is counted once each time a host goes down, and once more for an operator's.
+     */
+    private final Map<String, Boolean> begun = new HashMap<>();
     /** Servers that found no host, and the capacity generation when they last tried (under the lock). */
     private final Map<String, Long> stuck = new HashMap<>();
 
-    Evacuator(Inventory inv, CoreSettings settings, Mover mover, Launcher launcher, Deleter deleter) {
+    Evacuator(Inventory inv, CoreSettings settings, Mover mover, Launcher launcher, Deleter deleter,
+              CoreMetrics metrics) {
         this.inv = inv;
+        this.metrics = metrics;
         this.settings = settings;
         this.mover = mover;
         this.launcher = launcher;
@@ -58,6 +66,7 @@ final class Evacuator {
     /** Evacuates every host that is due (under the inventory lock). */
     void tickLocked() {
         stuck.keySet().removeIf(id -> inv.server(id) == null);
+        begun.keySet().removeIf(id -> inv.host(id) == null || inv.host(id).up());
         Instant now = inv.now();
         for (HostRecord host : List.copyOf(inv.hosts())) {
             if (host.up() || !host.evacuationRequested() && now.isBefore(evacuateAt(host))) {
@@ -112,6 +121,9 @@ final class Evacuator {
             String unit = g != null && g.policy() == Policy.AFFINITY ? g.id() : id;
             units.computeIfAbsent(unit, k -> new ArrayList<>()).add(s);
         }
+        if (all || !units.isEmpty()) {
+            began(host.id(), all);
+        }
         List<MoveReport.Moved> moved = new ArrayList<>();
         for (List<ServerRecord> unit : units.values()) {
             Mover.Outcome out = mover.move(unit, null, false, HistoryEntry.Event.EVACUATED, why);
@@ -139,6 +151,15 @@ final class Evacuator {
             }
         }
         return new MoveReport(null, moved, left);
+    }
+
+    /** Tells the metrics of an evacuation beginning: the first of the host's time DOWN, or an operator's. */
+    private void began(String hostId, boolean all) {
+        Boolean before = begun.get(hostId);
+        if (before == null || all && !before) {
+            begun.put(hostId, all);
+            metrics.hostEvacuated(all);
+        }
     }
 
     /**

@@ -65,8 +65,12 @@ final class Inventory {
     /** Counts events that may let a server that found no host find one now. */
     private long capacityGeneration;
     private final StaleReports stale = new StaleReports();
+    private final CoreMetrics metrics;
+    /** Servers created in this term that have not been ACTIVE yet: the metrics time them to ACTIVE. */
+    private final Set<String> neverActive = new HashSet<>();
 
     Inventory(PlacementEngine engine, Store store, Clock clock, CoreMetrics metrics) {
+        this.metrics = metrics;
         this.claims = new Claims(engine, metrics);
         this.writer = new StoreWriter(store, metrics);
         this.clock = clock;
@@ -330,6 +334,9 @@ final class Inventory {
     CompletableFuture<Void> claimCreated(String requestId, List<ServerRecord> created, List<HistoryEntry> placed) {
         for (ServerRecord s : created) {
             putServer(s);
+            if (s.status() == ServerStatus.BUILDING) {
+                neverActive.add(s.id());
+            }
         }
         for (HistoryEntry e : placed) {
             history.computeIfAbsent(e.serverId(), k -> new ArrayList<>()).add(e);
@@ -365,6 +372,7 @@ final class Inventory {
             history.remove(s.id());
             claims.releaseAll(s.id());
             agentCalls.remove(s.id());
+            neverActive.remove(s.id());
         }
     }
 
@@ -417,6 +425,7 @@ final class Inventory {
         }
         history.remove(s.id());
         claims.releaseAll(s.id());
+        neverActive.remove(s.id());
         capacityGeneration++;
         watchers.publish(new ServerChange(ServerChange.Kind.DELETED, view(old == null ? s : old)));
         return writer.submit(new Mutation.DeleteServer(s.id()));
@@ -495,5 +504,8 @@ final class Inventory {
         }
         index.add(s);
         claims.sync(s);
+        if (s.status() == ServerStatus.ACTIVE && neverActive.remove(s.id())) {
+            metrics.serverActivated(Duration.between(s.createdAt(), now()));
+        }
     }
 }

@@ -19,10 +19,12 @@ final class Mover {
 
     private final Inventory inv;
     private final Launcher launcher;
+    private final CoreMetrics metrics;
 
-    Mover(Inventory inv, Launcher launcher) {
+    Mover(Inventory inv, Launcher launcher, CoreMetrics metrics) {
         this.inv = inv;
         this.launcher = launcher;
+        this.metrics = metrics;
     }
 
     /** The servers moved (each BUILDING on its new host), or why none was, and when the moves are on disk. */
@@ -55,6 +57,7 @@ final class Mover {
         }
         CompletableFuture<Void> written = CompletableFuture.allOf(inv.commit(moved), inv.record(steps));
         launcher.queueWhenWritten(written, moved.stream().map(ServerRecord::id).toList());
+        metrics.serversMoved(event, moved.size());
         return new Outcome(moved, "", written);
     }
 }

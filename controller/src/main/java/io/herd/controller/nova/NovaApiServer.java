@@ -5,6 +5,7 @@ import io.herd.controller.auth.Tokens;
 import io.herd.controller.console.ConsoleHandler;
 import io.herd.runtime.config.HostPort;
 import io.herd.runtime.tls.TlsFiles;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's HTTP port for the OpenStack compute API (nova_api.listen): a Jetty server
  * whose handlers are the web console ({@link ConsoleHandler}, under {@code /console/}) and
- * {@link NovaHandler} (everything else). Owns the server's threads and socket.
+ * {@link NovaHandler} (everything else), each request counted and timed by route
+ * ({@link HttpPortMetrics}). Owns the server's threads and socket.
  */
 public final class NovaApiServer implements AutoCloseable {
 
@@ -40,10 +42,13 @@ public final class NovaApiServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    /** Binds {@code listen} and serves the compute API of the leader's core over plain HTTP. */
+    /**
+     * Binds {@code listen} and serves the compute API of the leader's core over plain HTTP, its
+     * metrics in a registry of its own.
+     */
     public static NovaApiServer start(HostPort listen, LeaderCore leader, Tokens tokens, AuditLog audit)
             throws IOException {
-        return start(listen, leader, tokens, Optional.empty(), audit);
+        return start(listen, leader, tokens, Optional.empty(), audit, new PrometheusRegistry());
     }
 
     /**
@@ -51,10 +56,11 @@ public final class NovaApiServer implements AutoCloseable {
      * controller's certificate when {@code tls} is given, asking clients for a certificate signed by
      * its CA (a caller may then present one instead of a token).
      *
-     * @param tokens the controller's bearer tokens, or null: none
+     * @param tokens   the controller's bearer tokens, or null: none
+     * @param registry where the port's request metrics are registered
      */
     public static NovaApiServer start(HostPort listen, LeaderCore leader, Tokens tokens, Optional<TlsFiles> tls,
-                                      AuditLog audit) throws IOException {
+                                      AuditLog audit, PrometheusRegistry registry) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("nova-api");
         threads.setDaemon(true);
@@ -80,8 +86,8 @@ public final class NovaApiServer implements AutoCloseable {
         server.addConnector(connector);
         NovaAuth auth = new NovaAuth(tokens, tls.isPresent());
         // the console answers /console…, and declines the rest, which the compute API answers
-        server.setHandler(new Handler.Sequence(new ConsoleHandler(leader, auth, audit),
-                new NovaHandler(leader, auth, audit)));
+        server.setHandler(new HttpPortMetrics(registry, PortRoutes::of, PortRoutes.STREAMING,
+                new Handler.Sequence(new ConsoleHandler(leader, auth, audit), new NovaHandler(leader, auth, audit))));
         server.setStopTimeout(STOP_TIMEOUT_MS);
         try {
             server.start();

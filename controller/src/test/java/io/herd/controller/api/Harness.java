@@ -25,6 +25,7 @@ import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.api.v1.ServerState;
 import io.herd.controller.core.ControllerCore;
+import io.herd.controller.core.CoreMetrics;
 import io.herd.controller.core.CoreSettings;
 import io.herd.controller.core.FakeAgents;
 import io.herd.controller.core.FakeClock;
@@ -63,6 +64,7 @@ final class Harness implements AutoCloseable {
     final CoreSettings settings;
     final FakeAgents agents;
     final FakeClock clock;
+    private final CoreMetrics metrics;
     ControllerCore core;
     private Store store;
     private Server server;
@@ -79,6 +81,12 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path dir, CoreSettings settings) throws IOException {
+        this(dir, settings, CoreMetrics.NONE);
+    }
+
+    /** A harness whose core tells {@code metrics} its work. */
+    Harness(Path dir, CoreSettings settings, CoreMetrics metrics) throws IOException {
+        this.metrics = metrics;
         this.data = StoreKind.fromSystemProperty().create(dir);
         this.settings = settings;
         this.agents = new FakeAgents();
@@ -88,7 +96,7 @@ final class Harness implements AutoCloseable {
 
     private void start() throws IOException {
         store = data.open();
-        core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock, settings);
+        core = ControllerCore.start(store, new PlacementEngine(Weighing.SPREAD), agents, clock, settings, metrics);
         String name = "controller-" + UUID.randomUUID();
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
         services(core).forEach(builder::addService);
