@@ -33,8 +33,11 @@ public final class HostManager {
     private final Launcher launcher;
     private final Deleter deleter;
     private Evacuator evacuator;
-    /** Consecutive heartbeats of its host that did not list a server's domain (under the lock). */
-    private final Map<String, Integer> missingCounts = new HashMap<>();
+    /**
+     * Per host: consecutive heartbeats of it that did not list a server's domain (under the
+     * lock). Kept per host so that a heartbeat rechecks its own host's misses only.
+     */
+    private final Map<String, Map<String, Integer>> missingCounts = new HashMap<>();
     /** Per host: the herd domains its last usable heartbeat listed, by server id (under the lock). */
     private final Map<String, Map<String, HostReport.ReportedDomain>> lastReported = new HashMap<>();
 
@@ -107,8 +110,12 @@ public final class HostManager {
                 resumeWork(host.id());
             }
             List<ServerRecord> placed = serversToReconcile(host, returning, reported);
+            Map<String, Integer> misses = missingCounts.computeIfAbsent(host.id(), k -> new HashMap<>());
             Reconciler.Outcome outcome = Reconciler.reconcile(host.name(), placed, reported,
-                    id -> inv.agentCall(id) != null, missingCounts, now);
+                    id -> inv.agentCall(id) != null, misses, now);
+            if (misses.isEmpty()) {
+                missingCounts.remove(host.id());
+            }
             for (String id : outcome.vanished()) {
                 LOG.warn("server {}: its domain vanished from host {}", id, host.name());
             }
@@ -269,11 +276,12 @@ public final class HostManager {
                                                   Map<String, HostReport.ReportedDomain> reported) {
         Map<String, HostReport.ReportedDomain> previous = lastReported.put(host.id(), reported);
         Set<String> recheck = inv.takeServersToRecheck(host.id());
+        Map<String, Integer> misses = missingCounts.getOrDefault(host.id(), Map.of());
         Collection<String> ids;
         if (previous == null || returning) {
             ids = inv.serverIdsOn(host.id());
         } else {
-            recheck.addAll(missingCounts.keySet());
+            recheck.addAll(misses.keySet());
             for (HostReport.ReportedDomain d : reported.values()) {
                 if (!d.equals(previous.get(d.serverId()))) {
                     recheck.add(d.serverId());
@@ -289,10 +297,11 @@ public final class HostManager {
         List<ServerRecord> out = new ArrayList<>(ids.size());
         for (String id : ids) {
             ServerRecord s = inv.server(id);
-            if (s == null) {
-                missingCounts.remove(id);
-            } else if (s.holdsClaim() && s.hostId().equals(host.id())) {
+            if (s != null && s.holdsClaim() && s.hostId().equals(host.id())) {
                 out.add(s);
+            } else if (misses.containsKey(id)) {
+                // deleted, or moved to another host: its misses here count no more
+                misses.remove(id);
             }
         }
         return out;
