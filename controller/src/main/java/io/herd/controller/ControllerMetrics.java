@@ -52,6 +52,7 @@ final class ControllerMetrics implements CoreMetrics {
     private final Counter storeFailures;
     private final Counter moves;
     private final Counter evacuations;
+    private final Counter hostsDown;
     private final Histogram timeToActive;
 
     /**
@@ -105,6 +106,9 @@ final class ControllerMetrics implements CoreMetrics {
         evacuations = Counter.builder().name("herd_evacuations_total")
                 .help("evacuations of DOWN hosts begun, by trigger: host_down (its grace period ran out) or operator")
                 .labelNames("trigger").register(registry);
+        hostsDown = Counter.builder().name("herd_hosts_marked_down_total")
+                .help("hosts marked DOWN for missing their heartbeats (each time one goes down)")
+                .register(registry);
         timeToActive = Histogram.builder().name("herd_server_time_to_active_seconds")
                 .help("time from a server's creation to its first ACTIVE, for servers created on this leader")
                 .unit(Unit.SECONDS).classicOnly()
@@ -131,6 +135,11 @@ final class ControllerMetrics implements CoreMetrics {
         }
         evacuations.initLabelValues("host_down");
         evacuations.initLabelValues("operator");
+    }
+
+    @Override
+    public void hostMarkedDown() {
+        hostsDown.inc();
     }
 
     @Override

@@ -123,6 +123,7 @@ class ControllerMetricsTest {
                     .isEqualTo(1.0);
             assertThat(m.value("herd_grpc_server_handled_total{code=\"OK\","
                     + "method=\"herd.v1.AgentRegistry/Heartbeat\"}")).isEqualTo(1.0);
+            assertThat(m.value("herd_hosts_marked_down_total")).isEqualTo(0.0);
             assertThat(m.text()).contains("jvm_threads_current");
         }
     }
@@ -185,6 +186,8 @@ class ControllerMetricsTest {
 
             MetricsScrape m = MetricsScrape.of(server.metricsPort());
             assertThat(m.value("herd_evacuations_total{trigger=\"host_down\"}")).isEqualTo(1.0);
+            // the dead host at least; the live one too if a liveness check ran between a clock jump and its heartbeat
+            assertThat(m.value("herd_hosts_marked_down_total")).isGreaterThanOrEqualTo(1.0);
             assertThat(m.value("herd_evacuations_total{trigger=\"operator\"}")).isEqualTo(0.0);
             assertThat(m.value("herd_server_moves_total{reason=\"evacuation\"}")).isEqualTo(1.0);
             assertThat(m.value("herd_server_moves_total{reason=\"migration\"}")).isEqualTo(0.0);

@@ -71,6 +71,10 @@ public interface CoreMetrics {
     default void hostEvacuated(boolean byOperator) {
     }
 
+    /** A host that was up missed its heartbeats long enough to be marked DOWN. */
+    default void hostMarkedDown() {
+    }
+
     /**
      * A server created while this controller leads turned ACTIVE for the first time.
      *

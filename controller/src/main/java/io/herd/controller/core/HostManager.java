@@ -32,6 +32,7 @@ public final class HostManager {
     private final CoreSettings settings;
     private final Launcher launcher;
     private final Deleter deleter;
+    private final CoreMetrics metrics;
     private Evacuator evacuator;
     /**
      * Per host: consecutive heartbeats of it that did not list a server's domain (under the
@@ -41,7 +42,8 @@ public final class HostManager {
     /** Per host: the herd domains its last usable heartbeat listed, by server id (under the lock). */
     private final Map<String, Map<String, HostReport.ReportedDomain>> lastReported = new HashMap<>();
 
-    HostManager(Inventory inv, CoreSettings settings, Launcher launcher, Deleter deleter) {
+    HostManager(Inventory inv, CoreSettings settings, Launcher launcher, Deleter deleter, CoreMetrics metrics) {
+        this.metrics = metrics;
         this.inv = inv;
         this.settings = settings;
         this.launcher = launcher;
@@ -323,6 +325,7 @@ public final class HostManager {
                     continue;
                 }
                 LOG.warn("host {} ({}) is DOWN: no heartbeat since {}", h.name(), h.id(), h.lastHeartbeat());
+                metrics.hostMarkedDown();
                 inv.putHost(h.withUp(false, now));
                 for (String id : inv.serverIdsOn(h.id())) {
                     ServerRecord s = inv.server(id);
