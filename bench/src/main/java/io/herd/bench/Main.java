@@ -9,14 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * {@code java -jar herd-bench.jar WORKLOAD.json [--assignment FILE] [--warmup N] [--weighing spread|pack]}
- * prints one JSON line for the workload; {@code java -jar herd-bench.jar jmh [JMH options]} runs
- * the JMH benchmarks.
+ * {@code java -jar herd-bench.jar WORKLOAD.json [--assignment FILE] [--warmup N] [--weighing spread|pack]
+ * [--slowest N]} prints one JSON line for the workload (and, with {@code --slowest}, the N slowest
+ * decisions to standard error); {@code java -jar herd-bench.jar jmh [JMH options]} runs
+ * the JMH benchmarks; {@code java -jar herd-bench.jar fleet ...} drives a controller with a
+ * simulated fleet ({@link FleetBenchmark}).
  */
 public final class Main {
-    static final String USAGE = "usage: herd-bench WORKLOAD.json [--assignment FILE] [--warmup N] [--weighing spread|pack]\n"
+    static final String USAGE = "usage: herd-bench WORKLOAD.json [--assignment FILE] [--warmup N]"
+            + " [--weighing spread|pack] [--slowest N]\n"
             + "       herd-bench jmh [JMH options, e.g. -f 1 -wi 2 -i 3 PlacementDecisionBenchmark]\n"
             + "       herd-bench fleet --controller HOST:PORT --metrics URL [options]  (a simulated fleet)";
 
@@ -40,6 +44,7 @@ public final class Main {
         Path assignmentFile = null;
         int warmups = 1;
         Weighing weighing = Weighing.SPREAD;
+        int slowest = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             boolean hasValue = i + 1 < args.length;
@@ -49,6 +54,8 @@ public final class Main {
                 warmups = Integer.parseInt(args[++i]);
             } else if (arg.equals("--weighing") && hasValue) {
                 weighing = Weighing.valueOf(args[++i].toUpperCase(Locale.ROOT));
+            } else if (arg.equals("--slowest") && hasValue) {
+                slowest = Integer.parseInt(args[++i]);
             } else if (!arg.startsWith("--") && workloadFile == null) {
                 workloadFile = Path.of(arg);
             } else {
@@ -69,6 +76,10 @@ public final class Main {
         WorkloadRunner.Outcome outcome = WorkloadRunner.run(workload, weighing);
         ObjectMapper json = new ObjectMapper();
         out.println(json.writeValueAsString(WorkloadRunner.summary(workload, outcome)));
+        // the slowest decisions go to standard error so that standard output stays one JSON line
+        for (Map<String, Object> line : WorkloadRunner.slowest(workload, outcome, slowest)) {
+            err.println(json.writeValueAsString(line));
+        }
         if (assignmentFile != null) {
             Files.writeString(assignmentFile, json.writeValueAsString(outcome.assignment()));
         }

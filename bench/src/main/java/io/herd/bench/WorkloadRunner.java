@@ -1,6 +1,5 @@
 package io.herd.bench;
 
-import io.herd.controller.placement.Allocation;
 import io.herd.controller.placement.GroupSpec;
 import io.herd.controller.placement.HostSpec;
 import io.herd.controller.placement.PlacementEngine;
@@ -10,6 +9,7 @@ import io.herd.controller.placement.Policy;
 import io.herd.controller.placement.Resources;
 import io.herd.controller.placement.Scope;
 import io.herd.controller.placement.Weighing;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,8 +20,13 @@ import java.util.Map;
 /** Places a workload's requests through the engine, one at a time and in order, timing each decision. */
 public final class WorkloadRunner {
 
-    /** What one run measured, and the final assignment (server name → host name). */
-    public record Outcome(int placed, int failed, double seconds, long[] latenciesNs,
+    /**
+     * What one run measured, and the final assignment (server name → host name).
+     *
+     * @param latenciesNs each request's decision time, in request order
+     * @param placedByRequest whether each request was placed, in request order
+     */
+    public record Outcome(int placed, int failed, double seconds, long[] latenciesNs, boolean[] placedByRequest,
                           Map<String, String> assignment) {
     }
 
@@ -52,28 +57,33 @@ public final class WorkloadRunner {
                     r.group());
         }
         long[] latencies = new long[prepared.length];
-        PlacementResult[] results = new PlacementResult[prepared.length];
+        // only the host of each placed server is kept (a string the engine holds anyway): keeping
+        // every result would make each young collection of the timed pass copy all of them
+        String[] hostByRequest = new String[prepared.length];
         // loading is not measured: let the collector settle the loaded inventory (and any earlier
         // pass's garbage) now rather than in the middle of the timed decisions
         System.gc();
         long start = System.nanoTime();
         for (int i = 0; i < prepared.length; i++) {
             long before = System.nanoTime();
-            results[i] = engine.place(prepared[i]);
+            PlacementResult result = engine.place(prepared[i]);
             latencies[i] = System.nanoTime() - before;
+            if (result instanceof PlacementResult.Placed p) {
+                hostByRequest[i] = p.allocations().get(0).hostId();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int placed = 0;
+        boolean[] placedByRequest = new boolean[prepared.length];
         Map<String, String> assignment = new LinkedHashMap<>();
-        for (PlacementResult result : results) {
-            if (result instanceof PlacementResult.Placed p) {
+        for (int i = 0; i < prepared.length; i++) {
+            if (hostByRequest[i] != null) {
                 placed++;
-                for (Allocation a : p.allocations()) {
-                    assignment.put(a.serverId(), a.hostId());
-                }
+                placedByRequest[i] = true;
+                assignment.put(requests.get(i).name(), hostByRequest[i]);
             }
         }
-        return new Outcome(placed, prepared.length - placed, seconds, latencies, assignment);
+        return new Outcome(placed, prepared.length - placed, seconds, latencies, placedByRequest, assignment);
     }
 
     /** The one JSON line of {@code WORKLOAD.md}, with violations counted by {@link ViolationChecker}. */
@@ -92,7 +102,50 @@ public final class WorkloadRunner {
         line.put("placements_per_s", round(outcome.seconds() > 0 ? outcome.placed() / outcome.seconds() : 0, 1));
         line.put("p50_us", round(percentile(sorted, 0.50) / 1e3, 2));
         line.put("p99_us", round(percentile(sorted, 0.99) / 1e3, 2));
+        line.put("p999_us", round(percentile(sorted, 0.999) / 1e3, 2));
+        line.put("max_us", round(sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e3, 2));
+        line.put("mean_us", round(mean(sorted) / 1e3, 2));
         return line;
+    }
+
+    /**
+     * The {@code n} slowest decisions, slowest first, each as one JSON-ready line: the request,
+     * its time, whether it was placed, and its group's policy, scope and size (requests naming it).
+     */
+    public static List<Map<String, Object>> slowest(Workload workload, Outcome outcome, int n) {
+        Map<String, Workload.Group> groups = new HashMap<>();
+        for (Workload.Group g : workload.groups()) {
+            groups.put(g.name(), g);
+        }
+        Map<String, Integer> groupSizes = new HashMap<>();
+        for (Workload.Request r : workload.requests()) {
+            if (r.group() != null) {
+                groupSizes.merge(r.group(), 1, Integer::sum);
+            }
+        }
+        long[] latencies = outcome.latenciesNs();
+        Integer[] order = new Integer[latencies.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(latencies[b], latencies[a]));
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int k = 0; k < Math.min(n, order.length); k++) {
+            int i = order[k];
+            Workload.Request r = workload.requests().get(i);
+            Workload.Group g = r.group() == null ? null : groups.get(r.group());
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("request", r.name());
+            line.put("index", i);
+            line.put("us", round(latencies[i] / 1e3, 2));
+            line.put("placed", outcome.placedByRequest()[i]);
+            line.put("policy", g == null ? "none" : g.policy());
+            line.put("scope", g == null ? "host" : g.scopeOrDefault());
+            line.put("group_size", g == null ? 0 : groupSizes.get(g.name()));
+            line.put("memory_mib", r.memoryMib());
+            lines.add(line);
+        }
+        return lines;
     }
 
     static long percentile(long[] sorted, double fraction) {
@@ -101,6 +154,17 @@ public final class WorkloadRunner {
         }
         int index = (int) Math.ceil(fraction * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double mean(long[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (long value : values) {
+            sum += value;
+        }
+        return sum / values.length;
     }
 
     private static double round(double value, int digits) {

@@ -38,7 +38,7 @@ class MainTest {
         List<String> fields = new ArrayList<>();
         line.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("engine", "workload", "hosts", "requests", "placed", "failed",
-                "hard_violations", "seconds", "placements_per_s", "p50_us", "p99_us");
+                "hard_violations", "seconds", "placements_per_s", "p50_us", "p99_us", "p999_us", "max_us", "mean_us");
         assertThat(line.get("engine").asText()).isEqualTo("herd");
         assertThat(line.get("workload").asText()).isEqualTo("tiny");
         assertThat(line.get("hosts").asInt()).isEqualTo(40);
@@ -49,10 +49,40 @@ class MainTest {
         assertThat(line.get("hard_violations").asInt()).isZero();
         assertThat(line.get("seconds").asDouble()).isPositive();
         assertThat(line.get("p99_us").asDouble()).isGreaterThanOrEqualTo(line.get("p50_us").asDouble());
+        assertThat(line.get("p999_us").asDouble()).isGreaterThanOrEqualTo(line.get("p99_us").asDouble());
+        assertThat(line.get("max_us").asDouble()).isGreaterThanOrEqualTo(line.get("p999_us").asDouble());
+        assertThat(line.get("mean_us").asDouble()).isPositive().isLessThanOrEqualTo(line.get("max_us").asDouble());
 
         Map<String, String> assignment = json.readValue(assignmentFile.toFile(), new TypeReference<Map<String, String>>() { });
         assertThat(assignment).hasSize(line.get("placed").asInt());
         assertThat(ViolationChecker.violations(Workload.read(workloadFile), assignment)).isEmpty();
+    }
+
+    @Test
+    void printsTheSlowestDecisionsToStandardErrorOnly(@TempDir Path dir) throws Exception {
+        Path workloadFile = dir.resolve("tiny.json");
+        json.writeValue(workloadFile.toFile(), TinyWorkloads.mixed(40, 600, 7));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = Main.run(new String[] {workloadFile.toString(), "--warmup", "0", "--slowest", "5"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(1);
+        String[] slowest = err.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(slowest).hasSize(5);
+        double previous = Double.MAX_VALUE;
+        for (String text : slowest) {
+            JsonNode line = json.readTree(text);
+            List<String> fields = new ArrayList<>();
+            line.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactly("request", "index", "us", "placed", "policy", "scope", "group_size",
+                    "memory_mib");
+            assertThat(line.get("request").asText()).isEqualTo("s" + line.get("index").asInt());
+            assertThat(line.get("us").asDouble()).isLessThanOrEqualTo(previous);
+            previous = line.get("us").asDouble();
+        }
     }
 
     @Test

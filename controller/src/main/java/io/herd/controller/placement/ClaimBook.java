@@ -1,10 +1,8 @@
 package io.herd.controller.placement;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
 
@@ -19,8 +17,8 @@ final class ClaimBook {
     private final FailureDomains domains;
     /** Called with a slot whose free capacity changed. */
     private final IntConsumer changed;
-    private final Map<String, Claim> claims = new HashMap<>();
-    private final Map<String, Claim> holds = new HashMap<>();
+    private final ClaimsByServer claims = new ClaimsByServer();
+    private final ClaimsByServer holds = new ClaimsByServer();
     /** Each host's claims and holds, or null when it has none; a host holds few, so a list is enough. */
     private final List<List<Claim>> bySlot = new ArrayList<>();
     private long nextSequence;

@@ -40,6 +40,25 @@ final class Decision {
         return policy;
     }
 
+    /** The one slot allowed, or -1 when any is. */
+    int onlySlot() {
+        return onlySlot;
+    }
+
+    /** The slots the request avoids, distinct. */
+    int[] avoidedSlots() {
+        return avoidedSlots;
+    }
+
+    boolean avoids(int slot) {
+        for (int avoided : avoidedSlots) {
+            if (avoided == slot) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean passes(int slot) {
         return rejection(slot) == null;
     }
@@ -55,10 +74,8 @@ final class Decision {
         if (!hosts.schedulable[slot]) {
             return Rejection.HOST_UNSCHEDULABLE;
         }
-        for (int avoided : avoidedSlots) {
-            if (avoided == slot) {
-                return Rejection.HOST_AVOIDED;
-            }
+        if (avoids(slot)) {
+            return Rejection.HOST_AVOIDED;
         }
         if (onlySlot >= 0 && slot != onlySlot) {
             return Rejection.NOT_REQUESTED_HOST;

@@ -1,5 +1,6 @@
 package io.herd.controller.placement;
 
+import io.herd.common.LaunchLimits;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +31,12 @@ final class HostSlots {
     long[] maxVcpus = new long[16];
     long[] maxMemoryMib = new long[16];
     long[] maxDiskGib = new long[16];
+    /**
+     * Live hosts that are not plain: not eligible, with launch limits below the API's bounds, or
+     * offering only some images. Every other live host passes the host filters alike for any
+     * request the API admits, so a refusal can count those hosts without looking at each.
+     */
+    private final SlotSet unusual = new SlotSet();
     /** The base images each host offers, by slot; null when any image fits. */
     private final java.util.List<java.util.Set<String>> images = new java.util.ArrayList<>();
 
@@ -85,6 +92,24 @@ final class HostSlots {
             images.add(null);
         }
         images.set(slot, host.images());
+        if (host.eligible() && host.limits().equals(LaunchLimits.API) && host.images() == null) {
+            unusual.remove(slot);
+        } else {
+            unusual.add(slot);
+        }
+    }
+
+    /** The live hosts that are not plain (see {@link #unusual}). */
+    SlotSet unusual() {
+        return unusual;
+    }
+
+    /**
+     * Whether the slot is a live, plain host: eligible, limited only by the API's bounds and
+     * offering every image.
+     */
+    boolean plain(int slot) {
+        return live(slot) && !unusual.contains(slot);
     }
 
     /** Whether the host's agent accepts a server of this size and image. */
@@ -103,6 +128,7 @@ final class HostSlots {
         specs[slot] = null;
         eligible[slot] = false;
         images.set(slot, null);
+        unusual.remove(slot);
         usedVcpus[slot] = 0;
         usedMemoryMib[slot] = 0;
         usedDiskGib[slot] = 0;

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Builds the answer for a request that cannot be placed: every host counted once, by the
  * first filter that turns it away for one server of the flavor, and a sentence a user can
- * act on. Runs only on the failure path, so it may look at every host.
+ * act on. Runs only on the failure path; {@link RejectionTally} does the counting, without
+ * looking at every host when the request is pinned to one host or one affinity domain.
  */
 final class NoValidHostExplainer {
     /** The order {@link Decision#rejection} applies filters in; it breaks ties between counts. */
@@ -29,37 +30,17 @@ final class NoValidHostExplainer {
      */
     static PlacementResult.NoValidHost explain(Decision decision, int count, long placeable, boolean newAffinityGang) {
         HostSlots hosts = decision.hosts;
-        // counted in an array, not the map, so that a scan of many hosts boxes nothing
-        int[] counts = new int[Rejection.values().length];
-        long bestVcpus = Long.MIN_VALUE;
-        long bestMemory = Long.MIN_VALUE;
-        long bestDisk = Long.MIN_VALUE;
-        int passing = 0;
-        int highWater = hosts.highWater();
-        for (int slot = 0; slot < highWater; slot++) {
-            if (!hosts.live(slot)) {
-                continue;
-            }
-            Rejection rejection = decision.rejection(slot);
-            if (rejection == null) {
-                passing++;
-                continue;
-            }
-            counts[rejection.ordinal()]++;
-            if (rejection == Rejection.INSUFFICIENT_VCPUS) {
-                bestVcpus = Math.max(bestVcpus, hosts.freeVcpus(slot));
-            } else if (rejection == Rejection.INSUFFICIENT_MEMORY) {
-                bestMemory = Math.max(bestMemory, hosts.freeMemoryMib(slot));
-            } else if (rejection == Rejection.INSUFFICIENT_DISK) {
-                bestDisk = Math.max(bestDisk, hosts.freeDiskGib(slot));
-            }
-        }
+        RejectionTally tally = RejectionTally.of(decision);
         Map<Rejection, Integer> rejections = new EnumMap<>(Rejection.class);
         for (Rejection rejection : Rejection.values()) {
-            if (counts[rejection.ordinal()] > 0) {
-                rejections.put(rejection, counts[rejection.ordinal()]);
+            if (tally.count(rejection) > 0) {
+                rejections.put(rejection, tally.count(rejection));
             }
         }
+        int passing = tally.passing;
+        long bestVcpus = tally.bestVcpus;
+        long bestMemory = tally.bestMemoryMib;
+        long bestDisk = tally.bestDiskGib;
         StringBuilder sentence = new StringBuilder("no valid host for ").append(count)
                 .append(count == 1 ? " server" : " servers");
         GroupState group = decision.group;

@@ -11,6 +11,9 @@
  * <p>Performance: hosts are kept as primitive arrays indexed by slot, a free-memory index
  * lets SPREAD and PACK stop at the first host that passes every filter, and members per
  * failure domain are counted on every claim and release, so a decision touches a handful of
- * hosts in the common case and never more than every host once.
+ * hosts in the common case and never more than every host once. A refusal pinned to one host
+ * or one affinity domain counts the other plain hosts in one step ({@code RejectionTally}),
+ * and claims by server id live in small striped maps, so that no single decision pays for
+ * rehashing every claim.
  */
 package io.herd.controller.placement;
