@@ -90,10 +90,16 @@ public final class HostManager {
                     }
                 }
             }
-            HostRecord host = new HostRecord(r.hostId(), r.hostName(), r.rack(), r.zone(), r.agentAddress(),
-                    r.capacity(), r.usage(), unmanaged, r.acceleration(), r.agentVersion(),
+            // what did not change is kept as it was, so that a heartbeat's copies die young: the
+            // collector copies whatever lives until the next one, at every host, every interval
+            HostRecord host = new HostRecord(r.hostId(), kept(old, HostRecord::name, r.hostName()),
+                    kept(old, HostRecord::rack, r.rack()), kept(old, HostRecord::zone, r.zone()),
+                    kept(old, HostRecord::agentAddress, r.agentAddress()), kept(old, HostRecord::capacity, r.capacity()),
+                    kept(old, HostRecord::usage, r.usage()), kept(old, HostRecord::foreignUsage, unmanaged),
+                    r.acceleration(), kept(old, HostRecord::agentVersion, r.agentVersion()),
                     old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true, false, "",
-                    now, unknown, r.limits(), r.images(), false, Instant.EPOCH, approved);
+                    now, unknown.isEmpty() ? List.of() : unknown, kept(old, HostRecord::limits, r.limits()),
+                    kept(old, HostRecord::images, r.images()), false, Instant.EPOCH, approved);
             save(host, old);
             logArrival(host, old, returning);
             if (!unknown.isEmpty() && (old == null || !old.unknownServerIds().equals(unknown))) {
@@ -133,6 +139,15 @@ public final class HostManager {
             launcher.queueMarked(id);
         }
         return ack(unknown, destroy);
+    }
+
+    /** The old host's value when the heartbeat reports an equal one, else the reported one. */
+    private static <T> T kept(HostRecord old, java.util.function.Function<HostRecord, T> field, T reported) {
+        if (old == null) {
+            return reported;
+        }
+        T before = field.apply(old);
+        return before.equals(reported) ? before : reported;
     }
 
     /**
@@ -276,7 +291,8 @@ public final class HostManager {
      */
     private List<ServerRecord> serversToReconcile(HostRecord host, boolean returning,
                                                   Map<String, HostReport.ReportedDomain> reported) {
-        Map<String, HostReport.ReportedDomain> previous = lastReported.put(host.id(), reported);
+        Map<String, HostReport.ReportedDomain> previous = lastReported.get(host.id());
+        lastReported.put(host.id(), reported.equals(previous) ? previous : reported);
         Set<String> recheck = inv.takeServersToRecheck(host.id());
         Map<String, Integer> misses = missingCounts.getOrDefault(host.id(), Map.of());
         Collection<String> ids;

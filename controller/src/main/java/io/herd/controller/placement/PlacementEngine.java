@@ -40,6 +40,10 @@ public final class PlacementEngine {
                 domains.assign(slot, host);
             } else {
                 HostSpec before = hosts.specs[slot];
+                if (before.equals(host)) {
+                    // a heartbeat that changes nothing placement sees: the old spec stays, the new dies young
+                    return;
+                }
                 if (before.rack().equals(host.rack()) && before.zone().equals(host.zone())
                         && before.name().equals(host.name())) {
                     // the usual case, a heartbeat: same failure domains, no member counts to redo
