@@ -68,8 +68,14 @@ final class Evacuator {
         stuck.keySet().removeIf(id -> inv.server(id) == null);
         begun.keySet().removeIf(id -> inv.host(id) == null || inv.host(id).up());
         Instant now = inv.now();
-        for (HostRecord host : List.copyOf(inv.hosts())) {
-            if (host.up() || !host.evacuationRequested() && now.isBefore(evacuateAt(host))) {
+        List<HostRecord> down = new ArrayList<>();
+        for (HostRecord host : inv.hosts()) {
+            if (!host.up()) {
+                down.add(host);
+            }
+        }
+        for (HostRecord host : down) {
+            if (!host.evacuationRequested() && now.isBefore(evacuateAt(host))) {
                 continue;
             }
             evacuate(host, host.evacuationRequested(), false);

@@ -333,13 +333,18 @@ public final class HostManager {
     public void checkLiveness() {
         synchronized (inv.lock) {
             Instant now = inv.now();
-            Duration limit = settings.downAfter();
-            List<ServerRecord> changed = new ArrayList<>();
-            for (HostRecord h : List.copyOf(inv.hosts())) {
+            // silent for longer than the limit: last heartbeat before the cutoff. Found by one
+            // pass over the hosts without copying them, as this runs every tick at any fleet size
+            Instant cutoff = now.minus(settings.downAfter());
+            List<HostRecord> silent = new ArrayList<>();
+            for (HostRecord h : inv.hosts()) {
                 Instant last = h.lastHeartbeat().isAfter(inv.startedAt) ? h.lastHeartbeat() : inv.startedAt;
-                if (!h.up() || Duration.between(last, now).compareTo(limit) <= 0) {
-                    continue;
+                if (h.up() && last.isBefore(cutoff)) {
+                    silent.add(h);
                 }
+            }
+            List<ServerRecord> changed = new ArrayList<>();
+            for (HostRecord h : silent) {
                 LOG.warn("host {} ({}) is DOWN: no heartbeat since {}", h.name(), h.id(), h.lastHeartbeat());
                 metrics.hostMarkedDown();
                 inv.putHost(h.withUp(false, now));
