@@ -108,6 +108,7 @@ public final class FleetBenchmark {
     private Map<String, Double> window(String name, Fleet fleet, Work work) throws Exception {
         Scrape before = options.metrics() == null ? null : Scrape.of(options.metrics());
         long sentBefore = fleet.heartbeatsSent.sum();
+        long failedBefore = fleet.heartbeatsFailed.sum();
         long start = System.nanoTime();
         work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -115,6 +116,7 @@ public final class FleetBenchmark {
         long sent = fleet.heartbeatsSent.sum() - sentBefore;
         line.put(name + "_seconds", round(seconds));
         line.put(name + "_heartbeats_per_s", round(sent / seconds));
+        line.put(name + "_heartbeats_failed", fleet.heartbeatsFailed.sum() - failedBefore);
         line.put(name + "_heartbeat_p50_ms", Samples.Window.ms(hb.percentile(0.5)));
         line.put(name + "_heartbeat_p99_ms", Samples.Window.ms(hb.percentile(0.99)));
         line.put(name + "_heartbeat_max_ms", Samples.Window.ms(hb.max()));
