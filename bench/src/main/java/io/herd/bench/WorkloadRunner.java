@@ -148,7 +148,8 @@ public final class WorkloadRunner {
         return lines;
     }
 
-    static long percentile(long[] sorted, double fraction) {
+    /** The nearest-rank {@code fraction} (0–1) of sorted values; 0 when there are none. */
+    public static long percentile(long[] sorted, double fraction) {
         if (sorted.length == 0) {
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.herd.bench.fleet;
 
+import io.herd.bench.WorkloadRunner;
 import java.util.Arrays;
 
 /** Latencies recorded from many threads, read and cleared at the end of a measured window. */
@@ -32,11 +33,7 @@ final class Samples {
 
         /** The smallest value at or above {@code fraction} of the samples (0 when there are none). */
         long percentile(double fraction) {
-            if (sorted.length == 0) {
-                return 0;
-            }
-            int index = (int) Math.ceil(fraction * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+            return WorkloadRunner.percentile(sorted, fraction);
         }
 
         long max() {
