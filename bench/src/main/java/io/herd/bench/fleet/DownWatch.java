@@ -44,6 +44,9 @@ final class DownWatch implements AutoCloseable {
                 TimeUnit.SECONDS.sleep(1);
             } catch (InterruptedException e) {
                 return;
+            } catch (Error e) {
+                LOG.error("the watch for hosts marked DOWN stops: the report's count of them is incomplete", e);
+                throw e;
             } catch (Exception e) {
                 LOG.warn("could not read {}: {}", metrics, e.toString());
                 try {

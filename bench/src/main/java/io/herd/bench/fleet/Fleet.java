@@ -139,6 +139,9 @@ public final class Fleet implements AutoCloseable {
         } catch (RuntimeException e) {
             // the timer would stop for good: the fleet would fall silent and every host go DOWN
             LOG.error("heartbeat tick failed; ticking on", e);
+        } catch (Error e) {
+            LOG.error("heartbeat tick failed: the fleet stops heartbeating and its hosts will go DOWN", e);
+            throw e;
         }
     }
 

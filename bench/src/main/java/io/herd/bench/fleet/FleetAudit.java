@@ -55,7 +55,8 @@ final class FleetAudit {
                 SimulatedHost h = byName.get(s.getHostName());
                 if (h == null || !h.runs(s.getId())) {
                     notRunning++;
-                    note(examples, "server " + s.getId() + " is ACTIVE on " + s.getHostName() + ", which does not run it");
+                    note(examples, "server " + s.getId() + " is ACTIVE on " + s.getHostName()
+                            + ", which does not run it");
                 }
             } else if (s.getState() == ServerState.SERVER_STATE_BUILDING) {
                 building++;

@@ -94,7 +94,8 @@ public final class HostManager {
             // collector copies whatever lives until the next one, at every host, every interval
             HostRecord host = new HostRecord(r.hostId(), kept(old, HostRecord::name, r.hostName()),
                     kept(old, HostRecord::rack, r.rack()), kept(old, HostRecord::zone, r.zone()),
-                    kept(old, HostRecord::agentAddress, r.agentAddress()), kept(old, HostRecord::capacity, r.capacity()),
+                    kept(old, HostRecord::agentAddress, r.agentAddress()),
+                    kept(old, HostRecord::capacity, r.capacity()),
                     kept(old, HostRecord::usage, r.usage()), kept(old, HostRecord::foreignUsage, unmanaged),
                     r.acceleration(), kept(old, HostRecord::agentVersion, r.agentVersion()),
                     old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true, false, "",

@@ -488,7 +488,8 @@ final class Inventory {
         for (HostRecord h : hosts.values()) {
             HostRecord named = findHost(h.name());
             if (named == null || !named.name().equals(h.name())) {
-                out.add("host " + h.id() + ": its name " + h.name() + " finds " + (named == null ? "no host" : named.id()));
+                out.add("host " + h.id() + ": its name " + h.name() + " finds "
+                        + (named == null ? "no host" : named.id()));
             }
         }
         return out;
