@@ -84,6 +84,9 @@ public final class Fleet implements AutoCloseable {
     final LongAdder heartbeatsLate = new LongAdder();
     final LongAdder destroyed = new LongAdder();
 
+    /** Why the fleet stopped heartbeating, or null while it heartbeats. */
+    private volatile Throwable stopped;
+
     // the ticker's position: the next host to heartbeat, in which round
     private int cursor;
     private long round;
@@ -140,6 +143,8 @@ public final class Fleet implements AutoCloseable {
             // the timer would stop for good: the fleet would fall silent and every host go DOWN
             LOG.error("heartbeat tick failed; ticking on", e);
         } catch (Error e) {
+            // the timer stops for good: the benchmark reads this and fails rather than report a silent fleet
+            stopped = e;
             LOG.error("heartbeat tick failed: the fleet stops heartbeating and its hosts will go DOWN", e);
             throw e;
         }
@@ -202,8 +207,9 @@ public final class Fleet implements AutoCloseable {
         return heartbeatLatency.take();
     }
 
-    long launches() {
-        return agentService.launches.sum();
+    /** Why the fleet stopped heartbeating before it was closed, or null. */
+    Throwable stoppedBy() {
+        return stopped;
     }
 
     @Override

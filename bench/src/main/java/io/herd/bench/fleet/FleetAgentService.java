@@ -23,7 +23,6 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * herd.v1.AgentService for every simulated host at once. All hosts share one port; each has a
@@ -37,8 +36,6 @@ final class FleetAgentService extends AgentServiceGrpc.AgentServiceImplBase {
     private final Fleet fleet;
     private final Duration launchDelay;
     private final ScheduledExecutorService timer;
-    final LongAdder launches = new LongAdder();
-    final LongAdder deletes = new LongAdder();
 
     FleetAgentService(Fleet fleet, Duration launchDelay, ScheduledExecutorService timer) {
         this.fleet = fleet;
@@ -75,7 +72,6 @@ final class FleetAgentService extends AgentServiceGrpc.AgentServiceImplBase {
         SimulatedHost host = HOST.get();
         Runnable launch = () -> {
             SimulatedHost.Launched l = host.launch(req);
-            launches.increment();
             out.onNext(LaunchServerResponse.newBuilder().setServer(l.domain())
                     .setAlreadyExisted(l.alreadyExisted()).build());
             out.onCompleted();
@@ -90,7 +86,6 @@ final class FleetAgentService extends AgentServiceGrpc.AgentServiceImplBase {
     @Override
     public void deleteServer(DeleteAgentServerRequest req, StreamObserver<DeleteAgentServerResponse> out) {
         boolean existed = HOST.get().delete(req.getServerId());
-        deletes.increment();
         out.onNext(DeleteAgentServerResponse.newBuilder().setExisted(existed).build());
         out.onCompleted();
     }

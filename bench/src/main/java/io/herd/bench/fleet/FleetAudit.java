@@ -8,10 +8,8 @@ import io.herd.api.v1.ServerGroup;
 import io.herd.api.v1.ServerState;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Checks the controller's word against what the simulated hosts run, with arithmetic of its
@@ -112,14 +110,5 @@ final class FleetAudit {
         if (examples.size() < 10) {
             examples.add(example);
         }
-    }
-
-    /** The ids of servers among {@code ids} not in {@code servers}. */
-    static Set<String> missing(List<String> ids, List<Server> servers) {
-        Set<String> missing = new HashSet<>(ids);
-        for (Server s : servers) {
-            missing.remove(s.getId());
-        }
-        return missing;
     }
 }

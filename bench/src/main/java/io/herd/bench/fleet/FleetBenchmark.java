@@ -93,8 +93,12 @@ public final class FleetBenchmark {
             line.put("hosts_marked_down", markedDown);
             line.put("heartbeats_failed", fleet.heartbeatsFailed.sum());
             line.put("heartbeats_late", fleet.heartbeatsLate.sum());
+            // copies of servers living elsewhere, which a heartbeat's answer told a host to destroy
+            line.put("domains_destroyed_on_request", fleet.destroyed.sum());
+            Throwable stopped = fleet.stoppedBy();
+            line.put("fleet_stopped_by", stopped == null ? null : stopped.toString());
             out.println(new ObjectMapper().writeValueAsString(line));
-            return audit.clean() && markedDown == 0 ? 0 : 1;
+            return audit.clean() && markedDown == 0 && stopped == null ? 0 : 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -133,7 +137,7 @@ public final class FleetBenchmark {
                     - before.sum("herd_grpc_server_handled_total", l -> HEARTBEAT.equals(l.get("method")));
             line.put(name + "_controller_cpu_cores", round(cpu / seconds));
             line.put(name + "_controller_cpu_us_per_heartbeat", round(cpu / Math.max(1, handled) * 1e6));
-            line.put(name + "_heartbeat_handling_p99_bound_ms", round(1e3 * Scrape.quantileBound(
+            line.put(name + "_heartbeat_handling_p99_bound_ms", boundMs(Scrape.quantileBound(
                     before.buckets("herd_grpc_server_handling_seconds", l -> HEARTBEAT.equals(l.get("method"))),
                     after.buckets("herd_grpc_server_handling_seconds", l -> HEARTBEAT.equals(l.get("method"))),
                     0.99)));
@@ -157,7 +161,7 @@ public final class FleetBenchmark {
         line.put("create_p999_ms", Samples.Window.ms(l.percentile(0.999)));
         line.put("create_max_ms", Samples.Window.ms(l.max()));
         if (bounds.containsKey("create_p99")) {
-            line.put("create_handling_p99_bound_ms", round(bounds.get("create_p99") * 1e3));
+            line.put("create_handling_p99_bound_ms", boundMs(bounds.get("create_p99")));
         }
         out.printf("creates: %d offered at %.0f/s, %d created, failures %s; latency from due time p50 %.2f ms "
                         + "p99 %.2f ms p99.9 %.2f ms max %.2f ms%n", r.sent(), r.offeredPerSecond(), r.created(),
@@ -224,6 +228,17 @@ public final class FleetBenchmark {
         }
         line.put("groups", count - count / 10);
         return ids;
+    }
+
+    /**
+     * A histogram's quantile bound in ms for the report: a number; "over the largest bucket" when
+     * the quantile fell past every finite bound; null when nothing was observed.
+     */
+    static Object boundMs(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return null;
+        }
+        return Double.isInfinite(seconds) ? "over the largest bucket" : round(seconds * 1e3);
     }
 
     static double round(double v) {

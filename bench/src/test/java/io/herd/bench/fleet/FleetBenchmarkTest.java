@@ -57,6 +57,8 @@ class FleetBenchmarkTest {
             assertThat(line.get("running_twice").asInt()).isZero();
             assertThat(line.get("hard_violations").asInt()).isZero();
             assertThat(line.get("hosts_marked_down").asInt()).isZero();
+            assertThat(line.get("fleet_stopped_by").isNull()).isTrue();
+            assertThat(line.get("domains_destroyed_on_request").asInt()).isZero();
             assertThat(line.get("idle_heartbeats_per_s").asDouble()).isGreaterThan(0);
         }
     }

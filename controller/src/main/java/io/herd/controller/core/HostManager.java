@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +144,7 @@ public final class HostManager {
     }
 
     /** The old host's value when the heartbeat reports an equal one, else the reported one. */
-    private static <T> T kept(HostRecord old, java.util.function.Function<HostRecord, T> field, T reported) {
+    private static <T> T kept(HostRecord old, Function<HostRecord, T> field, T reported) {
         if (old == null) {
             return reported;
         }
