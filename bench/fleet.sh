@@ -27,6 +27,6 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 echo "controller pid $controller, log $work/controller.log"
-java -Xmx"${FLEET_HEAP:-4g}" -jar "$root/bench/target/herd-bench.jar" fleet \
+${FLEET_NICE:-} java -Xmx"${FLEET_HEAP:-4g}" -jar "$root/bench/target/herd-bench.jar" fleet \
   --controller 127.0.0.1:$grpc_port --metrics "http://127.0.0.1:$metrics_port/metrics" \
   --interval-ms "$interval_ms" "$@"

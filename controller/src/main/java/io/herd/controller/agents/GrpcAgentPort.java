@@ -51,6 +51,13 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
         delete(agentAddress, serverId, stub(agentAddress, 0));
     }
 
+    @Override
+    public void connect(String agentAddress) {
+        if (!agentAddress.isEmpty()) {
+            channel(agentAddress).getState(true);
+        }
+    }
+
     /**
      * The calls of the leader of term {@code epoch}: each carries the epoch ({@link Leadership#EPOCH}),
      * and an agent that has heard of a later term refuses it.
@@ -65,6 +72,11 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
             @Override
             public void delete(String agentAddress, String serverId) throws AgentException {
                 GrpcAgentPort.this.delete(agentAddress, serverId, stub(agentAddress, epoch));
+            }
+
+            @Override
+            public void connect(String agentAddress) {
+                GrpcAgentPort.this.connect(agentAddress);
             }
         };
     }

@@ -10,6 +10,14 @@ public interface AgentPort {
     void delete(String agentAddress, String serverId) throws AgentException;
 
     /**
+     * Opens the connection to an agent ahead of its first call (its host registered or came
+     * back), so that a launch does not wait for it. Returns at once; an agent that cannot be
+     * reached shows at the first call, as without it.
+     */
+    default void connect(String agentAddress) {
+    }
+
+    /**
      * What an agent is told to boot.
      *
      * @param fence whether the agent destroys this domain itself when cut off from the

@@ -71,7 +71,7 @@ public final class ControllerCore implements AutoCloseable {
         Launcher launcher = new Launcher(inv, agents, calls, settings.launchRetries(), metrics);
         Deleter deleter = new Deleter(inv, agents, calls);
         launcher.setDeleter(deleter);
-        HostManager hosts = new HostManager(inv, settings, launcher, deleter, metrics);
+        HostManager hosts = new HostManager(inv, settings, launcher, deleter, agents, metrics);
         Mover mover = new Mover(inv, launcher, metrics);
         hosts.setEvacuator(new Evacuator(inv, settings, mover, launcher, deleter, metrics));
         return new ControllerCore(inv, calls, launcher, new GroupManager(inv, settings),

@@ -33,6 +33,7 @@ public final class HostManager {
     private final CoreSettings settings;
     private final Launcher launcher;
     private final Deleter deleter;
+    private final AgentPort agents;
     private final CoreMetrics metrics;
     private Evacuator evacuator;
     /**
@@ -43,7 +44,9 @@ public final class HostManager {
     /** Per host: the herd domains its last usable heartbeat listed, by server id (under the lock). */
     private final Map<String, Map<String, HostReport.ReportedDomain>> lastReported = new HashMap<>();
 
-    HostManager(Inventory inv, CoreSettings settings, Launcher launcher, Deleter deleter, CoreMetrics metrics) {
+    HostManager(Inventory inv, CoreSettings settings, Launcher launcher, Deleter deleter, AgentPort agents,
+                CoreMetrics metrics) {
+        this.agents = agents;
         this.metrics = metrics;
         this.inv = inv;
         this.settings = settings;
@@ -60,6 +63,7 @@ public final class HostManager {
         List<String> relaunch = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         List<String> destroy = new ArrayList<>();
+        String connect = null;
         synchronized (inv.lock) {
             HostRecord old = inv.host(r.hostId());
             boolean approved = admit(r, old);
@@ -104,6 +108,9 @@ public final class HostManager {
                     kept(old, HostRecord::images, r.images()), false, Instant.EPOCH, approved);
             save(host, old);
             logArrival(host, old, returning);
+            if (returning || !old.agentAddress().equals(host.agentAddress())) {
+                connect = host.agentAddress();
+            }
             if (!unknown.isEmpty() && (old == null || !old.unknownServerIds().equals(unknown))) {
                 LOG.warn("host {} runs herd domains the controller does not know (left alone): {}", host.name(),
                         unknown.size() > 20 ? unknown.subList(0, 20) + " and " + (unknown.size() - 20) + " more"
@@ -136,11 +143,27 @@ public final class HostManager {
                 }
             }
         }
+        if (connect != null) {
+            connect(r.hostName(), connect);
+        }
         for (String id : relaunch) {
             LOG.info("server {} is BUILDING and its domain is not on its host: launching it (again)", id);
             launcher.queueMarked(id);
         }
         return ack(unknown, destroy);
+    }
+
+    /**
+     * Connects to the agent of a host that registered, came back or moved, so that its first
+     * launch does not wait for the connection. A failure here only means the first call fails.
+     */
+    private void connect(String hostName, String agentAddress) {
+        try {
+            agents.connect(agentAddress);
+        } catch (RuntimeException e) {
+            LOG.warn("host {}: cannot open a connection to its agent at {} yet: {}", hostName, agentAddress,
+                    e.toString());
+        }
     }
 
     /** The old host's value when the heartbeat reports an equal one, else the reported one. */

@@ -140,6 +140,19 @@ class HostServiceTest {
     }
 
     @Test
+    void theControllerConnectsToAnAgentWhenItsHostRegistersOrComesBackNotAtEveryHeartbeat() {
+        h.heartbeat("h1");
+        h.heartbeat("h1");
+        assertThat(h.agents.connects).containsExactly(Harness.address("h1"));
+        h.clock.advance(Duration.ofSeconds(16));
+        h.core.hosts().checkLiveness();
+        assertThat(h.hosts.getHost(GetHostRequest.newBuilder().setId("h1").build()).getUp()).isFalse();
+        h.heartbeat("h1");
+        h.heartbeat("h1");
+        assertThat(h.agents.connects).containsExactly(Harness.address("h1"), Harness.address("h1"));
+    }
+
+    @Test
     void aBuildingServerStaysBuildingWhileItsHostIsDownAndIsLaunchedAgainWhenTheHostReturnsWithoutIt() {
         h.heartbeat("h1");
         h.agents.launchGate = new java.util.concurrent.CountDownLatch(1);

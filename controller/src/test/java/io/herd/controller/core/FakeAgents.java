@@ -36,6 +36,14 @@ public final class FakeAgents implements AgentPort {
     /** Every call in order, as "launch serverId@address" or "delete serverId@address". */
     public final List<String> calls = new CopyOnWriteArrayList<>();
 
+    /** Every address the core asked to connect to ahead of a call, in order. */
+    public final List<String> connects = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void connect(String address) {
+        connects.add(address);
+    }
+
     @Override
     public void launch(String address, LaunchOrder order) throws AgentException {
         try {
