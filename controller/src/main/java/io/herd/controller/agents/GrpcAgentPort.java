@@ -11,6 +11,7 @@ import io.grpc.stub.MetadataUtils;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.DeleteAgentServerRequest;
 import io.herd.api.v1.LaunchServerRequest;
+import io.herd.common.BackgroundWork;
 import io.herd.controller.core.AgentPort;
 import io.herd.runtime.grpc.Leadership;
 import io.herd.runtime.tls.Role;
@@ -18,27 +19,45 @@ import io.herd.runtime.tls.TlsFiles;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Calls agents over gRPC, one channel per agent address. With TLS files configured the
  * calls use mutual TLS: the controller's certificate as client certificate, the CA to check
  * the agent's, which must be an agent certificate valid for the address dialled. Without
  * TLS, agents on this machine are reached on their Unix sockets ({@code unix:///…}).
+ *
+ * <p>Connections asked for ahead of calls ({@link #connect}) are opened by one thread, one
+ * every {@link #CONNECT_SPACING}: a fleet that registers at once (a controller starting or
+ * taking over) is not dialled at once, at the expense of its heartbeats.
  */
 public final class GrpcAgentPort implements AgentPort, AutoCloseable {
 
     private final ChannelCredentials credentials;
     private final Duration launchTimeout;
     private final Duration deleteTimeout;
+    static final Duration CONNECT_SPACING = Duration.ofMillis(5);
+
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final BlockingQueue<String> toConnect = new LinkedBlockingQueue<>();
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final Thread connector;
+    private volatile boolean closed;
 
     public GrpcAgentPort(Optional<TlsFiles> tls, Duration launchTimeout, Duration deleteTimeout) {
         this.credentials = tls.map(t -> t.channelCredentials(Role.AGENT))
                 .orElseGet(InsecureChannelCredentials::create);
         this.launchTimeout = launchTimeout;
         this.deleteTimeout = deleteTimeout;
+        this.connector = new Thread(this::connectLoop, "agent-connect");
+        connector.setDaemon(true);
+        connector.setUncaughtExceptionHandler(BackgroundWork.uncaughtHandler());
+        connector.start();
     }
 
     @Override
@@ -53,8 +72,26 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
 
     @Override
     public void connect(String agentAddress) {
-        if (!agentAddress.isEmpty()) {
-            channel(agentAddress).getState(true);
+        if (!agentAddress.isEmpty() && !channels.containsKey(agentAddress) && queued.add(agentAddress)) {
+            toConnect.add(agentAddress);
+        }
+    }
+
+    private void connectLoop() {
+        while (!closed) {
+            String address;
+            try {
+                address = toConnect.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            queued.remove(address);
+            if (closed) {
+                return;
+            }
+            BackgroundWork.run("opening a connection to the agent at " + address,
+                    () -> channel(address).getState(true));
+            LockSupport.parkNanos(CONNECT_SPACING.toNanos());
         }
     }
 
@@ -141,6 +178,13 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        connector.interrupt();
+        try {
+            connector.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (ManagedChannel c : channels.values()) {
             c.shutdownNow();
         }

@@ -111,7 +111,7 @@ public final class ControllerCore implements AutoCloseable {
         // copies under the lock, counted outside it: heartbeats and creates wait for none of the counting
         synchronized (inv.lock) {
             servers = inv.serversWhere(s -> true);
-            hosts = List.copyOf(inv.hosts());
+            hosts = inv.hosts().stream().map(inv::current).toList();
             groups = inv.groups().stream().map(GroupRecord::id).toList();
             now = inv.now();
         }

@@ -106,7 +106,12 @@ public final class HostManager {
                     old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true, false, "",
                     now, unknown.isEmpty() ? List.of() : unknown, kept(old, HostRecord::limits, r.limits()),
                     kept(old, HostRecord::images, r.images()), false, Instant.EPOCH, approved);
-            save(host, old);
+            if (old != null && host.equals(old.withLastHeartbeat(now))) {
+                inv.heardAt(host.id(), now); // nothing changed: the old record stays
+            } else {
+                save(host, old);
+                inv.heardAt(host.id(), now);
+            }
             logArrival(host, old, returning);
             if (returning || !old.agentAddress().equals(host.agentAddress())) {
                 connect = host.agentAddress();
@@ -127,11 +132,14 @@ public final class HostManager {
                 resumeWork(host.id());
             }
             List<ServerRecord> placed = serversToReconcile(host, returning, reported);
-            Map<String, Integer> misses = missingCounts.computeIfAbsent(host.id(), k -> new HashMap<>());
+            Map<String, Integer> counted = missingCounts.get(host.id());
+            Map<String, Integer> misses = counted == null ? new HashMap<>() : counted;
             Reconciler.Outcome outcome = Reconciler.reconcile(host.name(), placed, reported,
                     id -> inv.agentCall(id) != null, misses, now);
-            if (misses.isEmpty()) {
+            if (misses.isEmpty() && counted != null) {
                 missingCounts.remove(host.id());
+            } else if (!misses.isEmpty() && counted == null) {
+                missingCounts.put(host.id(), misses);
             }
             for (String id : outcome.vanished()) {
                 LOG.warn("server {}: its domain vanished from host {}", id, host.name());
@@ -317,7 +325,9 @@ public final class HostManager {
     private List<ServerRecord> serversToReconcile(HostRecord host, boolean returning,
                                                   Map<String, HostReport.ReportedDomain> reported) {
         Map<String, HostReport.ReportedDomain> previous = lastReported.get(host.id());
-        lastReported.put(host.id(), reported.equals(previous) ? previous : reported);
+        if (!reported.equals(previous)) {
+            lastReported.put(host.id(), reported);
+        }
         Set<String> recheck = inv.takeServersToRecheck(host.id());
         Map<String, Integer> misses = missingCounts.getOrDefault(host.id(), Map.of());
         Collection<String> ids;
@@ -363,9 +373,13 @@ public final class HostManager {
             Instant cutoff = now.minus(settings.downAfter());
             List<HostRecord> silent = new ArrayList<>();
             for (HostRecord h : inv.hosts()) {
-                Instant last = h.lastHeartbeat().isAfter(inv.startedAt) ? h.lastHeartbeat() : inv.startedAt;
-                if (h.up() && last.isBefore(cutoff)) {
-                    silent.add(h);
+                if (!h.up()) {
+                    continue;
+                }
+                Instant heard = inv.lastHeartbeat(h);
+                Instant last = heard.isAfter(inv.startedAt) ? heard : inv.startedAt;
+                if (last.isBefore(cutoff)) {
+                    silent.add(inv.current(h));
                 }
             }
             List<ServerRecord> changed = new ArrayList<>();
@@ -442,7 +456,8 @@ public final class HostManager {
         }
     }
 
-    private HostView view(HostRecord h) {
+    private HostView view(HostRecord listed) {
+        HostRecord h = inv.current(listed);
         Resources allocated = inv.allocated(h.id());
         Instant evacuateAt = null;
         if (!h.up() && !h.evacuationRequested()) {

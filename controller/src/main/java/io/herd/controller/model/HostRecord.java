@@ -116,6 +116,12 @@ public record HostRecord(
                 unknownServerIds, limits, images, evacuationRequested, newUp ? Instant.EPOCH : newDownSince, approved);
     }
 
+    public HostRecord withLastHeartbeat(Instant at) {
+        return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
+                agentVersion, schedulable, unschedulableReason, up, degraded, degradedReason, at, unknownServerIds,
+                limits, images, evacuationRequested, downSince, approved);
+    }
+
     public HostRecord withSchedulable(boolean newSchedulable, String reason) {
         return new HostRecord(id, name, rack, zone, agentAddress, capacity, usage, foreignUsage, acceleration,
                 agentVersion, newSchedulable, reason, up, degraded, degradedReason, lastHeartbeat, unknownServerIds,

@@ -140,6 +140,26 @@ class HostServiceTest {
     }
 
     @Test
+    void aHeartbeatThatChangesNothingStillCountsForLivenessAndShowsItsTime() {
+        h.heartbeat("h1");
+        h.clock.advance(Duration.ofSeconds(4));
+        java.time.Instant second = h.clock.instant();
+        h.heartbeat("h1");
+        assertThat(h.hosts.getHost(GetHostRequest.newBuilder().setId("h1").build()).getLastHeartbeat().getSeconds())
+                .isEqualTo(second.getEpochSecond());
+        // 16 s after the first heartbeat, 12 after the second: up
+        h.clock.advance(Duration.ofSeconds(12));
+        h.core.hosts().checkLiveness();
+        assertThat(h.hosts.getHost(GetHostRequest.newBuilder().setId("h1").build()).getUp()).isTrue();
+        h.clock.advance(Duration.ofSeconds(4));
+        h.core.hosts().checkLiveness();
+        Host down = h.hosts.getHost(GetHostRequest.newBuilder().setId("h1").build());
+        assertThat(down.getUp()).isFalse();
+        assertThat(down.getNotPlaceableReason()).isEqualTo("down: no heartbeat since " + second);
+        assertThat(down.getLastHeartbeat().getSeconds()).isEqualTo(second.getEpochSecond());
+    }
+
+    @Test
     void theControllerConnectsToAnAgentWhenItsHostRegistersOrComesBackNotAtEveryHeartbeat() {
         h.heartbeat("h1");
         h.heartbeat("h1");
