@@ -1,5 +1,6 @@
 package io.herd.controller.store;
 
+import io.herd.common.BackgroundWork;
 import io.herd.controller.model.FlavorRecord;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
@@ -10,9 +11,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -20,13 +27,31 @@ import org.sqlite.SQLiteConfig;
  * WAL mode with synchronous=FULL so that a committed transaction is on disk before the call
  * returns. One connection, used under this object's lock: SQLite has a single writer anyway.
  * The SQL itself is {@link StoreSql}'s, shared with {@link PostgresStore}.
+ *
+ * <p>A commit never copies the write-ahead log into the database file: a thread of its own
+ * does, on a second connection, every {@link #CHECKPOINT_EVERY} (a passive checkpoint, which
+ * waits for no writer). Otherwise the commit that fills the log does it, and every write queued
+ * behind that commit waits for the copy and its fsync.
  */
 public final class SqliteStore implements Store {
 
-    private final Connection connection;
+    static final Duration CHECKPOINT_EVERY = Duration.ofMillis(500);
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
-    private SqliteStore(Connection connection) {
+    private final Connection connection;
+    private final Connection checkpoints;
+    private final Thread checkpointer;
+    private volatile boolean closed;
+    /** The last checkpoint failed (its cause is logged once, until one succeeds). */
+    private boolean checkpointFailing;
+
+    private SqliteStore(Connection connection, Connection checkpoints) {
         this.connection = connection;
+        this.checkpoints = checkpoints;
+        this.checkpointer = new Thread(this::checkpointLoop, "store-checkpoint");
+        checkpointer.setDaemon(true);
+        checkpointer.setUncaughtExceptionHandler(BackgroundWork.uncaughtHandler());
+        checkpointer.start();
     }
 
     /** Opens (creating when missing) the database at {@code path} and migrates it to the latest schema. */
@@ -50,8 +75,18 @@ public final class SqliteStore implements Store {
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             config.setBusyTimeout(10_000);
             Connection connection = DriverManager.getConnection(url, config.toProperties());
+            try (Statement st = connection.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint=0");
+            }
             connection.setAutoCommit(false);
-            return new SqliteStore(connection);
+            Connection checkpoints;
+            try {
+                checkpoints = DriverManager.getConnection(url, config.toProperties());
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return new SqliteStore(connection, checkpoints);
         } catch (SQLException | java.io.IOException | RuntimeException e) {
             throw new StoreException("cannot open the SQLite store at " + path + ": " + e.getMessage(), e);
         }
@@ -110,12 +145,48 @@ public final class SqliteStore implements Store {
         }
     }
 
-    @Override
-    public synchronized void close() {
-        try {
-            connection.close();
+    private void checkpointLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(CHECKPOINT_EVERY.toNanos());
+            if (!closed) {
+                BackgroundWork.run("the store's checkpoint", this::checkpoint);
+            }
+        }
+    }
+
+    /** Copies what the log holds into the database file, as far as it can without waiting. */
+    private void checkpoint() {
+        try (Statement st = checkpoints.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            if (checkpointFailing) {
+                LOG.info("the store's checkpoints succeed again");
+                checkpointFailing = false;
+            }
         } catch (SQLException e) {
-            throw failure("close", e);
+            // commits go on, into a longer log; the next tick tries again
+            if (!checkpointFailing) {
+                LOG.warn("the store cannot copy its write-ahead log into the database file (tried again every {} ms):"
+                        + " {}", CHECKPOINT_EVERY.toMillis(), e.getMessage());
+                checkpointFailing = true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        checkpointer.interrupt();
+        try {
+            checkpointer.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            try (Connection writes = connection) {
+                checkpoints.close();
+            } catch (SQLException e) {
+                throw failure("close", e);
+            }
         }
     }
 

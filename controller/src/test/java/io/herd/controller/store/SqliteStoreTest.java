@@ -52,6 +52,27 @@ class SqliteStoreTest extends StoreContract {
         }
     }
 
+    @Test
+    void committedChangesReachTheDatabaseFileWhileTheStoreIsOpenWithoutACommitCopyingThem() throws Exception {
+        try (Store store = open()) {
+            long before = Files.size(db());
+            List<Mutation> batch = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                batch.add(new Mutation.InsertGroup(new GroupRecord("g" + i, "group-" + i, Policy.AFFINITY, Scope.HOST,
+                        1, T, HostFailurePolicy.NONE)));
+            }
+            store.apply(batch);
+            // far fewer pages than SQLite's own automatic checkpoint waits for: the checkpoint thread copies them
+            org.awaitility.Awaitility.await().until(() -> Files.size(db()) > before);
+            try (Connection c = inspect();
+                 Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM server_groups")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2000);
+            }
+        }
+    }
+
     /**
      * Flyway validates a database's history against the scripts by version, description, script
      * name and checksum: these are what releases before the PostgreSQL store recorded (from
