@@ -35,7 +35,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteStore implements Store {
 
-    static final Duration CHECKPOINT_EVERY = Duration.ofMillis(500);
+    static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
     private final Connection connection;
