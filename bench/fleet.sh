@@ -2,11 +2,11 @@
 # Starts a controller with a fresh SQLite store and /metrics, drives it with a simulated fleet
 # (herd-bench fleet), prints the report, and stops the controller. Extra arguments go to the
 # fleet, e.g.:  bench/fleet.sh --hosts 10000 --rate 500 --load-s 60
-# The controller runs with the JVM options its packaged launcher gives it; the fleet runs at the
-# lowest CPU priority (nice 19), as a real fleet's agents do not share the controller's cores.
+# The controller runs with the JVM options its packaged launcher gives it.
 # Environment: CONTROLLER_HEAP (default 4g), FLEET_HEAP (default 4g), WORK (default a temp dir),
 # CONTROLLER_JAVA_OPTS and FLEET_JAVA_OPTS (extra JVM options, e.g. a profiler agent or a GC
-# log), FLEET_NICE (default "nice -n 19"; empty: the fleet competes for the cores).
+# log), FLEET_NICE (e.g. "nice -n 19": the fleet yields the cores to the controller, at the cost
+# of its own measurements).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${WORK:-$(mktemp -d /tmp/herd-fleet.XXXXXX)}"
@@ -32,6 +32,6 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 echo "controller pid $controller, log $work/controller.log"
-${FLEET_NICE-nice -n 19} java -Xmx"${FLEET_HEAP:-4g}" ${FLEET_JAVA_OPTS:-} -jar "$root/bench/target/herd-bench.jar" fleet \
+${FLEET_NICE:-} java -Xmx"${FLEET_HEAP:-4g}" ${FLEET_JAVA_OPTS:-} -jar "$root/bench/target/herd-bench.jar" fleet \
   --controller 127.0.0.1:$grpc_port --metrics "http://127.0.0.1:$metrics_port/metrics" \
   --interval-ms "$interval_ms" "$@"
