@@ -2,7 +2,7 @@
 # Starts a controller with a fresh SQLite store and /metrics, drives it with a simulated fleet
 # (herd-bench fleet), prints the report, and stops the controller. Extra arguments go to the
 # fleet, e.g.:  bench/fleet.sh --hosts 10000 --rate 500 --load-s 60
-# The controller runs with the JVM options its packaged launcher gives it.
+# The controller and the fleet run with the JVM options the controller's packaged launcher gives it.
 # Environment: CONTROLLER_HEAP (default 4g), FLEET_HEAP (default 4g), WORK (default a temp dir),
 # CONTROLLER_JAVA_OPTS and FLEET_JAVA_OPTS (extra JVM options, e.g. a profiler agent or a GC
 # log), FLEET_NICE (e.g. "nice -n 19": the fleet yields the cores to the controller, at the cost
@@ -32,6 +32,8 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 echo "controller pid $controller, log $work/controller.log"
-${FLEET_NICE:-} java -Xmx"${FLEET_HEAP:-4g}" ${FLEET_JAVA_OPTS:-} -jar "$root/bench/target/herd-bench.jar" fleet \
+# the fleet keeps long-lived state (hosts, domains) as the controller does: the same options
+# shellcheck disable=SC2086
+${FLEET_NICE:-} java -Xmx"${FLEET_HEAP:-4g}" $jvm_defaults ${FLEET_JAVA_OPTS:-} -jar "$root/bench/target/herd-bench.jar" fleet \
   --controller 127.0.0.1:$grpc_port --metrics "http://127.0.0.1:$metrics_port/metrics" \
   --interval-ms "$interval_ms" "$@"

@@ -1,8 +1,12 @@
 package io.herd.bench.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.ManagedChannel;
 import io.herd.api.v1.CreateServerGroupRequest;
 import io.herd.api.v1.ListServerGroupsRequest;
@@ -58,8 +62,13 @@ public final class FleetBenchmark {
     }
 
     int run() throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilder(options.fleet().controller(),
-                InsecureChannelCredentials.create()).maxInboundMessageSize(1 << 30).build();
+        // the load's own connection, event loop and callbacks (cheap: they record and release): its
+        // answers do not wait behind the fleet's heartbeats on a shared event loop or executor
+        EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("create-load-io", true));
+        ManagedChannel channel = NettyChannelBuilder.forTarget(options.fleet().controller(),
+                        InsecureChannelCredentials.create())
+                .eventLoopGroup(loop).channelType(NioSocketChannel.class).directExecutor()
+                .maxInboundMessageSize(1 << 30).build();
         try (Fleet fleet = new Fleet(options.fleet()).start();
              DownWatch downs = new DownWatch(options.metrics())) {
             if (options.serveOnly()) {
@@ -101,6 +110,7 @@ public final class FleetBenchmark {
             return audit.clean() && markedDown == 0 && stopped == null ? 0 : 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            loop.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         }
     }
 

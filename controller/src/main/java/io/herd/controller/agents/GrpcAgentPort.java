@@ -41,7 +41,7 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
     private final ChannelCredentials credentials;
     private final Duration launchTimeout;
     private final Duration deleteTimeout;
-    static final Duration CONNECT_SPACING = Duration.ofMillis(5);
+    static final Duration CONNECT_SPACING = Duration.ofMillis(2);
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final BlockingQueue<String> toConnect = new LinkedBlockingQueue<>();

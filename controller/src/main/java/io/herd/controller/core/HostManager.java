@@ -106,12 +106,11 @@ public final class HostManager {
                     old == null || old.schedulable(), old == null ? "" : old.unschedulableReason(), true, false, "",
                     now, unknown.isEmpty() ? List.of() : unknown, kept(old, HostRecord::limits, r.limits()),
                     kept(old, HostRecord::images, r.images()), false, Instant.EPOCH, approved);
-            if (old != null && host.equals(old.withLastHeartbeat(now))) {
-                inv.heardAt(host.id(), now); // nothing changed: the old record stays
-            } else {
+            // a heartbeat that changes nothing (the usual one) leaves the old record in place
+            if (old == null || !host.equals(old.withLastHeartbeat(now))) {
                 save(host, old);
-                inv.heardAt(host.id(), now);
             }
+            inv.heardAt(host.id(), now);
             logArrival(host, old, returning);
             if (returning || !old.agentAddress().equals(host.agentAddress())) {
                 connect = host.agentAddress();

@@ -50,12 +50,7 @@ final class Inventory {
     private final Clock clock;
     private final WatchHub watchers = new WatchHub();
     private final Map<String, HostRecord> hosts = new LinkedHashMap<>();
-    /**
-     * When each host last heartbeated, kept apart from its record: a heartbeat that changes
-     * nothing sets a number here and replaces no record, so that it writes no reference into
-     * long-lived maps for the collector to scan, and leaves nothing behind to copy.
-     */
-    private final Map<String, HeardAt> heardAt = new HashMap<>();
+    private final HeartbeatTimes heartbeatTimes = new HeartbeatTimes();
     /** Host ids by name: the first host holding each name, as a scan of {@link #hosts} finds it. */
     private final Map<String, String> hostIdsByName = new HashMap<>();
     private final Map<String, GroupRecord> groups = new LinkedHashMap<>();
@@ -177,47 +172,17 @@ final class Inventory {
 
     /** A heartbeat of the host arrived at {@code at}. */
     void heardAt(String hostId, Instant at) {
-        HeardAt slot = heardAt.get(hostId);
-        if (slot == null) {
-            heardAt.put(hostId, new HeardAt(at));
-        } else {
-            slot.set(at);
-        }
+        heartbeatTimes.heard(hostId, at);
     }
 
-    /** When the host last heartbeated: its record's time, or a later one a quiet heartbeat set. */
+    /** When the host last heartbeated (see {@link HeartbeatTimes}). */
     Instant lastHeartbeat(HostRecord h) {
-        HeardAt slot = heardAt.get(h.id());
-        if (slot == null) {
-            return h.lastHeartbeat();
-        }
-        Instant at = slot.get();
-        return at.isAfter(h.lastHeartbeat()) ? at : h.lastHeartbeat();
+        return heartbeatTimes.last(h);
     }
 
     /** The host's record with its last heartbeat's time: what views and counts show. */
     HostRecord current(HostRecord h) {
-        Instant at = lastHeartbeat(h);
-        return at.equals(h.lastHeartbeat()) ? h : h.withLastHeartbeat(at);
-    }
-
-    /** A heartbeat's time as numbers (written in place: no reference to a new object). */
-    private static final class HeardAt {
-        private long seconds;
-        private int nanos;
-
-        HeardAt(Instant at) {
-            set(at);
-        }
-
-        void set(Instant at) {
-            seconds = at.getEpochSecond();
-            nanos = at.getNano();
-        }
-
-        Instant get() {
-            return Instant.ofEpochSecond(seconds, nanos);
-        }
+        return heartbeatTimes.current(h);
     }
 
     String hostName(String hostId) {
