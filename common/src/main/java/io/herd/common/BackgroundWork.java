@@ -1,6 +1,8 @@
 package io.herd.common;
 
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,19 @@ public final class BackgroundWork {
             // out of memory may fail the log line too: stop all the same
         }
         exit.accept(EXIT_STATUS);
+    }
+
+    /**
+     * One daemon thread of this name that runs background work, now or on a schedule. Its
+     * tasks must go through {@link #run}: what a task lets out, an Error too, is kept in its
+     * future, unseen, and a scheduled task stops repeating.
+     */
+    public static ScheduledExecutorService thread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Replaces how the program stops (tests record the status instead of halting the JVM). */

@@ -48,4 +48,17 @@ class BackgroundWorkTest {
         t.join();
         assertThat(exits).containsExactly(BackgroundWork.EXIT_STATUS, BackgroundWork.EXIT_STATUS);
     }
+
+    @Test
+    void aThreadOfItsOwnRunsWorkAsADaemonOfItsName() throws Exception {
+        java.util.concurrent.ScheduledExecutorService thread = BackgroundWork.thread("herd-test-work");
+        try {
+            Thread ran = thread.submit(Thread::currentThread).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ran.getName()).isEqualTo("herd-test-work");
+            assertThat(ran.isDaemon()).isTrue();
+            assertThat(ran).isNotSameAs(Thread.currentThread());
+        } finally {
+            thread.shutdownNow();
+        }
+    }
 }

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -109,11 +108,7 @@ public final class ControllerServer implements AutoCloseable {
                         registry);
             }
             metrics = MetricsEndpoint.startIfConfigured(config.metricsListen(), registry).orElse(null);
-            ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "host-liveness");
-                t.setDaemon(true);
-                return t;
-            });
+            ScheduledExecutorService liveness = BackgroundWork.thread("host-liveness");
             long periodMs = Math.max(10, config.heartbeatInterval().toMillis() / 2);
             ControllerTerms leading = terms;
             // an exception would cancel the schedule, and no host would ever be marked DOWN again

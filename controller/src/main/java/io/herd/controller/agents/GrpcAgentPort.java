@@ -20,9 +20,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -32,8 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * the agent's, which must be an agent certificate valid for the address dialled. Without
  * TLS, agents on this machine are reached on their Unix sockets ({@code unix:///…}).
  *
- * <p>Connections asked for ahead of calls ({@link #connect}) are opened by one thread, one
- * every {@link #CONNECT_SPACING}: a fleet that registers at once (a controller starting or
+ * <p>Connections asked for ahead of calls ({@link #connect}) are opened by one thread, at most
+ * one every {@link #CONNECT_SPACING}: a fleet that registers at once (a controller starting or
  * taking over) is not dialled at once, at the expense of its heartbeats.
  */
 public final class GrpcAgentPort implements AgentPort, AutoCloseable {
@@ -44,20 +44,15 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
     static final Duration CONNECT_SPACING = Duration.ofMillis(2);
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private final BlockingQueue<String> toConnect = new LinkedBlockingQueue<>();
+    /** Addresses waiting for {@link #connector}. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
-    private final Thread connector;
-    private volatile boolean closed;
+    private final ScheduledExecutorService connector = BackgroundWork.thread("agent-connect");
 
     public GrpcAgentPort(Optional<TlsFiles> tls, Duration launchTimeout, Duration deleteTimeout) {
         this.credentials = tls.map(t -> t.channelCredentials(Role.AGENT))
                 .orElseGet(InsecureChannelCredentials::create);
         this.launchTimeout = launchTimeout;
         this.deleteTimeout = deleteTimeout;
-        this.connector = new Thread(this::connectLoop, "agent-connect");
-        connector.setDaemon(true);
-        connector.setUncaughtExceptionHandler(BackgroundWork.uncaughtHandler());
-        connector.start();
     }
 
     @Override
@@ -72,26 +67,18 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
 
     @Override
     public void connect(String agentAddress) {
-        if (!agentAddress.isEmpty() && !channels.containsKey(agentAddress) && queued.add(agentAddress)) {
-            toConnect.add(agentAddress);
+        if (agentAddress.isEmpty() || channels.containsKey(agentAddress) || !queued.add(agentAddress)) {
+            return;
         }
-    }
-
-    private void connectLoop() {
-        while (!closed) {
-            String address;
-            try {
-                address = toConnect.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            queued.remove(address);
-            if (closed) {
-                return;
-            }
-            BackgroundWork.run("opening a connection to the agent at " + address,
-                    () -> channel(address).getState(true));
-            LockSupport.parkNanos(CONNECT_SPACING.toNanos());
+        try {
+            connector.execute(() -> {
+                queued.remove(agentAddress);
+                BackgroundWork.run("opening a connection to the agent at " + agentAddress,
+                        () -> channel(agentAddress).getState(true));
+                LockSupport.parkNanos(CONNECT_SPACING.toNanos());
+            });
+        } catch (RejectedExecutionException e) {
+            queued.remove(agentAddress); // closing: no connection is opened any more
         }
     }
 
@@ -178,10 +165,9 @@ public final class GrpcAgentPort implements AgentPort, AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        connector.interrupt();
+        connector.shutdownNow();
         try {
-            connector.join(TimeUnit.SECONDS.toMillis(5));
+            connector.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

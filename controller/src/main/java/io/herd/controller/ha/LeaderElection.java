@@ -5,9 +5,7 @@ import io.herd.controller.store.LeaderLease;
 import io.herd.controller.store.StoreException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +44,8 @@ public final class LeaderElection implements AutoCloseable {
     private final long leaseNanos;
     private final Duration tick;
     private final Listener listener;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("leader-election"));
-    private final ExecutorService terms = Executors.newSingleThreadExecutor(daemon("leader-terms"));
+    private final ScheduledExecutorService ticker = BackgroundWork.thread("leader-election");
+    private final ExecutorService terms = BackgroundWork.thread("leader-terms");
     /** The term this controller leads in; 0 while it does not (the ticker's thread only). */
     private long epoch;
     private long validUntilNanos;
@@ -205,13 +203,5 @@ public final class LeaderElection implements AutoCloseable {
             }
         }
         lease.close();
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -15,8 +15,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,18 +40,16 @@ public final class SqliteStore implements Store {
 
     private final Connection connection;
     private final Connection checkpoints;
-    private final Thread checkpointer;
-    private volatile boolean closed;
+    private final ScheduledExecutorService checkpointer = BackgroundWork.thread("store-checkpoint");
     /** The last checkpoint failed (its cause is logged once, until one succeeds). */
     private boolean checkpointFailing;
 
     private SqliteStore(Connection connection, Connection checkpoints) {
         this.connection = connection;
         this.checkpoints = checkpoints;
-        this.checkpointer = new Thread(this::checkpointLoop, "store-checkpoint");
-        checkpointer.setDaemon(true);
-        checkpointer.setUncaughtExceptionHandler(BackgroundWork.uncaughtHandler());
-        checkpointer.start();
+        long every = CHECKPOINT_EVERY.toMillis();
+        checkpointer.scheduleWithFixedDelay(() -> BackgroundWork.run("the store's checkpoint", this::checkpoint),
+                every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Opens (creating when missing) the database at {@code path} and migrates it to the latest schema. */
@@ -145,15 +143,6 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private void checkpointLoop() {
-        while (!closed) {
-            LockSupport.parkNanos(CHECKPOINT_EVERY.toNanos());
-            if (!closed) {
-                BackgroundWork.run("the store's checkpoint", this::checkpoint);
-            }
-        }
-    }
-
     /** Copies what the log holds into the database file, as far as it can without waiting. */
     private void checkpoint() {
         try (Statement st = checkpoints.createStatement()) {
@@ -174,10 +163,9 @@ public final class SqliteStore implements Store {
 
     @Override
     public void close() {
-        closed = true;
-        checkpointer.interrupt();
+        checkpointer.shutdownNow();
         try {
-            checkpointer.join(TimeUnit.SECONDS.toMillis(5));
+            checkpointer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
