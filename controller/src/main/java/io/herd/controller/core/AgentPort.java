@@ -11,8 +11,8 @@ public interface AgentPort {
 
     /**
      * Opens the connection to an agent ahead of its first call (its host registered or came
-     * back), so that a launch does not wait for it. Returns at once; an agent that cannot be
-     * reached shows at the first call, as without it.
+     * back), so that a launch does not wait for it. Returns at once and throws nothing: an
+     * agent that cannot be reached shows at the first call, as without it.
      */
     default void connect(String agentAddress) {
     }

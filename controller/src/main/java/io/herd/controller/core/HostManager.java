@@ -63,7 +63,7 @@ public final class HostManager {
         List<String> relaunch = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         List<String> destroy = new ArrayList<>();
-        String connect = null;
+        String dial = null;
         synchronized (inv.lock) {
             HostRecord old = inv.host(r.hostId());
             boolean approved = admit(r, old);
@@ -113,7 +113,7 @@ public final class HostManager {
             inv.heardAt(host.id(), now);
             logArrival(host, old, returning);
             if (returning || !old.agentAddress().equals(host.agentAddress())) {
-                connect = host.agentAddress();
+                dial = host.agentAddress();
             }
             if (!unknown.isEmpty() && (old == null || !old.unknownServerIds().equals(unknown))) {
                 LOG.warn("host {} runs herd domains the controller does not know (left alone): {}", host.name(),
@@ -150,27 +150,15 @@ public final class HostManager {
                 }
             }
         }
-        if (connect != null) {
-            connect(r.hostName(), connect);
+        if (dial != null) {
+            // a host that registered, came back or moved: its first launch need not wait for the connection
+            agents.connect(dial);
         }
         for (String id : relaunch) {
             LOG.info("server {} is BUILDING and its domain is not on its host: launching it (again)", id);
             launcher.queueMarked(id);
         }
         return ack(unknown, destroy);
-    }
-
-    /**
-     * Connects to the agent of a host that registered, came back or moved, so that its first
-     * launch does not wait for the connection. A failure here only means the first call fails.
-     */
-    private void connect(String hostName, String agentAddress) {
-        try {
-            agents.connect(agentAddress);
-        } catch (RuntimeException e) {
-            LOG.warn("host {}: cannot open a connection to its agent at {} yet: {}", hostName, agentAddress,
-                    e.toString());
-        }
     }
 
     /** The old host's value when the heartbeat reports an equal one, else the reported one. */

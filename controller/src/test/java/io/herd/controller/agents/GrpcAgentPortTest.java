@@ -34,6 +34,9 @@ class GrpcAgentPortTest {
         try (GrpcAgentPort port = new GrpcAgentPort(Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5))) {
             String address = "127.0.0.1:" + agent.getPort();
             assertThat(connections.get()).isZero();
+            // an address no channel can be made for, and an agent that is not there: neither stops the others
+            port.connect("[not an address");
+            port.connect("127.0.0.1:1");
             port.connect(address);
             await().until(() -> connections.get() == 1);
             port.forTerm(7).connect(address);
