@@ -1,14 +1,13 @@
 package io.herd.controller.core;
 
-import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HostRecord;
-import io.herd.controller.model.ServerRecord;
 import io.herd.controller.placement.PlacementEngine;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -104,15 +103,21 @@ public final class ControllerCore implements AutoCloseable {
      * and how many groups break their hard policy, now.
      */
     public StateCounts stateCounts() {
-        List<ServerRecord> servers;
+        int[] servers;
         List<HostRecord> hosts;
+        List<Instant> heard;
         List<String> groups;
         Instant now;
-        // copies under the lock, counted outside it: heartbeats and creates wait for none of the counting
+        // the counts kept as servers change, and a copy of the hosts, under the lock; counted
+        // outside it: heartbeats and creates wait for none of the counting
         synchronized (inv.lock) {
-            servers = inv.serversWhere(s -> true);
-            hosts = inv.hosts().stream().map(inv::current).toList();
-            groups = inv.groups().stream().map(GroupRecord::id).toList();
+            servers = inv.serverCountsByStatus();
+            hosts = new ArrayList<>(inv.hosts());
+            heard = new ArrayList<>(hosts.size());
+            for (HostRecord h : hosts) {
+                heard.add(inv.lastHeartbeat(h));
+            }
+            groups = new ArrayList<>(inv.groupIds());
             now = inv.now();
         }
         int nonCompliant = 0;
@@ -121,7 +126,7 @@ public final class ControllerCore implements AutoCloseable {
                 nonCompliant++;
             }
         }
-        return StateCounts.of(servers, hosts, now, nonCompliant);
+        return StateCounts.of(servers, hosts, heard, now, nonCompliant);
     }
 
     /** What does not hold of the inventory's invariants; empty when all hold. For tests and debugging. */

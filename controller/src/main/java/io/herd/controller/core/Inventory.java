@@ -260,6 +260,10 @@ final class Inventory {
         return groups.values();
     }
 
+    Set<String> groupIds() {
+        return groups.keySet();
+    }
+
     /** Writes a new group once; the caller adds it with {@link #putGroup} when that succeeds. */
     CompletableFuture<Void> storeGroup(GroupRecord g) {
         return writer.attempt(new Mutation.InsertGroup(g));
@@ -303,6 +307,11 @@ final class Inventory {
 
     ServerRecord server(String id) {
         return servers.get(id);
+    }
+
+    /** How many servers are in each status, by {@link ServerStatus#ordinal()}. */
+    int[] serverCountsByStatus() {
+        return index.countsByStatus();
     }
 
     List<ServerRecord> serversWhere(Predicate<ServerRecord> filter) {
@@ -513,13 +522,11 @@ final class Inventory {
 
     private void putServer(ServerRecord s) {
         ServerRecord old = servers.put(s.id(), s);
-        if (old != null) {
-            index.remove(old);
-            if (old.holdsClaim() && !old.hostId().equals(s.hostId()) || old.leavingHost() && !s.leavingHost()) {
-                capacityGeneration++;
-            }
+        if (old != null && (old.holdsClaim() && !old.hostId().equals(s.hostId())
+                || old.leavingHost() && !s.leavingHost())) {
+            capacityGeneration++;
         }
-        index.add(s);
+        index.update(old, s);
         claims.sync(s);
         if (s.status() == ServerStatus.ACTIVE && neverActive.remove(s.id())) {
             metrics.serverActivated(Duration.between(s.createdAt(), now()));

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Lookups over the servers kept by {@link Inventory}: members of each group, servers on each
  * host, servers leaving each host, and which of a host's servers its next heartbeat must look
- * at. Changed only by the inventory, as its records change.
+ * at; and how many servers are in each status. Changed only by the inventory, as its records
+ * change.
  */
 final class ServerIndex {
 
@@ -21,21 +22,29 @@ final class ServerIndex {
     private final Map<String, Set<String>> unsettledByHost = new HashMap<>();
     /** Per host: its servers whose record changed since its last heartbeat was reconciled. */
     private final Map<String, Set<String>> changedByHost = new HashMap<>();
+    private final int[] countByStatus = new int[ServerStatus.values().length];
 
-    void add(ServerRecord s) {
-        if (!s.groupId().isEmpty()) {
-            membersByGroup.computeIfAbsent(s.groupId(), k -> new LinkedHashSet<>()).add(s.id());
+    /**
+     * A server's record became {@code now} (it was {@code old}, null when new): only the
+     * entries whose key changed are moved, so that a change of status alone (a launch that
+     * landed) writes into as few of these long-lived sets as it can.
+     */
+    void update(ServerRecord old, ServerRecord now) {
+        move(membersByGroup, old == null ? "" : old.groupId(), now.groupId(), now.id());
+        move(byHost, hostOf(old), hostOf(now), now.id());
+        move(unsettledByHost, unsettledHostOf(old), unsettledHostOf(now), now.id());
+        move(leavingByHost, old == null ? "" : old.previousHostId(), now.previousHostId(), now.id());
+        // the host's next heartbeat looks at it: its record changed
+        if (!hostOf(old).equals(hostOf(now))) {
+            removeFrom(changedByHost, hostOf(old), now.id());
         }
-        if (s.holdsClaim()) {
-            byHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
-            changedByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
-            if (s.status() != ServerStatus.ACTIVE) {
-                unsettledByHost.computeIfAbsent(s.hostId(), k -> new LinkedHashSet<>()).add(s.id());
-            }
+        if (now.holdsClaim()) {
+            changedByHost.computeIfAbsent(now.hostId(), k -> new LinkedHashSet<>()).add(now.id());
         }
-        if (s.leavingHost()) {
-            leavingByHost.computeIfAbsent(s.previousHostId(), k -> new LinkedHashSet<>()).add(s.id());
+        if (old != null) {
+            countByStatus[old.status().ordinal()]--;
         }
+        countByStatus[now.status().ordinal()]++;
     }
 
     void remove(ServerRecord s) {
@@ -44,6 +53,30 @@ final class ServerIndex {
         removeFrom(unsettledByHost, s.hostId(), s.id());
         removeFrom(changedByHost, s.hostId(), s.id());
         removeFrom(leavingByHost, s.previousHostId(), s.id());
+        countByStatus[s.status().ordinal()]--;
+    }
+
+    /** How many servers are in each status, by {@link ServerStatus#ordinal()}: a copy. */
+    int[] countsByStatus() {
+        return countByStatus.clone();
+    }
+
+    private static String hostOf(ServerRecord s) {
+        return s == null || !s.holdsClaim() ? "" : s.hostId();
+    }
+
+    private static String unsettledHostOf(ServerRecord s) {
+        return s == null || s.status() == ServerStatus.ACTIVE ? "" : hostOf(s);
+    }
+
+    private static void move(Map<String, Set<String>> map, String from, String to, String id) {
+        if (from.equals(to)) {
+            return;
+        }
+        removeFrom(map, from, id);
+        if (!to.isEmpty()) {
+            map.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(id);
+        }
     }
 
     Set<String> members(String groupId) {
@@ -74,7 +107,9 @@ final class ServerIndex {
     /** Where the indexes disagree with the records. */
     java.util.List<String> violations(Map<String, ServerRecord> servers) {
         java.util.List<String> out = new java.util.ArrayList<>();
+        int[] counted = new int[countByStatus.length];
         for (ServerRecord s : servers.values()) {
+            counted[s.status().ordinal()]++;
             if (s.holdsClaim() && !onHost(s.hostId()).contains(s.id())) {
                 out.add("server " + s.id() + " missing from the index of host " + s.hostId());
             }
@@ -84,6 +119,10 @@ final class ServerIndex {
             if (!s.groupId().isEmpty() && !members(s.groupId()).contains(s.id())) {
                 out.add("server " + s.id() + " missing from the members of group " + s.groupId());
             }
+        }
+        if (!java.util.Arrays.equals(counted, countByStatus)) {
+            out.add("servers by status counted " + java.util.Arrays.toString(countByStatus) + ", but the records say "
+                    + java.util.Arrays.toString(counted));
         }
         byHost.forEach((host, ids) -> ids.forEach(id -> {
             ServerRecord s = servers.get(id);

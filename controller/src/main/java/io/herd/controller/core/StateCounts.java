@@ -6,8 +6,8 @@ import io.herd.controller.model.ServerStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,14 +34,16 @@ public record StateCounts(Map<ServerStatus, Integer> servers, Map<HostState, Int
         UP
     }
 
-    static StateCounts of(Collection<ServerRecord> servers, Collection<HostRecord> hosts, Instant now,
+    /**
+     * @param serversByStatus how many servers are in each status, by ordinal
+     * @param hosts           every host
+     * @param lastHeartbeats  each host's last heartbeat, in the order of {@code hosts}
+     */
+    static StateCounts of(int[] serversByStatus, List<HostRecord> hosts, List<Instant> lastHeartbeats, Instant now,
                           int nonCompliantGroups) {
         Map<ServerStatus, Integer> byStatus = new EnumMap<>(ServerStatus.class);
         for (ServerStatus status : ServerStatus.values()) {
-            byStatus.put(status, 0);
-        }
-        for (ServerRecord s : servers) {
-            byStatus.merge(s.status(), 1, Integer::sum);
+            byStatus.put(status, serversByStatus[status.ordinal()]);
         }
         Map<HostState, Integer> byState = new EnumMap<>(HostState.class);
         for (HostState state : HostState.values()) {
@@ -49,10 +51,11 @@ public record StateCounts(Map<ServerStatus, Integer> servers, Map<HostState, Int
         }
         double[] ages = new double[hosts.size()];
         int up = 0;
-        for (HostRecord h : hosts) {
+        for (int i = 0; i < hosts.size(); i++) {
+            HostRecord h = hosts.get(i);
             byState.merge(stateOf(h), 1, Integer::sum);
             if (h.up()) {
-                ages[up++] = Math.max(0, Duration.between(h.lastHeartbeat(), now).toNanos() / 1e9);
+                ages[up++] = Math.max(0, Duration.between(lastHeartbeats.get(i), now).toNanos() / 1e9);
             }
         }
         double[] upAges = Arrays.copyOf(ages, up);

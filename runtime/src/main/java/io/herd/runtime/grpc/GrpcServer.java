@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A herd program's gRPC server, started and stopped the same way in each: on a TCP address
@@ -187,9 +188,11 @@ public final class GrpcServer implements AutoCloseable {
             }
             ForkJoinPool calls = null;
             if (workStealing) {
+                // the pool gives a worker its index only once it runs: numbered here, every thread is told apart
+                AtomicInteger workers = new AtomicInteger();
                 calls = new ForkJoinPool(Math.max(4, Runtime.getRuntime().availableProcessors()), pool -> {
                     ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                    t.setName("grpc-call-" + t.getPoolIndex());
+                    t.setName("grpc-call-" + workers.getAndIncrement());
                     return t;
                 }, null, true);
                 b.executor(calls);
