@@ -16,7 +16,8 @@ import java.util.Map;
  * [--slowest N]} prints one JSON line for the workload (and, with {@code --slowest}, the N slowest
  * decisions to standard error); {@code java -jar herd-bench.jar jmh [JMH options]} runs
  * the JMH benchmarks; {@code java -jar herd-bench.jar fleet ...} drives a controller with a
- * simulated fleet ({@link FleetBenchmark}).
+ * simulated fleet ({@link FleetBenchmark}), whose creates come from a process of its own that it starts,
+ * {@code herd-bench create-load} ({@link io.herd.bench.fleet.LoadProcess}).
  */
 public final class Main {
     static final String USAGE = "usage: herd-bench WORKLOAD.json [--assignment FILE] [--warmup N]"
@@ -31,6 +32,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("jmh")) {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        if (args.length > 0 && args[0].equals("create-load")) {
+            System.exit(io.herd.bench.fleet.LoadProcess.serve(Arrays.copyOfRange(args, 1, args.length), System.out));
         }
         if (args.length > 0 && args[0].equals("fleet")) {
             System.exit(FleetBenchmark.main(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));

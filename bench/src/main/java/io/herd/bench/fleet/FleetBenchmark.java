@@ -3,10 +3,6 @@ package io.herd.bench.fleet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.ManagedChannel;
 import io.herd.api.v1.CreateServerGroupRequest;
 import io.herd.api.v1.ListServerGroupsRequest;
@@ -26,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Drives one real controller with a simulated fleet and measures it: how long the fleet takes
@@ -62,12 +57,9 @@ public final class FleetBenchmark {
     }
 
     int run() throws Exception {
-        // the load's own connection, event loop and callbacks (cheap: they record and release): its
-        // answers do not wait behind the fleet's heartbeats on a shared event loop or executor
-        EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("create-load-io", true));
+        // the groups and the audit's lists; the creates go through a process of their own (LoadProcess)
         ManagedChannel channel = NettyChannelBuilder.forTarget(options.fleet().controller(),
                         InsecureChannelCredentials.create())
-                .eventLoopGroup(loop).channelType(NioSocketChannel.class).directExecutor()
                 .maxInboundMessageSize(1 << 30).build();
         try (Fleet fleet = new Fleet(options.fleet()).start();
              DownWatch downs = new DownWatch(options.metrics())) {
@@ -86,14 +78,15 @@ public final class FleetBenchmark {
             fleet.takeHeartbeatLatencies();
             window("idle", fleet, () -> downs.settle(options.window()));
             List<String> groups = groups(ServerGroupServiceGrpc.newBlockingStub(channel));
-            CreateLoad load = new CreateLoad(ServerServiceGrpc.newStub(channel), groups, new AtomicInteger());
-            if (!options.warmup().isZero()) {
-                load.run(options.rate(), options.warmup(), options.maxInFlight());
-                fleet.takeHeartbeatLatencies();
-            }
             CreateLoad.Result[] result = new CreateLoad.Result[1];
-            Map<String, Double> buckets = window("load", fleet, () -> result[0] = load.run(options.rate(),
-                    options.load(), options.maxInFlight()));
+            Map<String, Double> buckets;
+            try (LoadProcess load = LoadProcess.start(options.fleet().controller(), groups, options.maxInFlight())) {
+                if (!options.warmup().isZero()) {
+                    load.run(options.rate(), options.warmup());
+                    fleet.takeHeartbeatLatencies();
+                }
+                buckets = window("load", fleet, () -> result[0] = load.run(options.rate(), options.load()));
+            }
             report(result[0], buckets);
             FleetAudit.Result audit = settleAndAudit(fleet, channel);
             // the gauge read every second, and the controller's own count of DOWN transitions
@@ -110,7 +103,6 @@ public final class FleetBenchmark {
             return audit.clean() && markedDown == 0 && stopped == null ? 0 : 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            loop.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         }
     }
 

@@ -111,6 +111,7 @@ final class Launcher {
     private void run(String serverId) {
         ServerRecord s;
         HostRecord host;
+        boolean fence;
         synchronized (inv.lock) {
             s = inv.server(serverId);
             if (stopping || s == null || s.status() != ServerStatus.BUILDING || !s.holdsClaim()) {
@@ -118,6 +119,8 @@ final class Launcher {
                 return;
             }
             host = inv.host(s.leavingHost() ? s.previousHostId() : s.hostId());
+            GroupRecord g = s.groupId().isEmpty() ? null : inv.group(s.groupId());
+            fence = g != null && g.evacuates();
         }
         if (s.leavingHost()) {
             cleanUp(s, host);
@@ -126,11 +129,6 @@ final class Launcher {
         if (host == null || !host.up() || host.agentAddress().isEmpty()) {
             failed(s, s.hostId(), "host " + (host == null ? s.hostId() : host.name()) + " is down", true);
             return;
-        }
-        boolean fence;
-        synchronized (inv.lock) {
-            GroupRecord g = s.groupId().isEmpty() ? null : inv.group(s.groupId());
-            fence = g != null && g.evacuates();
         }
         AgentPort.LaunchOrder order = new AgentPort.LaunchOrder(s.id(), s.name(), s.vcpus(), s.memoryMib(),
                 s.diskGib(), s.image(), s.groupId(), s.network(), fence);

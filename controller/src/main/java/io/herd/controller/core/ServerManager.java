@@ -99,14 +99,14 @@ public final class ServerManager {
             throw e;
         }
         List<String> ids = created.stream().filter(ServerRecord::holdsClaim).map(ServerRecord::id).toList();
+        List<ServerView> views;
         synchronized (inv.lock) {
             inv.publishCreated(req.requestId(), created);
+            // as claimed: BUILDING, each on its host
+            views = created.stream().map(inv::view).toList();
         }
         ids.forEach(launcher::queueMarked);
-        synchronized (inv.lock) {
-            // as claimed: BUILDING, each on its host
-            return new Created(created.stream().map(inv::view).toList(), false);
-        }
+        return new Created(views, false);
     }
 
     /** A repeat: answers once the first request's servers are on disk. */
