@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +43,8 @@ public final class LoadProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DONE = "done ";
+    /** How long after a run's end its process has to answer. */
+    private static final Duration ANSWER_GRACE = Duration.ofSeconds(120);
 
     private final Process process;
     private final BufferedWriter commands;
@@ -69,16 +72,27 @@ public final class LoadProcess implements AutoCloseable {
         return new LoadProcess(p, dir);
     }
 
-    /** Offers {@code rate} creates a second for {@code duration} and waits for every answer. */
+    /**
+     * Offers {@code rate} creates a second for {@code duration} and waits for every answer. A
+     * process that has not answered {@link #ANSWER_GRACE} after the run's end (each call has a
+     * 60 s deadline) is killed, and the run fails.
+     */
     CreateLoad.Result run(int rate, Duration duration) throws IOException, InterruptedException {
         Path result = dir.resolve("run-" + (++runs) + ".json");
         commands.write(rate + " " + duration.toMillis() + " " + result + "\n");
         commands.flush();
-        for (String line = answers.readLine(); line != null; line = answers.readLine()) {
-            if (line.equals(DONE + result)) {
-                return read(result);
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        answered.completeOnTimeout(null, duration.plus(ANSWER_GRACE).toMillis(), TimeUnit.MILLISECONDS)
+                .thenRun(process::destroyForcibly);
+        try {
+            for (String line = answers.readLine(); line != null; line = answers.readLine()) {
+                if (line.equals(DONE + result)) {
+                    return read(result);
+                }
+                System.err.println(line);
             }
-            System.err.println(line);
+        } finally {
+            answered.cancel(false);
         }
         throw new IOException("the create load's process ended before its run did: exit status "
                 + (process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : "unknown"));

@@ -97,9 +97,12 @@ final class ServerIndex {
      */
     Set<String> takeToRecheck(String hostId) {
         Set<String> out = new LinkedHashSet<>(unsettledByHost.getOrDefault(hostId, Set.of()));
-        Set<String> changed = changedByHost.remove(hostId);
+        Set<String> changed = changedByHost.get(hostId);
         if (changed != null) {
             out.addAll(changed);
+            // emptied, not dropped: the host's next change reuses it instead of making a set that
+            // lives until the next heartbeat, long enough to be copied into the old generation
+            changed.clear();
         }
         return out;
     }
