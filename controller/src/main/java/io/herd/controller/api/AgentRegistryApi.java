@@ -1,12 +1,14 @@
 package io.herd.controller.api;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.api.v1.AgentServer;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.api.v1.HeartbeatResponse;
 import io.herd.api.v1.ServerState;
+import io.herd.common.InvalidFieldException;
 import io.herd.common.LaunchLimits;
 import io.herd.common.LaunchRules;
 import io.herd.controller.auth.AccessControl;
@@ -91,12 +93,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
                 nonNegative("capacity.reserved_disk_gib", c.getReservedDiskGib()), cpuRatio, ramRatio);
         List<HostReport.ReportedDomain> domains = new ArrayList<>(req.getServersCount());
         for (int i = 0; i < req.getServersCount(); i++) {
-            AgentServer s = req.getServers(i);
-            String id = Fields.name("servers[" + i + "].server_id", s.getServerId());
-            domains.add(new HostReport.ReportedDomain(id, s.getState() == ServerState.SERVER_STATE_ACTIVE,
-                    s.getLibvirtState().isEmpty() ? s.getState().name() : clip(s.getLibvirtState()),
-                    resources("servers[" + i + "].resources", s.getResources()),
-                    s.getState() == ServerState.SERVER_STATE_BUILDING));
+            domains.add(domain(i, req.getServers(i)));
         }
         List<String> images = new ArrayList<>(req.getImagesCount());
         for (int i = 0; i < req.getImagesCount(); i++) {
@@ -117,6 +114,31 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
                 Fields.optional("agent_version", req.getAgentVersion()), domains,
                 LaunchLimits.reported(Fields.unsigned(l.getMaxVcpus()), l.getMaxMemoryMib(), l.getMaxDiskGib()),
                 images, fenced);
+    }
+
+    /**
+     * {@code servers[i]}, checked with the names of its own fields: the name of the list's
+     * entry is put in front only when one is refused, so that a heartbeat's thousands of
+     * domains make no names when all is well.
+     */
+    private static HostReport.ReportedDomain domain(int i, AgentServer s) {
+        try {
+            return new HostReport.ReportedDomain(Fields.name("server_id", s.getServerId()),
+                    s.getState() == ServerState.SERVER_STATE_ACTIVE,
+                    s.getLibvirtState().isEmpty() ? s.getState().name() : clip(s.getLibvirtState()),
+                    resources("resources", s.getResources()), s.getState() == ServerState.SERVER_STATE_BUILDING);
+        } catch (StatusRuntimeException e) {
+            throw within("servers[" + i + "]", e);
+        } catch (InvalidFieldException e) {
+            throw e.within("servers[" + i + "]");
+        }
+    }
+
+    /** A refusal of a field inside {@code field}: its name put in front of the inner field's. */
+    private static StatusRuntimeException within(String field, StatusRuntimeException e) {
+        return e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT ? e
+                : Status.INVALID_ARGUMENT.withDescription(field + "." + e.getStatus().getDescription())
+                .asRuntimeException();
     }
 
     private static void count(String field, int count, int max) {
@@ -168,9 +190,13 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
     }
 
     private static io.herd.controller.placement.Resources resources(String field, io.herd.api.v1.Resources r) {
-        nonNegative(field + ".memory_mib", r.getMemoryMib());
-        nonNegative(field + ".disk_gib", r.getDiskGib());
-        cpus(field + ".vcpus", r.getVcpus());
+        try {
+            nonNegative("memory_mib", r.getMemoryMib());
+            nonNegative("disk_gib", r.getDiskGib());
+            cpus("vcpus", r.getVcpus());
+        } catch (StatusRuntimeException e) {
+            throw within(field, e);
+        }
         return ProtoMapper.resources(r);
     }
 }

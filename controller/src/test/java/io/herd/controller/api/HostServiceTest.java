@@ -285,6 +285,11 @@ class HostServiceTest {
         invalidBeat("capacity.ram_allocation_ratio", b -> b.setCapacity(b.getCapacity().toBuilder()
                 .setRamAllocationRatio(Double.NaN)));
         invalidBeat("servers[0].server_id", b -> b.addServers(AgentServer.getDefaultInstance()));
+        // the entry's name is put in front of its own field's, and the entry is the one refused
+        invalidBeat("servers[1].resources.memory_mib", b -> b.addServers(AgentServer.newBuilder().setServerId("s0"))
+                .addServers(AgentServer.newBuilder().setServerId("s1").setResources(
+                        io.herd.api.v1.Resources.newBuilder().setVcpus(1).setMemoryMib(-1))));
+        invalidBeat("usage.vcpus", b -> b.setUsage(io.herd.api.v1.Resources.newBuilder().setVcpus(-1)));
         invalidBeat("limits.max_memory_mib", b -> b.setLimits(LaunchLimits.newBuilder().setMaxMemoryMib(4)));
         assertThat(h.hosts.listHosts(ListHostsRequest.getDefaultInstance()).getHostsCount()).isZero();
     }
