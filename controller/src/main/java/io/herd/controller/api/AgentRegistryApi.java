@@ -127,18 +127,9 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
                     s.getState() == ServerState.SERVER_STATE_ACTIVE,
                     s.getLibvirtState().isEmpty() ? s.getState().name() : clip(s.getLibvirtState()),
                     resources("resources", s.getResources()), s.getState() == ServerState.SERVER_STATE_BUILDING);
-        } catch (StatusRuntimeException e) {
-            throw within("servers[" + i + "]", e);
-        } catch (InvalidFieldException e) {
-            throw e.within("servers[" + i + "]");
+        } catch (StatusRuntimeException | InvalidFieldException e) {
+            throw Fields.within("servers[" + i + "]", e);
         }
-    }
-
-    /** A refusal of a field inside {@code field}: its name put in front of the inner field's. */
-    private static StatusRuntimeException within(String field, StatusRuntimeException e) {
-        return e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT ? e
-                : Status.INVALID_ARGUMENT.withDescription(field + "." + e.getStatus().getDescription())
-                .asRuntimeException();
     }
 
     private static void count(String field, int count, int max) {
@@ -195,7 +186,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
             nonNegative("disk_gib", r.getDiskGib());
             cpus("vcpus", r.getVcpus());
         } catch (StatusRuntimeException e) {
-            throw within(field, e);
+            throw Fields.within(field, e);
         }
         return ProtoMapper.resources(r);
     }

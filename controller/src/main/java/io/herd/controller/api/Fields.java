@@ -2,6 +2,7 @@ package io.herd.controller.api;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.herd.common.InvalidFieldException;
 import io.herd.common.LaunchRules;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,21 @@ final class Fields {
 
     static StatusRuntimeException invalid(String field, String message) {
         return Status.INVALID_ARGUMENT.withDescription(field + ": " + message).asRuntimeException();
+    }
+
+    /**
+     * A refusal of a field inside {@code outer} (e.g. {@code servers[3]}), checked under its own
+     * name: the outer name put in front. Anything but a refusal of a field is returned as it is.
+     */
+    static RuntimeException within(String outer, RuntimeException refusal) {
+        if (refusal instanceof InvalidFieldException f) {
+            return f.within(outer);
+        }
+        if (refusal instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+            return Status.INVALID_ARGUMENT.withDescription(outer + "." + s.getStatus().getDescription())
+                    .asRuntimeException();
+        }
+        return refusal;
     }
 
     /** 1–255 printable characters. */

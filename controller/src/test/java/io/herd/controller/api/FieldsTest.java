@@ -30,4 +30,18 @@ class FieldsTest {
                     });
         }
     }
+
+    @Test
+    void aRefusalInsideAnEntryNamesTheEntryAndOnlyARefusalIsRenamed() {
+        RuntimeException own = Fields.within("servers[3]", new io.herd.common.InvalidFieldException("server_id",
+                "required"));
+        assertThat(own).isInstanceOfSatisfying(io.herd.common.InvalidFieldException.class, e -> {
+            assertThat(e.field()).isEqualTo("servers[3].server_id");
+            assertThat(e.getMessage()).isEqualTo("servers[3].server_id: required");
+        });
+        RuntimeException grpc = Fields.within("usage", Fields.invalid("vcpus", "must be small"));
+        assertThat(((StatusRuntimeException) grpc).getStatus().getDescription()).isEqualTo("usage.vcpus: must be small");
+        StatusRuntimeException other = Status.UNAVAILABLE.withDescription("store down").asRuntimeException();
+        assertThat(Fields.within("usage", other)).isSameAs(other);
+    }
 }
