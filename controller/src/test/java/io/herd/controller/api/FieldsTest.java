@@ -40,7 +40,8 @@ class FieldsTest {
             assertThat(e.getMessage()).isEqualTo("servers[3].server_id: required");
         });
         RuntimeException grpc = Fields.within("usage", Fields.invalid("vcpus", "must be small"));
-        assertThat(((StatusRuntimeException) grpc).getStatus().getDescription()).isEqualTo("usage.vcpus: must be small");
+        assertThat(((StatusRuntimeException) grpc).getStatus().getDescription())
+                .isEqualTo("usage.vcpus: must be small");
         StatusRuntimeException other = Status.UNAVAILABLE.withDescription("store down").asRuntimeException();
         assertThat(Fields.within("usage", other)).isSameAs(other);
     }
