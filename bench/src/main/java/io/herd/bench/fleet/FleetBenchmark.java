@@ -34,6 +34,8 @@ public final class FleetBenchmark {
 
     private static final String HEARTBEAT = "herd.v1.AgentRegistry/Heartbeat";
     private static final String CREATE = "herd.v1.ServerService/CreateServers";
+    /** The JVM collectors' time and count, every collector summed (each collection of G1's is a pause). */
+    private static final String GC = "jvm_gc_collection_seconds";
 
     private final FleetOptions options;
     private final PrintStream out;
@@ -139,6 +141,12 @@ public final class FleetBenchmark {
                     - before.sum("herd_grpc_server_handled_total", l -> HEARTBEAT.equals(l.get("method")));
             line.put(name + "_controller_cpu_cores", round(cpu / seconds));
             line.put(name + "_controller_cpu_us_per_heartbeat", round(cpu / Math.max(1, handled) * 1e6));
+            // the collector's pauses stop every call in flight: how many, and how long in all
+            double gcs = after.value(GC + "_count") - before.value(GC + "_count");
+            double gcSeconds = after.value(GC + "_sum") - before.value(GC + "_sum");
+            line.put(name + "_controller_gcs", (long) gcs);
+            line.put(name + "_controller_gc_percent", round(100 * gcSeconds / seconds));
+            line.put(name + "_controller_gc_mean_ms", gcs == 0 ? 0 : round(gcSeconds / gcs * 1e3));
             line.put(name + "_heartbeat_handling_p99_bound_ms", boundMs(Scrape.quantileBound(
                     before.buckets("herd_grpc_server_handling_seconds", l -> HEARTBEAT.equals(l.get("method"))),
                     after.buckets("herd_grpc_server_handling_seconds", l -> HEARTBEAT.equals(l.get("method"))),

@@ -50,11 +50,18 @@ public final class LoadProcess implements AutoCloseable {
     private final BufferedWriter commands;
     private final BufferedReader answers;
     private final Path dir;
+    /** Removes the directory if the fleet is stopped (SIGTERM, SIGINT) before {@link #close}. */
+    private final Thread cleanup;
     private int runs;
 
     private LoadProcess(Process process, Path dir) {
         this.process = process;
         this.dir = dir;
+        this.cleanup = new Thread(() -> {
+            process.destroyForcibly();
+            deleteQuietly(dir);
+        }, "create-load-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -108,12 +115,29 @@ public final class LoadProcess implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            return; // the hook removes it
+        }
+        delete(dir);
+    }
+
+    private static void delete(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.deleteIfExists(f);
             }
         }
         Files.deleteIfExists(dir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            delete(dir);
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
     }
 
     /**

@@ -76,6 +76,10 @@ final class ProtoMapper {
                     .setToHostName(step.toHostName())
                     .setMessage(e.message()));
         }
+        if (!s.metadata().isEmpty()) {
+            // a map field, even an empty one, is an object per server answered
+            b.putAllMetadata(s.metadata());
+        }
         return b
                 .setId(s.id())
                 .setName(s.name())
@@ -92,7 +96,6 @@ final class ProtoMapper {
                 .setCreatedAt(timestamp(s.createdAt()))
                 .setUpdatedAt(timestamp(s.updatedAt()))
                 .setFlavor(s.flavor())
-                .putAllMetadata(s.metadata())
                 .build();
     }
 

@@ -46,13 +46,14 @@ public record ServerRecord(
         hostId = hostId == null ? "" : hostId;
         Objects.requireNonNull(status, "status");
         statusMessage = statusMessage == null ? "" : statusMessage;
-        image = image == null ? "" : image;
-        network = network == null ? "" : network;
+        // few distinct values, held by every server: one copy each (the JVM's table lets go of unused ones)
+        image = image == null ? "" : image.intern();
+        network = network == null ? "" : network.intern();
         requestId = requestId == null ? "" : requestId;
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         previousHostId = previousHostId == null ? "" : previousHostId;
-        flavor = flavor == null ? "" : flavor;
+        flavor = flavor == null ? "" : flavor.intern();
         metadata = metadata == null || metadata.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
