@@ -43,20 +43,22 @@ public final class LoadProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DONE = "done ";
-    /** How long after a run's end its process has to answer. */
+    /** How long after a run's end its process has to answer (each call has a 60 s deadline). */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(120);
 
     private final Process process;
     private final BufferedWriter commands;
     private final BufferedReader answers;
     private final Path dir;
+    private final Duration answerGrace;
     /** Removes the directory if the fleet is stopped (SIGTERM, SIGINT) before {@link #close}. */
     private final Thread cleanup;
     private int runs;
 
-    private LoadProcess(Process process, Path dir) {
+    private LoadProcess(Process process, Path dir, Duration answerGrace) {
         this.process = process;
         this.dir = dir;
+        this.answerGrace = answerGrace;
         this.cleanup = new Thread(() -> {
             process.destroyForcibly();
             deleteQuietly(dir);
@@ -75,21 +77,35 @@ public final class LoadProcess implements AutoCloseable {
         List<String> command = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 io.herd.bench.Main.class.getName(), "create-load", controller, groups.toString(),
                 Integer.toString(maxInFlight));
+        try {
+            return start(command, dir, ANSWER_GRACE);
+        } catch (IOException e) {
+            deleteQuietly(dir);
+            throw e;
+        }
+    }
+
+    /** Starts {@code command} as the load's process, its files in {@code dir}. */
+    static LoadProcess start(List<String> command, Path dir, Duration answerGrace) throws IOException {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        return new LoadProcess(p, dir);
+        return new LoadProcess(p, dir, answerGrace);
     }
 
     /**
      * Offers {@code rate} creates a second for {@code duration} and waits for every answer. A
-     * process that has not answered {@link #ANSWER_GRACE} after the run's end (each call has a
-     * 60 s deadline) is killed, and the run fails.
+     * process that has not answered {@code answerGrace} after the run's end is killed, and the
+     * run fails.
      */
     CreateLoad.Result run(int rate, Duration duration) throws IOException, InterruptedException {
         Path result = dir.resolve("run-" + (++runs) + ".json");
-        commands.write(rate + " " + duration.toMillis() + " " + result + "\n");
-        commands.flush();
+        try {
+            commands.write(rate + " " + duration.toMillis() + " " + result + "\n");
+            commands.flush();
+        } catch (IOException gone) {
+            throw ended(gone);
+        }
         CompletableFuture<Void> answered = new CompletableFuture<>();
-        answered.completeOnTimeout(null, duration.plus(ANSWER_GRACE).toMillis(), TimeUnit.MILLISECONDS)
+        answered.completeOnTimeout(null, duration.plus(answerGrace).toMillis(), TimeUnit.MILLISECONDS)
                 .thenRun(process::destroyForcibly);
         try {
             for (String line = answers.readLine(); line != null; line = answers.readLine()) {
@@ -101,8 +117,12 @@ public final class LoadProcess implements AutoCloseable {
         } finally {
             answered.cancel(false);
         }
-        throw new IOException("the create load's process ended before its run did: exit status "
-                + (process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : "unknown"));
+        throw ended(null);
+    }
+
+    private IOException ended(IOException cause) throws InterruptedException {
+        return new IOException("the create load's process ended before its run did: exit status "
+                + (process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : "unknown"), cause);
     }
 
     @Override
