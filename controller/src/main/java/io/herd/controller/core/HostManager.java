@@ -81,7 +81,7 @@ public final class HostManager {
             for (HostReport.ReportedDomain d : r.domains()) {
                 ServerRecord s = inv.server(d.serverId());
                 if (s != null && s.hostId().equals(r.hostId())) {
-                    reported.put(d.serverId(), d);
+                    reported.put(s.id(), d);
                 } else if (s != null && s.previousHostId().equals(r.hostId())) {
                     continue; // its old domain, held and being removed by the launcher or the deleter
                 } else if (s != null) {
@@ -312,9 +312,6 @@ public final class HostManager {
     private List<ServerRecord> serversToReconcile(HostRecord host, boolean returning,
                                                   Map<String, HostReport.ReportedDomain> reported) {
         Map<String, HostReport.ReportedDomain> previous = lastReported.get(host.id());
-        if (!reported.equals(previous)) {
-            lastReported.put(host.id(), reported);
-        }
         Set<String> recheck = inv.takeServersToRecheck(host.id());
         Map<String, Integer> misses = missingCounts.getOrDefault(host.id(), Map.of());
         Collection<String> ids;
@@ -344,7 +341,33 @@ public final class HostManager {
                 misses.remove(id);
             }
         }
+        remember(host.id(), previous, reported);
         return out;
+    }
+
+    /**
+     * Keeps what the heartbeat listed for the next one to compare with. The host's map is
+     * changed in place, entry by entry: a launch or a delete then leaves one entry behind, not
+     * a whole map (every domain of the host) that lives until the host's next change, long
+     * enough for the collector to copy it into the old generation, where it dies.
+     */
+    private void remember(String hostId, Map<String, HostReport.ReportedDomain> previous,
+                          Map<String, HostReport.ReportedDomain> reported) {
+        if (previous == null) {
+            previous = new HashMap<>();
+            lastReported.put(hostId, previous);
+        } else if (previous.equals(reported)) {
+            return;
+        }
+        previous.keySet().retainAll(reported.keySet());
+        for (Map.Entry<String, HostReport.ReportedDomain> e : reported.entrySet()) {
+            HostReport.ReportedDomain d = e.getValue();
+            if (!d.equals(previous.get(e.getKey()))) {
+                // the server's own id and one copy of each state name, not the heartbeat's copies
+                previous.put(e.getKey(), new HostReport.ReportedDomain(e.getKey(), d.running(),
+                        d.libvirtState().intern(), d.resources(), d.starting()));
+            }
+        }
     }
 
     /**

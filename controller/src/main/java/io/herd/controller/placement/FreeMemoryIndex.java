@@ -46,6 +46,9 @@ final class FreeMemoryIndex {
         if (entry == null) {
             entry = new Entry(slot);
             bySlot[slot] = entry;
+        } else if (entry.freeMemoryMib == freeMemoryMib && entry.hostId.equals(hostId)) {
+            // in its place already: a tree node moved for nothing is garbage that may outlive a young collection
+            return;
         } else {
             order.remove(entry);
         }
