@@ -35,6 +35,15 @@ final class HeartbeatTimes {
         return at.isAfter(h.lastHeartbeat()) ? at : h.lastHeartbeat();
     }
 
+    /**
+     * Whether the host's last heartbeat ({@link #last}) is before {@code cutoff}: read in place,
+     * without making an {@code Instant}, as the liveness check asks it of every host every tick.
+     */
+    boolean before(HostRecord h, Instant cutoff) {
+        Slot slot = slots.get(h.id());
+        return (slot == null || slot.before(cutoff)) && h.lastHeartbeat().isBefore(cutoff);
+    }
+
     /** The record with its last heartbeat's time; the record itself when that is its own. */
     HostRecord current(HostRecord h) {
         Instant at = last(h);
@@ -53,6 +62,10 @@ final class HeartbeatTimes {
         void set(Instant at) {
             seconds = at.getEpochSecond();
             nanos = at.getNano();
+        }
+
+        boolean before(Instant t) {
+            return seconds < t.getEpochSecond() || seconds == t.getEpochSecond() && nanos < t.getNano();
         }
 
         Instant get() {

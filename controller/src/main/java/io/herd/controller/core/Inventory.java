@@ -51,6 +51,7 @@ final class Inventory {
     private final WatchHub watchers = new WatchHub();
     private final Map<String, HostRecord> hosts = new LinkedHashMap<>();
     private final HeartbeatTimes heartbeatTimes = new HeartbeatTimes();
+    private final QuietHosts quiet = new QuietHosts();
     /** Host ids by name: the first host holding each name, as a scan of {@link #hosts} finds it. */
     private final Map<String, String> hostIdsByName = new HashMap<>();
     private final Map<String, GroupRecord> groups = new LinkedHashMap<>();
@@ -175,9 +176,34 @@ final class Inventory {
         heartbeatTimes.heard(hostId, at);
     }
 
+    /** The host's last heartbeat, when it found nothing to do and nothing changed since; callable without the lock. */
+    QuietHosts.Quiet quiet(String hostId) {
+        return quiet.get(hostId);
+    }
+
+    /** The heartbeat just handled found nothing to do, and a repeat of it would find nothing either. */
+    void markQuiet(String hostId, QuietHosts.Quiet q) {
+        quiet.put(hostId, q);
+    }
+
+    /** A heartbeat that must be handled whole: its host is quiet no more. */
+    void forgetQuiet(String hostId) {
+        quiet.forget(hostId);
+    }
+
+    /** Whether the host's next heartbeat has none of its servers to look at whatever it reports. */
+    boolean nothingToRecheck(String hostId) {
+        return index.nothingToRecheck(hostId);
+    }
+
     /** When the host last heartbeated (see {@link HeartbeatTimes}). */
     Instant lastHeartbeat(HostRecord h) {
         return heartbeatTimes.last(h);
+    }
+
+    /** Whether the host's last heartbeat is before {@code cutoff}. */
+    boolean heardBefore(HostRecord h, Instant cutoff) {
+        return heartbeatTimes.before(h, cutoff);
     }
 
     /** The host's record with its last heartbeat's time: what views and counts show. */
@@ -192,6 +218,7 @@ final class Inventory {
 
     /** Keeps the host in memory and in the engine, not in the store. */
     void putHost(HostRecord host) {
+        quiet.forget(host.id());
         HostRecord old = hosts.put(host.id(), host);
         if (old != null && !old.name().equals(host.name()) && host.id().equals(hostIdsByName.get(old.name()))) {
             // a renamed placeholder: its old name goes to the next host holding it, if any
@@ -393,6 +420,7 @@ final class Inventory {
             ServerRecord old = servers.remove(s.id());
             if (old != null) {
                 index.remove(old);
+                forgetHostsOf(old);
             }
             history.remove(s.id());
             claims.releaseAll(s.id());
@@ -447,6 +475,7 @@ final class Inventory {
         ServerRecord old = servers.remove(s.id());
         if (old != null) {
             index.remove(old);
+            forgetHostsOf(old);
         }
         history.remove(s.id());
         claims.releaseAll(s.id());
@@ -522,6 +551,10 @@ final class Inventory {
 
     private void putServer(ServerRecord s) {
         ServerRecord old = servers.put(s.id(), s);
+        if (old != null) {
+            forgetHostsOf(old);
+        }
+        forgetHostsOf(s);
         if (old != null && (old.holdsClaim() && !old.hostId().equals(s.hostId())
                 || old.leavingHost() && !s.leavingHost())) {
             capacityGeneration++;
@@ -531,5 +564,11 @@ final class Inventory {
         if (s.status() == ServerStatus.ACTIVE && neverActive.remove(s.id())) {
             metrics.serverActivated(Duration.between(s.createdAt(), now()));
         }
+    }
+
+    /** The hosts the server is on or leaves are quiet no more: their next heartbeat is handled whole. */
+    private void forgetHostsOf(ServerRecord s) {
+        quiet.forget(s.hostId());
+        quiet.forget(s.previousHostId());
     }
 }

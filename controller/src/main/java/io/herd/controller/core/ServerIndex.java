@@ -107,6 +107,12 @@ final class ServerIndex {
         return out;
     }
 
+    /** Whether {@link #takeToRecheck} would find nothing for the host: its servers are ACTIVE, none changed since. */
+    boolean nothingToRecheck(String hostId) {
+        Set<String> changed = changedByHost.get(hostId);
+        return !unsettledByHost.containsKey(hostId) && (changed == null || changed.isEmpty());
+    }
+
     /** Where the indexes disagree with the records. */
     java.util.List<String> violations(Map<String, ServerRecord> servers) {
         java.util.List<String> out = new java.util.ArrayList<>();

@@ -71,13 +71,15 @@ public final class ServerManager {
     private Created create(CreateServers req, int minCount, boolean recordRefusal) {
         List<ServerRecord> created;
         CompletableFuture<Void> written;
+        // made before the lock: a random id reads the system's random source, which has a lock of its own
+        List<String> ids = newIds(req.count());
         synchronized (inv.lock) {
             if (!req.requestId().isEmpty() && inv.request(req.requestId()) != null) {
                 written = inv.pendingRequest(req.requestId());
                 created = null;
             } else {
                 inv.requireStoreHealthy();
-                created = claim(req, minCount, recordRefusal);
+                created = claim(req, ids, minCount, recordRefusal);
                 Instant now = inv.now();
                 List<HistoryEntry> placed = created.stream().filter(ServerRecord::holdsClaim)
                         .map(s -> new HistoryEntry(s.id(), now, HistoryEntry.Event.PLACED, "", s.hostId(),
@@ -98,14 +100,14 @@ public final class ServerManager {
             }
             throw e;
         }
-        List<String> ids = created.stream().filter(ServerRecord::holdsClaim).map(ServerRecord::id).toList();
+        List<String> launches = created.stream().filter(ServerRecord::holdsClaim).map(ServerRecord::id).toList();
         List<ServerView> views;
         synchronized (inv.lock) {
             inv.publishCreated(req.requestId(), created);
             // as claimed: BUILDING, each on its host
             views = created.stream().map(inv::view).toList();
         }
-        ids.forEach(launcher::queueMarked);
+        launches.forEach(launcher::queueMarked);
         return new Created(views, false);
     }
 
@@ -129,7 +131,7 @@ public final class ServerManager {
      * With {@code minCount} below the count, the most servers that can be placed, down to it;
      * with {@code recordRefusal}, servers in ERROR holding no host when none can be.
      */
-    private List<ServerRecord> claim(CreateServers req, int minCount, boolean recordRefusal) {
+    private List<ServerRecord> claim(CreateServers req, List<String> ids, int minCount, boolean recordRefusal) {
         GroupRecord group = null;
         if (!req.groupRef().isEmpty()) {
             group = inv.findGroup(req.groupRef());
@@ -145,7 +147,7 @@ public final class ServerManager {
             }
         }
         String groupId = group == null ? null : group.id();
-        PlacementResult result = place(req, req.count(), groupId);
+        PlacementResult result = place(req, ids, req.count(), groupId);
         if (result instanceof PlacementResult.NoValidHost none) {
             // hosts that have not reported since this controller started might take them all
             String unsettled = inv.unsettled();
@@ -156,7 +158,7 @@ public final class ServerManager {
         // the largest count, from the most to the fewest asked for, that finds hosts
         for (int count = req.count() - 1; result instanceof PlacementResult.NoValidHost && count >= minCount;
              count--) {
-            result = place(req, count, groupId);
+            result = place(req, ids, count, groupId);
         }
         Instant now = inv.now();
         if (result instanceof PlacementResult.NoValidHost none) {
@@ -166,7 +168,7 @@ public final class ServerManager {
             }
             List<ServerRecord> failed = new ArrayList<>(req.count());
             for (int i = 1; i <= req.count(); i++) {
-                failed.add(new ServerRecord(UUID.randomUUID().toString(), req.nameOf(i), group == null ? ""
+                failed.add(new ServerRecord(ids.get(i - 1), req.nameOf(i), group == null ? ""
                         : group.id(), "", ServerStatus.ERROR, NO_VALID_HOST + why, req.vcpus(), req.memoryMib(),
                         req.diskGib(), req.image(), req.network(), req.requestId(), now, now, "", req.flavor(),
                         req.metadata()));
@@ -186,13 +188,18 @@ public final class ServerManager {
         return created;
     }
 
-    /** Decides and claims {@code count} new servers in the engine. */
-    private PlacementResult place(CreateServers req, int count, String groupId) {
+    /** Decides and claims {@code count} new servers in the engine, with the first {@code count} ids. */
+    private PlacementResult place(CreateServers req, List<String> ids, int count, String groupId) {
+        return inv.place(new PlacementRequest(ids.subList(0, count), req.resources(), groupId, Set.of(), req.image(),
+                null));
+    }
+
+    private static List<String> newIds(int count) {
         List<String> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             ids.add(UUID.randomUUID().toString());
         }
-        return inv.place(new PlacementRequest(ids, req.resources(), groupId, Set.of(), req.image(), null));
+        return ids;
     }
 
     /** One server by id, with its history. */
