@@ -1,21 +1,14 @@
 package io.herd.controller.core;
 
 import io.herd.controller.model.GroupRecord;
-import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
 import io.herd.controller.placement.Resources;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
