@@ -69,9 +69,10 @@ final class Heartbeats {
                 inv.heardAt(r.hostId(), inv.now());
                 return quietAck;
             }
-            inv.forgetQuiet(r.hostId());
             HostRecord old = inv.host(r.hostId());
             boolean approved = admit(r, old);
+            // handled whole from here: the host is quiet again only if this one finds nothing to do
+            inv.forgetQuiet(r.hostId());
             inv.heard(r.hostId());
             Instant now = inv.now();
             boolean returning = old == null || !old.up();

@@ -13,10 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hosts: registration and heartbeats, reconciliation, liveness, evacuation of dead hosts,
- * and the operator's cordon. A heartbeat from a degraded agent (libvirt unreachable) only
- * says the host is alive: its list of domains means nothing, so no server changes because of
- * it; the host takes no new servers until its agent recovers.
+ * Hosts: registration and heartbeats (handled by {@link Heartbeats}), liveness, evacuation of
+ * dead hosts, approval and the operator's cordon.
  */
 public final class HostManager {
 
