@@ -5,11 +5,16 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.herd.common.InvalidFieldException;
 import io.herd.controller.core.ControllerException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one unary call and turns the core's refusals into gRPC statuses. */
+/**
+ * Runs one unary call, answered at once or when a future completes, and turns the core's
+ * refusals into gRPC statuses.
+ */
 final class Calls {
 
     private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
@@ -21,22 +26,48 @@ final class Calls {
         T response;
         try {
             response = call.get();
-        } catch (StatusRuntimeException e) {
-            observer.onError(e);
-            return;
-        } catch (ControllerException e) {
-            observer.onError(status(e).asRuntimeException());
-            return;
-        } catch (InvalidFieldException e) {
-            observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
         } catch (RuntimeException e) {
-            LOG.error("internal error", e);
-            observer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            observer.onError(error(e));
             return;
         }
         observer.onNext(response);
         observer.onCompleted();
+    }
+
+    /** A call answered when the future the call returns completes, on the thread that completes it. */
+    static <T> void unaryAsync(StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> response;
+        try {
+            response = call.get();
+        } catch (RuntimeException e) {
+            observer.onError(error(e));
+            return;
+        }
+        response.whenComplete((r, e) -> {
+            if (e == null) {
+                observer.onNext(r);
+                observer.onCompleted();
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            observer.onError(cause instanceof RuntimeException re ? error(re)
+                    : Status.INTERNAL.withDescription(cause.toString()).asRuntimeException());
+        });
+    }
+
+    /** The status a call that threw ends with. */
+    private static StatusRuntimeException error(RuntimeException e) {
+        if (e instanceof StatusRuntimeException s) {
+            return s;
+        }
+        if (e instanceof ControllerException c) {
+            return status(c).asRuntimeException();
+        }
+        if (e instanceof InvalidFieldException) {
+            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
+        LOG.error("internal error", e);
+        return Status.INTERNAL.withDescription(e.toString()).asRuntimeException();
     }
 
     static Status status(ControllerException e) {

@@ -62,14 +62,12 @@ public final class ServerApi extends ServerServiceGrpc.ServerServiceImplBase {
 
     @Override
     public void createServers(CreateServersRequest req, StreamObserver<CreateServersResponse> out) {
-        Calls.unary(out, () -> {
-            CreateServers create = validate(req);
-            ServerManager.Created created = servers.create(create);
-            return CreateServersResponse.newBuilder()
-                    .addAllServers(created.servers().stream().map(ProtoMapper::server).toList())
-                    .setReplayed(created.replayed())
-                    .build();
-        });
+        // answered once the claims are on disk, by the thread that finishes the create
+        Calls.unaryAsync(out, () -> servers.createAsync(validate(req)).thenApply(created ->
+                CreateServersResponse.newBuilder()
+                        .addAllServers(created.servers().stream().map(ProtoMapper::server).toList())
+                        .setReplayed(created.replayed())
+                        .build()));
     }
 
     @Override

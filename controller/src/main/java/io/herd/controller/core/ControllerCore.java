@@ -162,5 +162,7 @@ public final class ControllerCore implements AutoCloseable {
         launcher.stop();
         calls.close();
         inv.close();
+        // after the store writer: the creates it settled while closing are answered
+        servers.close();
     }
 }

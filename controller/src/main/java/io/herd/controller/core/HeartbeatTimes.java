@@ -6,23 +6,27 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * When each host last heartbeated, kept apart from its record (under the inventory's lock). A
- * heartbeat that changes nothing writes two numbers here and replaces no record: it writes no
- * reference into the inventory's long-lived maps for the collector to scan at its next pause,
- * and leaves nothing behind for it to copy. A record's own time is that of the last heartbeat
- * that changed it.
+ * When each host last heartbeated, kept apart from its record (the map under the inventory's
+ * lock). A heartbeat that changes nothing writes a number into its host's {@link Slot} and
+ * replaces no record: it writes no reference into the inventory's long-lived maps for the
+ * collector to scan at its next pause, and leaves nothing behind for it to copy. A quiet host's
+ * heartbeat writes its slot without the lock ({@link QuietHosts#heard}). A record's own time is
+ * that of the last heartbeat that changed it.
  */
 final class HeartbeatTimes {
 
     private final Map<String, Slot> slots = new HashMap<>();
 
-    void heard(String hostId, Instant at) {
+    /** The host's slot, with {@code at} written into it. */
+    Slot heard(String hostId, Instant at) {
         Slot slot = slots.get(hostId);
         if (slot == null) {
-            slots.put(hostId, new Slot(at));
+            slot = new Slot(at);
+            slots.put(hostId, slot);
         } else {
             slot.set(at);
         }
+        return slot;
     }
 
     /** The host's last heartbeat: its record's time, or a later one written here. */
@@ -50,26 +54,40 @@ final class HeartbeatTimes {
         return at.equals(h.lastHeartbeat()) ? h : h.withLastHeartbeat(at);
     }
 
-    /** A time as numbers, written in place. */
-    private static final class Slot {
-        private long seconds;
-        private int nanos;
+    /**
+     * A host's last heartbeat time as one number (nanoseconds since the epoch), written in place
+     * and readable without the lock. Times beyond what a long holds (before 1677, after 2262)
+     * are held as the nearest it does.
+     */
+    static final class Slot {
+        private static final long NANOS = 1_000_000_000L;
+        private volatile long epochNanos;
 
         Slot(Instant at) {
             set(at);
         }
 
         void set(Instant at) {
-            seconds = at.getEpochSecond();
-            nanos = at.getNano();
+            epochNanos = nanos(at);
         }
 
         boolean before(Instant t) {
-            return seconds < t.getEpochSecond() || seconds == t.getEpochSecond() && nanos < t.getNano();
+            return epochNanos < nanos(t);
         }
 
         Instant get() {
-            return Instant.ofEpochSecond(seconds, nanos);
+            return Instant.ofEpochSecond(Math.floorDiv(epochNanos, NANOS), Math.floorMod(epochNanos, NANOS));
+        }
+
+        private static long nanos(Instant t) {
+            long s = t.getEpochSecond();
+            if (s >= Long.MAX_VALUE / NANOS) {
+                return Long.MAX_VALUE;
+            }
+            if (s < Long.MIN_VALUE / NANOS) {
+                return Long.MIN_VALUE;
+            }
+            return s * NANOS + t.getNano();
         }
     }
 }

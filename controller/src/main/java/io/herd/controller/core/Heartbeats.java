@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * (libvirt unreachable) only says the host is alive: its list of domains means nothing, so no
  * server changes because of it; the host takes no new servers until its agent recovers. Most
  * heartbeats repeat their host's last one: when that one found nothing to do and nothing
- * changed since ({@link QuietHosts}), only their time is written.
+ * changed since ({@link QuietHosts}), only their time is written, without the lock.
  */
 final class Heartbeats {
 
@@ -56,19 +56,17 @@ final class Heartbeats {
 
     /** Registers or refreshes the host, brings it UP, and reconciles its servers with its domains. */
     HostReport.Ack heartbeat(HostReport r) {
-        // compared before the lock: most heartbeats repeat the last one, and then only their time is written
+        // most heartbeats repeat the last one: when nothing changed at the host or in the controller
+        // since, handled whole it would find nothing to do, and only its time is written, without the lock
         QuietHosts.Quiet quiet = inv.quiet(r.hostId());
-        boolean repeated = quiet != null && repeats(r, quiet);
+        if (quiet != null && repeats(r, quiet) && inv.heardQuietly(r.hostId(), quiet)) {
+            return quietAck;
+        }
         List<String> relaunch = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         List<String> destroy = new ArrayList<>();
         String dial = null;
         synchronized (inv.lock) {
-            if (repeated && inv.quiet(r.hostId()) == quiet) {
-                // nothing changed at the host or in the controller since: handled whole, it would find nothing to do
-                inv.heardAt(r.hostId(), inv.now());
-                return quietAck;
-            }
             HostRecord old = inv.host(r.hostId());
             boolean approved = admit(r, old);
             // handled whole from here: the host is quiet again only if this one finds nothing to do
@@ -106,7 +104,7 @@ final class Heartbeats {
             if (old == null || !host.equals(old.withLastHeartbeat(now))) {
                 save(host, old);
             }
-            inv.heardAt(host.id(), now);
+            HeartbeatTimes.Slot heard = inv.heardAt(host.id(), now);
             logArrival(host, old, returning);
             if (returning || !old.agentAddress().equals(host.agentAddress())) {
                 dial = host.agentAddress();
@@ -150,7 +148,7 @@ final class Heartbeats {
                     && outcome.relaunch().isEmpty() && !missingCounts.containsKey(host.id())
                     && inv.nothingToRecheck(host.id())) {
                 // every domain it lists is a server of this host, as it was: the same report again finds nothing
-                inv.markQuiet(host.id(), new QuietHosts.Quiet(inv.host(host.id()), remembered(host.id(), r)));
+                inv.markQuiet(host.id(), new QuietHosts.Quiet(inv.host(host.id()), remembered(host.id(), r), heard));
             }
         }
         if (dial != null) {

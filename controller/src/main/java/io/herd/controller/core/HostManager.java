@@ -77,7 +77,7 @@ public final class HostManager {
             // every host counts from the controller's start at the earliest
             if (inv.startedAt.isBefore(cutoff)) {
                 for (HostRecord h : inv.hosts()) {
-                    if (h.up() && inv.heardBefore(h, cutoff)) {
+                    if (h.up() && inv.silentSince(h, cutoff)) {
                         silent.add(inv.current(h));
                     }
                 }

@@ -171,9 +171,9 @@ final class Inventory {
         return hosts.values();
     }
 
-    /** A heartbeat of the host arrived at {@code at}. */
-    void heardAt(String hostId, Instant at) {
-        heartbeatTimes.heard(hostId, at);
+    /** A heartbeat of the host arrived at {@code at}; the host's slot, where a quiet one writes its time. */
+    HeartbeatTimes.Slot heardAt(String hostId, Instant at) {
+        return heartbeatTimes.heard(hostId, at);
     }
 
     /** The host's last heartbeat, when it found nothing to do and nothing changed since; callable without the lock. */
@@ -184,6 +184,14 @@ final class Inventory {
     /** The heartbeat just handled found nothing to do, and a repeat of it would find nothing either. */
     void markQuiet(String hostId, QuietHosts.Quiet q) {
         quiet.put(hostId, q);
+    }
+
+    /**
+     * Without the lock: a heartbeat that repeats the quiet host's last one has its time written,
+     * and is handled if the host is still quiet (else the caller handles it whole, under the lock).
+     */
+    boolean heardQuietly(String hostId, QuietHosts.Quiet q) {
+        return quiet.heard(hostId, q, now());
     }
 
     /** A heartbeat that must be handled whole: its host is quiet no more. */
@@ -201,9 +209,12 @@ final class Inventory {
         return heartbeatTimes.last(h);
     }
 
-    /** Whether the host's last heartbeat is before {@code cutoff}. */
-    boolean heardBefore(HostRecord h, Instant cutoff) {
-        return heartbeatTimes.before(h, cutoff);
+    /**
+     * Whether the host's last heartbeat is before {@code cutoff}, even counting a quiet heartbeat
+     * that lands while this looks (the host is then quiet no more: see {@link QuietHosts#heard}).
+     */
+    boolean silentSince(HostRecord h, Instant cutoff) {
+        return heartbeatTimes.before(h, cutoff) && quiet.silent(h.id(), () -> heartbeatTimes.before(h, cutoff));
     }
 
     /** The host's record with its last heartbeat's time: what views and counts show. */

@@ -91,6 +91,16 @@ final class Launcher {
     }
 
     /**
+     * Queues the launch of a server just created and marked by the caller, on the host it
+     * claimed; what became of it meanwhile (a delete) is seen when the launch starts.
+     */
+    void queueCreated(String serverId, String hostId) {
+        if (!calls.run(hostId, () -> run(serverId))) {
+            LOG.warn("launch of server {} not queued: the controller is stopping", serverId);
+        }
+    }
+
+    /**
      * Queues the launches of servers the caller marked, once {@code written} (their claims or
      * moves) is on disk; if it never is (the controller is stopping), only the marks go.
      */

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -29,14 +30,14 @@ public final class ServerManager {
 
     private final Inventory inv;
     private final CoreSettings settings;
-    private final Launcher launcher;
     private final Deleter deleter;
+    private final CreatePublisher publisher;
 
     ServerManager(Inventory inv, CoreSettings settings, Launcher launcher, Deleter deleter) {
         this.inv = inv;
         this.settings = settings;
-        this.launcher = launcher;
         this.deleter = deleter;
+        this.publisher = new CreatePublisher(inv, launcher);
     }
 
     /** The servers created, or the ones a repeated request id created before. */
@@ -53,6 +54,14 @@ public final class ServerManager {
      * cannot be written is given back: nothing is created.
      */
     public Created create(CreateServers req) {
+        return join(createAsync(req));
+    }
+
+    /**
+     * {@link #create}, answered once the claim is on disk: the caller's thread does not wait for
+     * the store. A refusal (bad group, quota, no valid host) fails the call itself.
+     */
+    public CompletableFuture<Created> createAsync(CreateServers req) {
         return create(req, req.count(), false);
     }
 
@@ -65,10 +74,26 @@ public final class ServerManager {
      * still refuse the call, creating nothing.
      */
     public Created createOrRecordRefusal(CreateServers req, int minCount) {
-        return create(req, Math.max(1, Math.min(minCount, req.count())), true);
+        return join(create(req, Math.max(1, Math.min(minCount, req.count())), true));
     }
 
-    private Created create(CreateServers req, int minCount, boolean recordRefusal) {
+    /** Stops finishing creates on a thread of their own; see {@link CreatePublisher#close}. */
+    void close() {
+        publisher.close();
+    }
+
+    private static Created join(CompletableFuture<Created> created) {
+        try {
+            return created.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Created> create(CreateServers req, int minCount, boolean recordRefusal) {
         List<ServerRecord> created;
         CompletableFuture<Void> written;
         // made before the lock: a random id reads the system's random source, which has a lock of its own
@@ -90,25 +115,10 @@ public final class ServerManager {
             }
         }
         if (created == null) {
-            return replay(req.requestId(), written);
+            // rare: a repeat waits on its caller's thread
+            return CompletableFuture.completedFuture(replay(req.requestId(), written));
         }
-        try {
-            StoreWriter.await(written, "nothing was created, retry");
-        } catch (ControllerException e) {
-            synchronized (inv.lock) {
-                inv.dropCreated(req.requestId(), created);
-            }
-            throw e;
-        }
-        List<String> launches = created.stream().filter(ServerRecord::holdsClaim).map(ServerRecord::id).toList();
-        List<ServerView> views;
-        synchronized (inv.lock) {
-            inv.publishCreated(req.requestId(), created);
-            // as claimed: BUILDING, each on its host
-            views = created.stream().map(inv::view).toList();
-        }
-        launches.forEach(launcher::queueMarked);
-        return new Created(views, false);
+        return publisher.whenWritten(req.requestId(), created, written);
     }
 
     /** A repeat: answers once the first request's servers are on disk. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -136,12 +137,21 @@ final class StoreWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw ControllerException.unavailable("interrupted while writing to the store; " + advice);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw ControllerException.unavailable(cause.getMessage() + "; " + advice);
+            throw failure(e.getCause() == null ? e : e.getCause(), advice);
         } catch (TimeoutException e) {
-            throw ControllerException.unavailable("the store did not confirm the write within "
+            throw failure(e, advice);
+        }
+    }
+
+    /** What a caller is told of a queued write that failed, or that was not confirmed in {@link #CALLER_WAIT}. */
+    static ControllerException failure(Throwable writeFailure, String advice) {
+        Throwable cause = writeFailure instanceof CompletionException && writeFailure.getCause() != null
+                ? writeFailure.getCause() : writeFailure;
+        if (cause instanceof TimeoutException) {
+            return ControllerException.unavailable("the store did not confirm the write within "
                     + CALLER_WAIT.toSeconds() + " s; " + advice);
         }
+        return ControllerException.unavailable(cause.getMessage() + "; " + advice);
     }
 
     private CompletableFuture<Void> enqueue(Mutation m, boolean mustLand) {
