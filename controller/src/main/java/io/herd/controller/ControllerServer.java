@@ -1,5 +1,6 @@
 package io.herd.controller;
 
+import io.herd.api.v1.AgentRegistryGrpc;
 import io.herd.common.BackgroundWork;
 import io.herd.controller.agents.GrpcAgentPort;
 import io.herd.controller.auth.AccessControl;
@@ -85,6 +86,8 @@ public final class ControllerServer implements AutoCloseable {
                     .maxMessageBytes(config.limits().maxMessageBytes())
                     // its calls block only on the inventory's lock and on store writes (futures)
                     .workStealingCalls()
+                    // a heartbeat that repeats its host's last one is answered on the transport's thread
+                    .inline(AgentRegistryGrpc.getHeartbeatMethod().getFullMethodName())
                     .interceptor(new GrpcServerMetrics(registry))
                     .interceptor(access);
             terms.services().definitions().forEach(b::service);
@@ -98,7 +101,7 @@ public final class ControllerServer implements AutoCloseable {
                 election = new LeaderElection(new LeaderLease(config.storeUrl().orElseThrow(), holder, address,
                         config.ha().lease()), config.ha().lease(), terms);
             }
-            terms.attach(server.health(), election);
+            terms.attach(server.health(), server.calls(), election);
             if (election == null) {
                 // alone on its SQLite file: one term from start to stop, and a start that fails to load fails
                 terms.elected(0);

@@ -29,6 +29,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,8 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
     private final ControllerMetrics metrics;
     private final TermServices services = new TermServices(SERVICES);
     private HealthStatusManager health;
+    /** Where a heartbeat that must be handled whole runs: the server's call pool (heartbeats start inline). */
+    private Executor calls = Runnable::run;
     private LeaderElection election;
     private volatile Term current;
     /** Whether this standby has loaded the store once (see {@link #rehearse}); the terms' thread only. */
@@ -92,9 +95,13 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
         return why.isEmpty() ? "this controller is between terms; retry in a moment" : why;
     }
 
-    /** Where health is reported, and the election whose terms these are (null on SQLite). */
-    void attach(HealthStatusManager health, LeaderElection election) {
+    /**
+     * Where health is reported, where heartbeats hand off what may block ({@code GrpcServer#calls}),
+     * and the election whose terms these are (null on SQLite).
+     */
+    void attach(HealthStatusManager health, Executor calls, LeaderElection election) {
         this.health = health;
+        this.calls = calls;
         this.election = election;
         setHealth(false, false);
     }
@@ -125,7 +132,7 @@ final class ControllerTerms implements LeaderElection.Listener, LeaderCore {
         current = new Term(epoch, core, serverApi);
         services.serve(List.of(new ServerGroupApi(core.groups()), serverApi, new HostApi(core.hosts(),
                 core.migrations()), new FlavorApi(core.flavors()), new AgentRegistryApi(core.hosts(),
-                limits.maxDomainsPerHeartbeat(), limits.heartbeatsPerSecond(), limits.maxHosts(), epoch)));
+                limits.maxDomainsPerHeartbeat(), limits.heartbeatsPerSecond(), limits.maxHosts(), epoch, calls)));
         // while store writes that must land are failing, the controller refuses changes: say so
         core.onStoreHealthChange(storeHealth(epoch));
         if (epoch != 0) {

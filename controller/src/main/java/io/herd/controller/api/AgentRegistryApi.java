@@ -17,10 +17,15 @@ import io.herd.controller.core.HostReport;
 import io.herd.controller.model.HostCapacity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * herd.v1.AgentRegistry: every agent's heartbeat. A heartbeat is checked whole before it
  * changes anything: its size, its values, the agent certificate it came with, and its rate.
+ * Its method may run on the transport's threads ({@code GrpcServer.Builder#inline}): a heartbeat
+ * that repeats its host's last one is answered there at once, and any other is handed to
+ * {@code slow}, as it may wait for the inventory's lock.
  */
 public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplBase {
 
@@ -31,6 +36,7 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
     private final int maxDomains;
     private final HeartbeatRate rate;
     private final long epoch;
+    private final Executor slow;
 
     /**
      * @param maxDomains          most domains one heartbeat may list
@@ -38,12 +44,18 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
      * @param maxHosts            most hosts the controller registers
      */
     public AgentRegistryApi(HostManager hosts, int maxDomains, int heartbeatsPerSecond, int maxHosts) {
-        this(hosts, maxDomains, heartbeatsPerSecond, maxHosts, 0);
+        this(hosts, maxDomains, heartbeatsPerSecond, maxHosts, 0, Runnable::run);
     }
 
-    /** The registry of the leader of term {@code epoch}, which its answers tell the agents. */
-    public AgentRegistryApi(HostManager hosts, int maxDomains, int heartbeatsPerSecond, int maxHosts, long epoch) {
+    /**
+     * The registry of the leader of term {@code epoch}, which its answers tell the agents.
+     *
+     * @param slow where a heartbeat that must be handled whole runs (see the class comment)
+     */
+    public AgentRegistryApi(HostManager hosts, int maxDomains, int heartbeatsPerSecond, int maxHosts, long epoch,
+                            Executor slow) {
         this.epoch = epoch;
+        this.slow = slow;
         this.hosts = hosts;
         this.maxDomains = maxDomains;
         this.rate = new HeartbeatRate(heartbeatsPerSecond, maxHosts + 1024, System::nanoTime);
@@ -51,24 +63,47 @@ public final class AgentRegistryApi extends AgentRegistryGrpc.AgentRegistryImplB
 
     @Override
     public void heartbeat(HeartbeatRequest req, StreamObserver<HeartbeatResponse> out) {
-        Calls.unary(out, () -> {
-            HostReport report = validate(req);
-            AgentIdentity.check(AccessControl.caller(), report.hostName(), report.agentAddress());
-            // counted by name, the identity the agent certificate proves: a host id is whatever the sender writes
-            if (!rate.allow(report.hostName())) {
-                throw Status.RESOURCE_EXHAUSTED.withDescription("host " + report.hostName() + " sends heartbeats "
-                        + "faster than the controller accepts (limits.heartbeats_per_second): this one changed "
-                        + "nothing").asRuntimeException();
-            }
-            HostReport.Ack ack = hosts.heartbeat(report);
-            return HeartbeatResponse.newBuilder()
-                    .setHeartbeatIntervalMs((int) Math.min(Integer.MAX_VALUE, ack.heartbeatIntervalMs()))
-                    .addAllUnknownServerIds(ack.unknownServerIds())
-                    .setFenceAfterMs(ack.fenceAfterMs())
-                    .addAllDestroyServerIds(ack.destroyServerIds())
-                    .setControllerEpoch(epoch)
-                    .build();
-        });
+        HostReport report;
+        HostReport.Ack quiet;
+        try {
+            report = admit(req);
+            quiet = hosts.quietHeartbeat(report);
+        } catch (RuntimeException e) {
+            Calls.fail(out, e);
+            return;
+        }
+        if (quiet != null) {
+            Calls.unary(out, () -> response(quiet));
+            return;
+        }
+        try {
+            slow.execute(() -> Calls.unary(out, () -> response(hosts.heartbeat(report))));
+        } catch (RejectedExecutionException e) {
+            Calls.fail(out, Status.UNAVAILABLE.withDescription("the controller is stopping").asRuntimeException());
+        }
+    }
+
+    /** The heartbeat, checked: its values, the identity it came with, and its rate. */
+    private HostReport admit(HeartbeatRequest req) {
+        HostReport report = validate(req);
+        AgentIdentity.check(AccessControl.caller(), report.hostName(), report.agentAddress());
+        // counted by name, the identity the agent certificate proves: a host id is whatever the sender writes
+        if (!rate.allow(report.hostName())) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("host " + report.hostName() + " sends heartbeats "
+                    + "faster than the controller accepts (limits.heartbeats_per_second): this one changed "
+                    + "nothing").asRuntimeException();
+        }
+        return report;
+    }
+
+    private HeartbeatResponse response(HostReport.Ack ack) {
+        return HeartbeatResponse.newBuilder()
+                .setHeartbeatIntervalMs((int) Math.min(Integer.MAX_VALUE, ack.heartbeatIntervalMs()))
+                .addAllUnknownServerIds(ack.unknownServerIds())
+                .setFenceAfterMs(ack.fenceAfterMs())
+                .addAllDestroyServerIds(ack.destroyServerIds())
+                .setControllerEpoch(epoch)
+                .build();
     }
 
     private HostReport validate(HeartbeatRequest req) {

@@ -55,6 +55,11 @@ final class Calls {
         });
     }
 
+    /** Ends the call with the status of what it threw. */
+    static void fail(StreamObserver<?> observer, RuntimeException e) {
+        observer.onError(error(e));
+    }
+
     /** The status a call that threw ends with. */
     private static StatusRuntimeException error(RuntimeException e) {
         if (e instanceof StatusRuntimeException s) {

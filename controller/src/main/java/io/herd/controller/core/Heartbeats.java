@@ -54,13 +54,23 @@ final class Heartbeats {
         this.agents = agents;
     }
 
+    /**
+     * A heartbeat that repeats its quiet host's last one, handled without the lock and without
+     * waiting: its time is written and its answer returned. Null for any other heartbeat, which
+     * {@link #heartbeat} handles.
+     */
+    HostReport.Ack quiet(HostReport r) {
+        // when nothing changed at the host or in the controller since, handled whole it would find nothing to do
+        QuietHosts.Quiet quiet = inv.quiet(r.hostId());
+        return quiet != null && repeats(r, quiet) && inv.heardQuietly(r.hostId(), quiet) ? quietAck : null;
+    }
+
     /** Registers or refreshes the host, brings it UP, and reconciles its servers with its domains. */
     HostReport.Ack heartbeat(HostReport r) {
-        // most heartbeats repeat the last one: when nothing changed at the host or in the controller
-        // since, handled whole it would find nothing to do, and only its time is written, without the lock
-        QuietHosts.Quiet quiet = inv.quiet(r.hostId());
-        if (quiet != null && repeats(r, quiet) && inv.heardQuietly(r.hostId(), quiet)) {
-            return quietAck;
+        // most heartbeats repeat the last one
+        HostReport.Ack quiet = quiet(r);
+        if (quiet != null) {
+            return quiet;
         }
         List<String> relaunch = new ArrayList<>();
         List<String> unknown = new ArrayList<>();

@@ -39,6 +39,15 @@ public final class HostManager {
         return heartbeats.heartbeat(r);
     }
 
+    /**
+     * The answer to a heartbeat that repeats its host's last one when that one found nothing to
+     * do, given at once without the inventory's lock; null when the heartbeat needs
+     * {@link #heartbeat}, which may wait for the lock.
+     */
+    public HostReport.Ack quietHeartbeat(HostReport r) {
+        return heartbeats.quiet(r);
+    }
+
     void setEvacuator(Evacuator evacuator) {
         this.evacuator = evacuator;
     }

@@ -2,7 +2,10 @@ package io.herd.runtime.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
@@ -24,7 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -65,6 +71,22 @@ public final class GrpcServer implements AutoCloseable {
     /** The TCP port bound (the real one when 0 was asked for); -1 on a Unix socket. */
     public int port() {
         return socket == null ? server.getPort() : -1;
+    }
+
+    /**
+     * Where a call hands off work that may block: the calls' own pool, or, on a server that
+     * runs its calls on gRPC's shared pool, the caller's own thread.
+     */
+    public Executor calls() {
+        return calls == null ? Runnable::run : calls;
+    }
+
+    /** Inline methods' calls stay on the transport's thread (null: the executor they started on). */
+    private record InlineOrPool(Set<String> inline, Executor pool) implements ServerCallExecutorSupplier {
+        @Override
+        public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
+            return inline.contains(call.getMethodDescriptor().getFullMethodName()) ? null : pool;
+        }
     }
 
     /** Health of the whole server ("") and of each service by name. */
@@ -112,6 +134,7 @@ public final class GrpcServer implements AutoCloseable {
         private final List<ServerServiceDefinition> services = new ArrayList<>();
         private final List<ServerInterceptor> interceptors = new ArrayList<>();
         private boolean workStealing;
+        private final Set<String> inline = new HashSet<>();
 
         private Builder() {
         }
@@ -127,6 +150,18 @@ public final class GrpcServer implements AutoCloseable {
          */
         public Builder workStealingCalls() {
             this.workStealing = true;
+            return this;
+        }
+
+        /**
+         * Runs the calls of this method (its full name, {@code package.Service/Method}) on the
+         * transport's threads, with the calls of every other method on the work-stealing pool
+         * ({@link #workStealingCalls}, which this needs): a call then costs no hand-off between
+         * threads. Only for a method whose calls answer at once, or hand what may block to
+         * {@link GrpcServer#calls()}: a call that blocks here stops every connection of its thread.
+         */
+        public Builder inline(String fullMethodName) {
+            inline.add(fullMethodName);
             return this;
         }
 
@@ -195,7 +230,14 @@ public final class GrpcServer implements AutoCloseable {
                     t.setName("grpc-call-" + workers.getAndIncrement());
                     return t;
                 }, null, true);
-                b.executor(calls);
+                if (inline.isEmpty()) {
+                    b.executor(calls);
+                } else {
+                    // every call starts on the transport's thread, and all but the inline ones move to the pool
+                    b.directExecutor().callExecutor(new InlineOrPool(Set.copyOf(inline), calls));
+                }
+            } else if (!inline.isEmpty()) {
+                throw new IllegalStateException("inline methods need the work-stealing pool for the others");
             }
             b.maxInboundMessageSize(maxMessageBytes)
                     .maxInboundMetadataSize(16 * 1024)

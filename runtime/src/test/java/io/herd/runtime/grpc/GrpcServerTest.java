@@ -45,6 +45,49 @@ class GrpcServerTest {
         }
     }
 
+    /** Answers each call with the name of the thread it ran on. */
+    static final class Threads extends ServerGroupServiceGrpc.ServerGroupServiceImplBase {
+        @Override
+        public void getServerGroup(GetServerGroupRequest req, StreamObserver<ServerGroup> out) {
+            out.onNext(ServerGroup.newBuilder().setId(Thread.currentThread().getName()).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void listServerGroups(io.herd.api.v1.ListServerGroupsRequest req,
+                                     StreamObserver<io.herd.api.v1.ListServerGroupsResponse> out) {
+            out.onNext(io.herd.api.v1.ListServerGroupsResponse.newBuilder()
+                    .addServerGroups(ServerGroup.newBuilder().setId(Thread.currentThread().getName())).build());
+            out.onCompleted();
+        }
+    }
+
+    @Test
+    void anInlineMethodRunsOnTheTransportsThreadAndTheOthersOnTheCallPool() throws Exception {
+        String inline = ServerGroupServiceGrpc.getGetServerGroupMethod().getFullMethodName();
+        try (GrpcServer server = GrpcServer.builder().tcp(new HostPort("127.0.0.1", 0)).service(new Threads())
+                .workStealingCalls().inline(inline).start()) {
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                    InsecureChannelCredentials.create()).build();
+            try {
+                var stub = ServerGroupServiceGrpc.newBlockingStub(channel);
+                String ran = stub.getServerGroup(GetServerGroupRequest.newBuilder().setId("g").build()).getId();
+                assertThat(ran).doesNotStartWith("grpc-call-").contains("worker");
+                String other = stub.listServerGroups(io.herd.api.v1.ListServerGroupsRequest.getDefaultInstance())
+                        .getServerGroups(0).getId();
+                assertThat(other).startsWith("grpc-call-");
+                String[] pool = new String[1];
+                server.calls().execute(() -> pool[0] = Thread.currentThread().getName());
+                org.awaitility.Awaitility.await().until(() -> pool[0] != null);
+                assertThat(pool[0]).startsWith("grpc-call-");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+        assertThatThrownBy(() -> GrpcServer.builder().tcp(new HostPort("127.0.0.1", 0)).inline(inline).start())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void unparseableRequestsAreRefusedAsInvalidArgumentAndTheServerGoesOn() throws Exception {
         try (GrpcServer server = GrpcServer.builder().tcp(new HostPort("127.0.0.1", 0)).service(new Echo()).start()) {
