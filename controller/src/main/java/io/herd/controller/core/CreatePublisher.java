@@ -5,7 +5,6 @@ import io.herd.controller.model.ServerRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,22 +24,14 @@ final class CreatePublisher implements AutoCloseable {
                            CompletableFuture<ServerManager.Created> answer) {
     }
 
-    private static final Settled STOP = new Settled("", List.of(), null, null);
-
     private final Inventory inv;
     private final Launcher launcher;
-    private final LinkedBlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    /** Set under this object's monitor with {@link #STOP} queued last: nothing is queued after it. */
-    private boolean closed;
+    private final Batches<Settled> settled;
 
     CreatePublisher(Inventory inv, Launcher launcher) {
         this.inv = inv;
         this.launcher = launcher;
-        this.thread = new Thread(this::run, "create-publisher");
-        thread.setDaemon(true);
-        thread.setUncaughtExceptionHandler(BackgroundWork.uncaughtHandler());
-        thread.start();
+        this.settled = new Batches<>("create-publisher", "finishing creates", this::finish);
     }
 
     /**
@@ -52,44 +43,8 @@ final class CreatePublisher implements AutoCloseable {
                                                          CompletableFuture<Void> write) {
         CompletableFuture<ServerManager.Created> answer = new CompletableFuture<>();
         write.copy().orTimeout(StoreWriter.CALLER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((v, e) -> add(new Settled(requestId, created, e, answer)));
+                .whenComplete((v, e) -> settled.add(new Settled(requestId, created, e, answer)));
         return answer;
-    }
-
-    private void add(Settled s) {
-        synchronized (this) {
-            if (!closed) {
-                settled.add(s);
-                return;
-            }
-        }
-        // stopped: finished on the thread that settled it
-        finish(List.of(s));
-    }
-
-    private void run() {
-        List<Settled> batch = new ArrayList<>();
-        while (true) {
-            try {
-                batch.add(settled.take());
-            } catch (InterruptedException e) {
-                LOG.error("the create publisher was interrupted; creates are finished where their writes settle");
-                synchronized (this) {
-                    closed = true;
-                }
-                settled.drainTo(batch);
-                batch.remove(STOP);
-                finish(batch);
-                return;
-            }
-            settled.drainTo(batch);
-            boolean stop = batch.remove(STOP);
-            finish(batch);
-            batch.clear();
-            if (stop) {
-                return;
-            }
-        }
     }
 
     /** Publishes or drops each create under one hold of the lock, then answers each caller. */
@@ -133,19 +88,6 @@ final class CreatePublisher implements AutoCloseable {
     /** Finishes what is queued, then stops; creates that settle later are finished where they settle. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            settled.add(STOP);
-        }
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(StoreWriter.CALLER_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        settled.close();
     }
 }

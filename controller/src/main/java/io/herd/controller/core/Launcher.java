@@ -6,6 +6,7 @@ import io.herd.controller.model.HostRecord;
 import io.herd.controller.model.ServerRecord;
 import io.herd.controller.model.ServerStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +46,11 @@ final class Launcher {
     private final Map<String, Integer> cleanupFailures = new HashMap<>();
     /** Set when the controller stops: outcomes of launches still in flight are left to the next start. */
     private volatile boolean stopping;
+    /** Launches that landed, recorded in batches under one hold of the lock ({@link #landed}). */
+    private final Batches<Launched> launched;
+
+    private record Launched(String serverId, String hostId) {
+    }
 
     Launcher(Inventory inv, AgentPort agents, AgentCalls calls, int retries, CoreMetrics metrics) {
         this.inv = inv;
@@ -52,6 +58,7 @@ final class Launcher {
         this.agents = agents;
         this.calls = calls;
         this.retries = retries;
+        this.launched = new Batches<>("launch-outcomes", "recording launches that landed", this::landed);
     }
 
     void setDeleter(Deleter deleter) {
@@ -61,6 +68,7 @@ final class Launcher {
     /** Stops recording outcomes: whatever is in flight is settled by heartbeats after the next start. */
     void stop() {
         stopping = true;
+        launched.close();
     }
 
     /** Marks and queues the launch of a BUILDING server, unless an agent call for it is in flight. */
@@ -195,26 +203,37 @@ final class Launcher {
         queueMarked(s.id());
     }
 
+    /**
+     * The launch landed: recorded with others that landed meanwhile, the server still marked until
+     * then, so that no other agent call for it starts before its outcome is in.
+     */
     private void succeeded(String serverId, String hostId) {
+        if (!stopping) {
+            launched.add(new Launched(serverId, hostId));
+        }
+    }
+
+    /** Records launches that landed, under one hold of the lock, their servers ACTIVE in one write. */
+    private void landed(List<Launched> batch) {
         if (stopping) {
             return;
         }
         synchronized (inv.lock) {
-            inv.endAgentCall(serverId);
-            failedHosts.remove(serverId);
-            ServerRecord s = inv.server(serverId);
-            if (s != null && s.status() == ServerStatus.BUILDING && s.hostId().equals(hostId)) {
-                inv.commit(s.withStatus(ServerStatus.ACTIVE, "", inv.now()));
-                return;
+            List<ServerRecord> active = new ArrayList<>(batch.size());
+            for (Launched l : batch) {
+                inv.endAgentCall(l.serverId());
+                failedHosts.remove(l.serverId());
+                ServerRecord s = inv.server(l.serverId());
+                if (s != null && s.status() == ServerStatus.BUILDING && s.hostId().equals(l.hostId())) {
+                    active.add(s.withStatus(ServerStatus.ACTIVE, "", inv.now()));
+                } else if (s != null && s.status() == ServerStatus.DELETING) {
+                    deleter.startLocked(l.serverId());
+                } else if (s == null || !s.hostId().equals(l.hostId())) {
+                    // deleted by force, or moved while the launch was in flight: this copy must go
+                    removeStray(l.serverId(), l.hostId());
+                }
             }
-            if (s != null && s.status() == ServerStatus.DELETING) {
-                deleter.startLocked(serverId);
-                return;
-            }
-            if (s == null || !s.hostId().equals(hostId)) {
-                // deleted by force, or moved while the launch was in flight: this copy must go
-                removeStray(serverId, hostId);
-            }
+            inv.commit(active);
         }
     }
 
