@@ -18,6 +18,9 @@ import io.herd.api.v1.ServerGroup;
 import io.herd.controller.api.ServerApi;
 import io.herd.controller.api.ServerGroupApi;
 import io.herd.controller.core.ControllerCore;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +35,8 @@ final class ConsoleActions {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
             .omittingInsignificantWhitespace();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longer than a create waits for the store before it gives up itself. */
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(60);
 
     private ConsoleActions() {
     }
@@ -81,10 +86,23 @@ final class ConsoleActions {
         }
     }
 
-    /** Runs a unary service method in this thread and answers its response, or throws its refusal. */
+    /**
+     * Runs a unary service method and answers its response, or throws its refusal. A method may
+     * answer on another thread once its work is done (a create, once its claim is on disk): this
+     * waits for that, as long as a caller of the store waits.
+     */
     private static <T extends Message> JsonNode call(Consumer<StreamObserver<T>> method) {
         Capture<T> capture = new Capture<>();
         method.accept(capture);
+        try {
+            if (!capture.done.await(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ConsoleError(503, Status.Code.UNAVAILABLE.name(), "no answer within "
+                        + ANSWER_WAIT.toSeconds() + " s; retry");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsoleError(503, Status.Code.UNAVAILABLE.name(), "interrupted while waiting for the answer");
+        }
         if (capture.error != null) {
             throw ConsoleError.from(Status.fromThrowable(capture.error));
         }
@@ -98,10 +116,11 @@ final class ConsoleActions {
         }
     }
 
-    /** The one answer of a unary call made in this thread. */
+    /** The one answer of a unary call, given on whichever thread the method answers. */
     private static final class Capture<T extends Message> implements StreamObserver<T> {
-        T response;
-        Throwable error;
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile T response;
+        volatile Throwable error;
 
         @Override
         public void onNext(T value) {
@@ -111,11 +130,12 @@ final class ConsoleActions {
         @Override
         public void onError(Throwable t) {
             error = t;
+            done.countDown();
         }
 
         @Override
         public void onCompleted() {
-            // the answer is complete with onNext
+            done.countDown();
         }
     }
 }

@@ -74,14 +74,16 @@ final class CreatePublisher implements AutoCloseable {
                 s.answer().completeExceptionally(StoreWriter.failure(s.failure(), "nothing was created, retry"));
                 continue;
             }
-            for (ServerRecord r : s.created()) {
-                if (r.holdsClaim()) {
-                    launcher.queueCreated(r.id(), r.hostId());
-                }
-            }
             ServerManager.Created answer = answers.get(i);
-            // the caller's answer is sent from here
-            BackgroundWork.run("answering a create", () -> s.answer().complete(answer));
+            // the caller's answer is sent from here; one create's failure leaves the others to be answered
+            BackgroundWork.run("answering a create", () -> {
+                for (ServerRecord r : s.created()) {
+                    if (r.holdsClaim()) {
+                        launcher.queueCreated(r.id(), r.hostId());
+                    }
+                }
+                s.answer().complete(answer);
+            });
         }
     }
 

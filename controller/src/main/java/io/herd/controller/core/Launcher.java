@@ -1,5 +1,6 @@
 package io.herd.controller.core;
 
+import io.herd.common.BackgroundWork;
 import io.herd.controller.model.GroupRecord;
 import io.herd.controller.model.HistoryEntry;
 import io.herd.controller.model.HostRecord;
@@ -226,12 +227,17 @@ final class Launcher {
                 ServerRecord s = inv.server(l.serverId());
                 if (s != null && s.status() == ServerStatus.BUILDING && s.hostId().equals(l.hostId())) {
                     active.add(s.withStatus(ServerStatus.ACTIVE, "", inv.now()));
-                } else if (s != null && s.status() == ServerStatus.DELETING) {
-                    deleter.startLocked(l.serverId());
-                } else if (s == null || !s.hostId().equals(l.hostId())) {
-                    // deleted by force, or moved while the launch was in flight: this copy must go
-                    removeStray(l.serverId(), l.hostId());
+                    continue;
                 }
+                // one server's failure here leaves the others of the batch to be recorded
+                BackgroundWork.run("recording the launch of server " + l.serverId(), () -> {
+                    if (s != null && s.status() == ServerStatus.DELETING) {
+                        deleter.startLocked(l.serverId());
+                    } else if (s == null || !s.hostId().equals(l.hostId())) {
+                        // deleted by force, or moved while the launch was in flight: this copy must go
+                        removeStray(l.serverId(), l.hostId());
+                    }
+                });
             }
             inv.commit(active);
         }

@@ -130,6 +130,28 @@ class ConsoleApiTest {
     }
 
     @Test
+    void serversCreatedInTheConsoleAreAnsweredOnceTheirClaimIsOnDisk() throws Exception {
+        io.grpc.ManagedChannel channel = io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                io.grpc.InsecureChannelCredentials.create()).build();
+        try {
+            io.herd.api.v1.AgentRegistryGrpc.newBlockingStub(channel).heartbeat(io.herd.api.v1.HeartbeatRequest
+                    .newBuilder().setHostId("hv1").setHostName("hv1").setAgentAddress("127.0.0.1:1")
+                    .setCapacity(io.herd.api.v1.HostCapacity.newBuilder().setCpus(8).setMemoryMib(16_384)
+                            .setDiskFreeGib(100).setDiskTotalGib(100).setCpuAllocationRatio(1)
+                            .setRamAllocationRatio(1)).addImages("cirros").build());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        NovaHttp.Reply created = http.post("/console/api/servers", "{\"name\": \"web\", \"count\": 2, "
+                + "\"vcpus\": 1, \"memory_mib\": 64, \"disk_gib\": 1, \"image\": \"cirros\"}", TOKEN, OPERATOR);
+
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+        assertThat(created.body().path("servers")).hasSize(2);
+        assertThat(created.body().path("servers").get(0).path("host_id").asText()).isEqualTo("hv1");
+    }
+
+    @Test
     void theEventStreamBeginsWithTheStateAndSendsChanges() throws Exception {
         assertThat(raw.send(HttpRequest.newBuilder(uri("/console/api/events")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
