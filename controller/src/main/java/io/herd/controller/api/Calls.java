@@ -3,6 +3,7 @@ package io.herd.controller.api;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.herd.common.BackgroundWork;
 import io.herd.common.InvalidFieldException;
 import io.herd.controller.core.ControllerException;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,9 @@ final class Calls {
             observer.onError(error(e));
             return;
         }
-        response.whenComplete((r, e) -> {
+        // on the thread that completes it (background work): an Error stops the program there, as it does
+        // in any background work, instead of vanishing into the future with the caller never answered
+        response.whenComplete((r, e) -> BackgroundWork.run("answering a call", () -> {
             if (e == null) {
                 observer.onNext(r);
                 observer.onCompleted();
@@ -52,7 +55,7 @@ final class Calls {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             observer.onError(cause instanceof RuntimeException re ? error(re)
                     : Status.INTERNAL.withDescription(cause.toString()).asRuntimeException());
-        });
+        }));
     }
 
     /** Ends the call with the status of what it threw. */

@@ -43,7 +43,10 @@ final class CreatePublisher implements AutoCloseable {
                                                          CompletableFuture<Void> write) {
         CompletableFuture<ServerManager.Created> answer = new CompletableFuture<>();
         write.copy().orTimeout(StoreWriter.CALLER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((v, e) -> settled.add(new Settled(requestId, created, e, answer)));
+                // on the thread that settles the write: an Error here stops the program, as in any background work,
+                // rather than vanishing into the future and leaving the create unanswered and unpublished
+                .whenComplete((v, e) -> BackgroundWork.run("handing over a settled create",
+                        () -> settled.add(new Settled(requestId, created, e, answer))));
         return answer;
     }
 

@@ -76,10 +76,10 @@ class GrpcServerTest {
                 String other = stub.listServerGroups(io.herd.api.v1.ListServerGroupsRequest.getDefaultInstance())
                         .getServerGroups(0).getId();
                 assertThat(other).startsWith("grpc-call-");
-                String[] pool = new String[1];
-                server.calls().execute(() -> pool[0] = Thread.currentThread().getName());
-                org.awaitility.Awaitility.await().until(() -> pool[0] != null);
-                assertThat(pool[0]).startsWith("grpc-call-");
+                var pool = new java.util.concurrent.atomic.AtomicReference<String>();
+                server.calls().execute(() -> pool.set(Thread.currentThread().getName()));
+                org.awaitility.Awaitility.await().until(() -> pool.get() != null);
+                assertThat(pool.get()).startsWith("grpc-call-");
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
