@@ -7,10 +7,10 @@ import io.grpc.Status;
 import io.herd.api.v1.Server;
 import io.herd.cli.CliTestSupport.Result;
 import io.herd.runtime.grpc.Leadership;
+import io.herd.runtime.testing.Ports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +43,8 @@ class LeaderFollowingTest {
     return c;
   }
 
-  private static String nobody() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return "127.0.0.1:" + s.getLocalPort();
-    }
+  private static String nobody() {
+    return "127.0.0.1:" + Ports.free();
   }
 
   private static Result herdctl(String controllers, String... args) {

@@ -29,8 +29,8 @@ import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
 import io.herd.controller.core.FakeClock;
 import io.herd.runtime.testing.MetricsScrape;
+import io.herd.runtime.testing.Ports;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,10 +68,7 @@ class ControllerMetricsTest {
      */
     @Test
     void placementsLaunchesStatesAndCallsAreCountedAndServed() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = Ports.free();
         ControllerConfig config = ConfigLoader.load(null, Map.of("listen", "127.0.0.1:0",
                 "store.path", dir.resolve("controller.db").toString(), "metrics.listen", "127.0.0.1:0",
                 "launch.timeout_ms", "2000"));

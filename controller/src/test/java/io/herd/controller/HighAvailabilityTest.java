@@ -19,7 +19,7 @@ import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.store.PostgresTestDatabase;
 import io.herd.runtime.grpc.Leadership;
-import java.net.ServerSocket;
+import io.herd.runtime.testing.Ports;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -73,15 +73,9 @@ class HighAvailabilityTest {
         return HealthGrpc.newBlockingStub(c).check(HealthCheckRequest.newBuilder().build()).getStatus();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void oneControllerLeadsAndTheStandbyNamesItToEveryCaller() throws Exception {
-        try (ControllerServer leader = start(freePort()); ControllerServer standby = start(freePort())) {
+        try (ControllerServer leader = start(Ports.free()); ControllerServer standby = start(Ports.free())) {
             ManagedChannel toLeader = channel(leader);
             ManagedChannel toStandby = channel(standby);
             assertThat(health(toLeader)).isEqualTo(ServingStatus.SERVING);
@@ -106,8 +100,8 @@ class HighAvailabilityTest {
 
     @Test
     void whenTheLeaderStopsTheStandbyLeadsAtOnceWithTheSameState() throws Exception {
-        ControllerServer first = start(freePort());
-        try (ControllerServer second = start(freePort())) {
+        ControllerServer first = start(Ports.free());
+        try (ControllerServer second = start(Ports.free())) {
             String id;
             try {
                 id = ServerGroupServiceGrpc.newBlockingStub(channel(first)).createServerGroup(

@@ -18,8 +18,8 @@ import io.herd.api.v1.ListHostsRequest;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.api.v1.ServerServiceGrpc;
 import io.herd.api.v1.AgentServer;
+import io.herd.runtime.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,7 +149,7 @@ final class Cluster implements AutoCloseable {
         this.tls = tls;
         this.options = options;
         for (int i = 0; i < count; i++) {
-            int port = freePort();
+            int port = Ports.free();
             List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port,
                     "--heartbeat-interval-ms", Long.toString(options.heartbeatMs())));
             if (storeUrl == null) {
@@ -302,7 +302,7 @@ final class Cluster implements AutoCloseable {
     int agentPort(String name) throws IOException {
         Integer port = agentPorts.get(name);
         if (port == null) {
-            port = freePort();
+            port = Ports.free();
             agentPorts.put(name, port);
         }
         return port;
@@ -400,13 +400,6 @@ final class Cluster implements AutoCloseable {
                 + "</active>\n    <total>" + cpus + "</total>\n    <nodes>1</nodes>\n    <sockets>1</sockets>\n"
                 + "    <cores>" + cpus + "</cores>\n    <threads>1</threads>\n  </cpu>\n  <memory>"
                 + memoryMib * 1024 + "</memory>\n</node>\n";
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     @Override

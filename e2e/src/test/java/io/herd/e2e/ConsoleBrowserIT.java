@@ -8,6 +8,7 @@ import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.ListServersRequest;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.ServerGroup;
+import io.herd.runtime.testing.Ports;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +53,7 @@ class ConsoleBrowserIT {
 
     @Test
     void antiAffinityGroupFromCreateToDeleteInTheBrowser() throws Exception {
-        int http = Cluster.freePort();
+        int http = Ports.free();
         cluster = new Cluster(dir, "--nova-api-listen", "127.0.0.1:" + http);
         cluster.startTestAgents(HOSTS);
         browser = new Browser(1280, 900);

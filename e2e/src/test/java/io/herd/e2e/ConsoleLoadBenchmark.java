@@ -13,6 +13,7 @@ import io.herd.controller.placement.Resources;
 import io.herd.controller.placement.Scope;
 import io.herd.controller.store.Mutation;
 import io.herd.controller.store.SqliteStore;
+import io.herd.runtime.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,7 +46,7 @@ class ConsoleLoadBenchmark {
         int servers = Integer.getInteger("herd.bench.servers", 10_000);
         int loads = Integer.getInteger("herd.bench.loads", 7);
         fill(dir.resolve("controller/controller.db"), hosts, servers);
-        int http = Cluster.freePort();
+        int http = Ports.free();
         Cluster.Options options = new Cluster.Options(Cluster.HEARTBEAT_MS, List.of("-Xmx1g"), List.of());
         try (Cluster cluster = new Cluster(dir, null, options, "--nova-api-listen", "127.0.0.1:" + http);
              Browser browser = new Browser(1280, 900)) {

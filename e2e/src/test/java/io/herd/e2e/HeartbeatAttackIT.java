@@ -20,6 +20,7 @@ import io.herd.api.v1.Resources;
 import io.herd.api.v1.Server;
 import io.herd.api.v1.ServerState;
 import io.herd.api.v1.SetHostSchedulableRequest;
+import io.herd.runtime.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ class HeartbeatAttackIT {
         Attacks.Snapshot before = Attacks.Snapshot.of(cluster);
         Host a = cluster.host("hv-a");
         HeartbeatRequest evil = heartbeat(UUID.randomUUID().toString(), "evil", "127.0.0.1:7701").build();
-        HeartbeatRequest divert = heartbeat(a.getId(), "hv-a", "127.0.0.1:" + Cluster.freePort()).build();
+        HeartbeatRequest divert = heartbeat(a.getId(), "hv-a", "127.0.0.1:" + Ports.free()).build();
         HeartbeatRequest empty = heartbeat(a.getId(), "hv-a", a.getAgentAddress()).setCapacity(a.getCapacity())
                 .build();
         ManagedChannel anonymous = Attacks.tlsChannel(cluster.tls, null, controller);
@@ -164,7 +165,7 @@ class HeartbeatAttackIT {
         Path home = Files.createDirectories(dir.resolve("hv-a-twin"));
         Path xml = Files.writeString(home.resolve("node.xml"), Cluster.nodeXml(64, 65_536));
         List<String> args = new ArrayList<>(List.of("--libvirt-uri", "test://" + xml, "--port",
-                Integer.toString(Cluster.freePort()), "--controller", controller, "--host-name", "hv-a",
+                Integer.toString(Ports.free()), "--controller", controller, "--host-name", "hv-a",
                 "--image-dir", home.resolve("images").toString(), "--state-dir", home.resolve("state").toString(),
                 "--heartbeat-interval-ms", "500"));
         args.addAll(twin.args("hv-a"));

@@ -12,6 +12,7 @@ import io.herd.api.v1.ListServerGroupsRequest;
 import io.herd.api.v1.Policy;
 import io.herd.api.v1.Scope;
 import io.herd.api.v1.ServerGroup;
+import io.herd.runtime.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class OpenStackClientsIT {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         assumeTrue(OpenStackCli.installed(), "the openstack client is not installed (python3-openstackclient)");
-        int novaPort = Cluster.freePort();
+        int novaPort = Ports.free();
         cluster = new Cluster(dir, "--nova-api-listen", "127.0.0.1:" + novaPort);
         for (Cluster.HostShape h : HOSTS) {
             Path images = Files.createDirectories(dir.resolve(h.name()).resolve("images"));

@@ -1,5 +1,6 @@
 package io.herd.e2e;
 
+import io.herd.runtime.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ final class PrivatePostgres implements AutoCloseable {
         if (root) {
             run(List.of("chown", "postgres:postgres", home.toString()), false);
         }
-        PrivatePostgres pg = new PrivatePostgres(data, Cluster.freePort(), root);
+        PrivatePostgres pg = new PrivatePostgres(data, Ports.free(), root);
         pg.pg("initdb", "-D", data.toString(), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8");
         Files.writeString(data.resolve("postgresql.auto.conf"), "listen_addresses = '127.0.0.1'\nport = " + pg.port
                 + "\nunix_socket_directories = '" + home + "'\nfsync = on\nmax_connections = 100\n",

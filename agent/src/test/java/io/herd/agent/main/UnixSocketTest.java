@@ -12,12 +12,12 @@ import io.grpc.health.v1.HealthGrpc;
 import io.herd.agent.testing.TestConfigs;
 import io.herd.api.v1.AgentServiceGrpc;
 import io.herd.api.v1.GetHostInfoRequest;
+import io.herd.runtime.testing.Ports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -60,15 +60,9 @@ class UnixSocketTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void withoutTlsTheAgentHasNoTcpPortAndItsSocketIsItsOwnersOnly() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Path socket = dir.resolve("a").resolve("state").resolve("agent.sock");
         try (AgentRuntime agent = start("a", "listen_address", "0.0.0.0", "port", Integer.toString(port))) {
             assertThat(agent.port()).isEqualTo(-1);

@@ -12,8 +12,8 @@ import io.herd.agent.testing.FakeRegistry;
 import io.herd.api.v1.HeartbeatRequest;
 import io.herd.common.LaunchLimits;
 import io.herd.runtime.grpc.ControllerEndpoints;
+import io.herd.runtime.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,10 +56,8 @@ class HeartbeatFailoverTest {
         return r;
     }
 
-    private static String nobody() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
+    private static String nobody() {
+        return "127.0.0.1:" + Ports.free();
     }
 
     /** A sender that waits a minute between heartbeats and backs off at least two seconds. */

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herd.controller.ControllerServer;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.config.ControllerConfig;
+import io.herd.runtime.testing.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +38,7 @@ class FleetBenchmarkTest {
                 "--controller", "127.0.0.1:" + controller.port(),
                 "--metrics", "http://127.0.0.1:" + controller.metricsPort() + "/metrics",
                 "--hosts", "60", "--hosts-per-rack", "10", "--zones", "2", "--interval-ms", "2000",
-                "--agent-port", Integer.toString(freePort()), "--window-s", "1", "--rate", "40", "--warmup-s", "0",
+                "--agent-port", Integer.toString(Ports.free()), "--window-s", "1", "--rate", "40", "--warmup-s", "0",
                 "--load-s", "3", "--groups", "20", "--settle-s", "60"},
                     new PrintStream(report, true, StandardCharsets.UTF_8), System.err);
 
@@ -64,12 +64,6 @@ class FleetBenchmarkTest {
             assertThat(line.get("load_controller_gcs").asLong()).isNotNegative();
             assertThat(line.get("load_controller_gc_percent").asDouble()).isBetween(0.0, 100.0);
             assertThat(line.get("load_controller_gc_mean_ms").asDouble()).isNotNegative();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.herd.controller.ControllerServer;
 import io.herd.controller.config.ConfigLoader;
 import io.herd.controller.store.PostgresTestDatabase;
-import java.net.ServerSocket;
+import io.herd.runtime.testing.Ports;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,10 +40,7 @@ class NovaApiHighAvailabilityTest {
     }
 
     private ControllerServer start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         return ControllerServer.start(ConfigLoader.load(null, Map.of("listen", "127.0.0.1:" + port,
                 "store.path", dir.resolve("unused.db").toString(), "store.url", db.target().toString(),
                 "ha.lease_ms", "1000", "nova_api.listen", "127.0.0.1:0"),

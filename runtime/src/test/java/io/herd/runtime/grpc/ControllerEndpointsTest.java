@@ -15,8 +15,8 @@ import io.grpc.StatusRuntimeException;
 import io.herd.api.v1.GetServerGroupRequest;
 import io.herd.api.v1.ServerGroupServiceGrpc;
 import io.herd.runtime.config.HostPort;
+import io.herd.runtime.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,10 +64,8 @@ class ControllerEndpointsTest {
         return "127.0.0.1:" + s.port();
     }
 
-    private static String nobody() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
+    private static String nobody() {
+        return "127.0.0.1:" + Ports.free();
     }
 
     private ControllerEndpoints endpoints(String... addresses) {
