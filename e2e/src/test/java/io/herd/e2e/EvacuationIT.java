@@ -77,9 +77,13 @@ class EvacuationIT {
         Path kvmDir = dir.resolve("kvm");
         Files.createDirectories(kvmDir.resolve("images"));
         cluster.startAgent("kvm", Commands.QEMU, "rk", "z1", kvmDir, "--image-pool", pool);
-        cluster.startTestAgents(List.of(new Cluster.HostShape("t1", 8, 8_192, "r1", "z1"),
-                new Cluster.HostShape("t2", 8, 4_096, "r2", "z1"),
-                new Cluster.HostShape("t3", 8, 4_096, "r3", "z1")));
+        cluster.awaitHostsUp(List.of("kvm"));
+        // the test hosts are smaller than the real one, whatever memory its libvirt reports
+        long kvmMib = cluster.host("kvm").getAllocatable().getMemoryMib();
+        assertThat(kvmMib).as("memory the real hypervisor offers, MiB").isGreaterThan(1_024);
+        cluster.startTestAgents(List.of(new Cluster.HostShape("t1", 8, kvmMib / 2, "r1", "z1"),
+                new Cluster.HostShape("t2", 8, kvmMib / 4, "r2", "z1"),
+                new Cluster.HostShape("t3", 8, kvmMib / 4, "r3", "z1")));
         cluster.awaitHostsUp(List.of("kvm", "t1", "t2", "t3"));
 
         String keep = cluster.groups.createServerGroup(CreateServerGroupRequest.newBuilder().setName("keep")
