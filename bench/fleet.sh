@@ -2,7 +2,8 @@
 # Starts a controller with a fresh SQLite store and /metrics, drives it with a simulated fleet
 # (herd-bench fleet), prints the report, and stops the controller. Extra arguments go to the
 # fleet, e.g.:  bench/fleet.sh --hosts 10000 --rate 500 --load-s 60
-# The controller and the fleet run with the JVM options the controller's packaged launcher gives it.
+# The controller runs through its packaged launcher (packaging/src/deb/bin/herd-controller), with
+# the JVM options it gives; the fleet runs with the same options.
 # Environment: CONTROLLER_HEAP (default 4g), FLEET_HEAP (default 4g), WORK (default a temp dir),
 # CONTROLLER_JAVA_OPTS and FLEET_JAVA_OPTS (extra JVM options, e.g. a profiler agent or a GC
 # log), FLEET_NICE (e.g. "nice -n 19": the fleet yields the cores to the controller, at the cost
@@ -18,10 +19,9 @@ interval_ms=5000
 for ((i = 1; i <= $#; i++)); do
   if [[ "${!i}" == "--interval-ms" ]]; then j=$((i + 1)); interval_ms="${!j}"; fi
 done
-# the JVM options the packaged launcher gives the controller
-jvm_defaults="$(sed -n 's/^JVM_DEFAULTS="\(.*\)"$/\1/p' "$root/packaging/src/deb/bin/herd-controller")"
-# shellcheck disable=SC2086
-java -Xmx"${CONTROLLER_HEAP:-4g}" $jvm_defaults ${CONTROLLER_JAVA_OPTS:-} -jar "$root/controller/target/herd-controller.jar" \
+# the controller runs through its packaged launcher, with the JVM options it gives
+JAVA_OPTS="-Xmx${CONTROLLER_HEAP:-4g} ${CONTROLLER_JAVA_OPTS:-}" \
+  HERD_CONTROLLER_JAR="$root/controller/target/herd-controller.jar" "$root/packaging/src/deb/bin/herd-controller" \
   --listen 127.0.0.1:$grpc_port --store-path "$work/controller.db" \
   --metrics-listen 127.0.0.1:$metrics_port --heartbeat-interval-ms "$interval_ms" \
   --set limits.max_hosts=1000000 >"$work/controller.log" 2>&1 &
@@ -32,7 +32,10 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 echo "controller pid $controller, log $work/controller.log"
-# the fleet keeps long-lived state (hosts, domains) as the controller does: the same options
+# the fleet keeps long-lived state (hosts, domains) as the controller does: the launcher's
+# options, unless FLEET_JAVA_OPTS chooses another collector
+jvm_defaults="$(sed -n 's/^JVM_DEFAULTS="\(.*\)"$/\1/p' "$root/packaging/src/deb/bin/herd-controller")"
+case " ${FLEET_JAVA_OPTS:-} " in *" -XX:+Use"*"GC "*) jvm_defaults="" ;; esac
 # shellcheck disable=SC2086
 ${FLEET_NICE:-} java -Xmx"${FLEET_HEAP:-4g}" $jvm_defaults ${FLEET_JAVA_OPTS:-} -jar "$root/bench/target/herd-bench.jar" fleet \
   --controller 127.0.0.1:$grpc_port --metrics "http://127.0.0.1:$metrics_port/metrics" \

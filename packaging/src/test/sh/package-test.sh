@@ -149,6 +149,10 @@ say "checking versions"
 [[ $(herd-controller --version) == "herd-controller $version" ]] || fail "herd-controller --version: $(herd-controller --version)"
 [[ $(herd-agent --version) == "herd-agent $version" ]] || fail "herd-agent --version: $(herd-agent --version)"
 [[ $(herdctl --version) == "herdctl $version" ]] || fail "herdctl --version: $(herdctl --version)"
+say "checking that a collector chosen in JAVA_OPTS replaces the controller's G1 defaults"
+out=$(JAVA_OPTS="-XX:+UseSerialGC -Xmx256m" herd-controller --version 2>&1) \
+  || fail "herd-controller with JAVA_OPTS=-XX:+UseSerialGC: $out"
+[[ $out == "herd-controller $version" ]] || fail "herd-controller with another collector: $out"
 
 say "checking files, conffiles and the herd user"
 dpkg-query -W -f='${Conffiles}\n' herd-agent | grep -q ' /etc/herd/agent.yaml ' || fail "agent.yaml is not a conffile"

@@ -61,9 +61,9 @@ class FleetBenchmarkTest {
             assertThat(line.get("domains_destroyed_on_request").asInt()).isZero();
             assertThat(line.get("idle_heartbeats_per_s").asDouble()).isGreaterThan(0);
             // the controller's collector over the load: a count, and a share of the window's time
-            assertThat(line.get("load_controller_gcs").asLong()).isNotNegative();
-            assertThat(line.get("load_controller_gc_percent").asDouble()).isBetween(0.0, 100.0);
-            assertThat(line.get("load_controller_gc_mean_ms").asDouble()).isNotNegative();
+            assertThat(line.get("load_controller_gc_pauses").asLong()).isNotNegative();
+            assertThat(line.get("load_controller_gc_pause_percent").asDouble()).isBetween(0.0, 100.0);
+            assertThat(line.get("load_controller_gc_pause_mean_ms").asDouble()).isNotNegative();
         }
     }
 }

@@ -50,4 +50,17 @@ class ScrapeTest {
         assertThat(FleetBenchmark.boundMs(Double.POSITIVE_INFINITY)).isEqualTo("over the largest bucket");
         assertThat(FleetBenchmark.boundMs(Double.NaN)).isNull();
     }
+
+    @Test
+    void onlyTheCollectorsThatStopTheProgramCountAsPauses() {
+        Scrape s = Scrape.parse("""
+                jvm_gc_collection_seconds_count{gc="G1 Young Generation"} 4
+                jvm_gc_collection_seconds_count{gc="G1 Old Generation"} 1
+                jvm_gc_collection_seconds_count{gc="G1 Concurrent GC"} 2
+                jvm_gc_collection_seconds_count{gc="ZGC Pauses"} 30
+                jvm_gc_collection_seconds_count{gc="ZGC Cycles"} 10
+                jvm_gc_collection_seconds_count{gc="Shenandoah Cycles"} 10
+                """);
+        assertThat(s.sum("jvm_gc_collection_seconds_count", FleetBenchmark.GC_PAUSES)).isEqualTo(35.0);
+    }
 }
