@@ -35,7 +35,9 @@ echo "controller pid $controller, log $work/controller.log"
 # the fleet keeps long-lived state (hosts, domains) as the controller does: the launcher's
 # options, unless FLEET_JAVA_OPTS chooses another collector
 jvm_defaults="$(sed -n 's/^JVM_DEFAULTS="\(.*\)"$/\1/p' "$root/packaging/src/deb/bin/herd-controller")"
-case " ${FLEET_JAVA_OPTS:-} " in *" -XX:+Use"*"GC "*) jvm_defaults="" ;; esac
+for opt in ${FLEET_JAVA_OPTS:-}; do
+  case "$opt" in -XX:+Use*GC) jvm_defaults="" ;; esac
+done
 # shellcheck disable=SC2086
 ${FLEET_NICE:-} java -Xmx"${FLEET_HEAP:-4g}" $jvm_defaults ${FLEET_JAVA_OPTS:-} -jar "$root/bench/target/herd-bench.jar" fleet \
   --controller 127.0.0.1:$grpc_port --metrics "http://127.0.0.1:$metrics_port/metrics" \

@@ -35,7 +35,7 @@ public final class FleetBenchmark {
 
     private static final String HEARTBEAT = "herd.v1.AgentRegistry/Heartbeat";
     private static final String CREATE = "herd.v1.ServerService/CreateServers";
-    /** The JVM collectors' time and count, every collector summed (each collection of G1's is a pause). */
+    /** The JVM collectors' time and count, by collector. */
     private static final String GC = "jvm_gc_collection_seconds";
     /**
      * The collectors that stop the program: not the ones a concurrent collector reports for its
