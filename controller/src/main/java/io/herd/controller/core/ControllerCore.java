@@ -108,17 +108,18 @@ public final class ControllerCore implements AutoCloseable {
         List<Instant> heard;
         List<String> groups;
         Instant now;
-        // the counts kept as servers change, and a copy of the hosts, under the lock; counted
-        // outside it: heartbeats and creates wait for none of the counting
+        // the counts kept as servers change, and a copy of the hosts, under the lock; their
+        // heartbeats' times read and everything counted outside it: heartbeats and creates wait
+        // for none of that
         synchronized (inv.lock) {
             servers = inv.serverCountsByStatus();
             hosts = new ArrayList<>(inv.hosts());
-            heard = new ArrayList<>(hosts.size());
-            for (HostRecord h : hosts) {
-                heard.add(inv.lastHeartbeat(h));
-            }
             groups = new ArrayList<>(inv.groupIds());
             now = inv.now();
+        }
+        heard = new ArrayList<>(hosts.size());
+        for (HostRecord h : hosts) {
+            heard.add(inv.lastHeartbeat(h));
         }
         int nonCompliant = 0;
         for (String id : groups) {

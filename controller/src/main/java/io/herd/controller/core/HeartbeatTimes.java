@@ -2,8 +2,8 @@ package io.herd.controller.core;
 
 import io.herd.controller.model.HostRecord;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When each host last heartbeated, kept apart from its record (the map under the inventory's
@@ -11,11 +11,12 @@ import java.util.Map;
  * replaces no record: it writes no reference into the inventory's long-lived maps for the
  * collector to scan at its next pause, and leaves nothing behind for it to copy. A quiet host's
  * heartbeat writes its slot without the lock ({@link QuietHosts#heard}). A record's own time is
- * that of the last heartbeat that changed it.
+ * that of the last heartbeat that changed it. Slots are added under the lock and read without
+ * it too ({@link #last}: the state counts read every host's after copying the hosts).
  */
 final class HeartbeatTimes {
 
-    private final Map<String, Slot> slots = new HashMap<>();
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
     /** The host's slot, with {@code at} written into it. */
     Slot heard(String hostId, Instant at) {
@@ -29,7 +30,7 @@ final class HeartbeatTimes {
         return slot;
     }
 
-    /** The host's last heartbeat: its record's time, or a later one written here. */
+    /** The host's last heartbeat: its record's time, or a later one written here. Callable without the lock. */
     Instant last(HostRecord h) {
         Slot slot = slots.get(h.id());
         if (slot == null) {

@@ -204,7 +204,7 @@ final class Inventory {
         return index.nothingToRecheck(hostId);
     }
 
-    /** When the host last heartbeated (see {@link HeartbeatTimes}). */
+    /** When the host last heartbeated (see {@link HeartbeatTimes}); callable without the lock. */
     Instant lastHeartbeat(HostRecord h) {
         return heartbeatTimes.last(h);
     }
