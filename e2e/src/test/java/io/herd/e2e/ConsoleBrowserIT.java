@@ -10,9 +10,9 @@ import io.herd.api.v1.Policy;
 import io.herd.api.v1.ServerGroup;
 import io.herd.runtime.testing.Ports;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +68,8 @@ class ConsoleBrowserIT {
         browser.type("gf-name", "");
         browser.find(By.cssSelector("#group-form button[type=submit]")).click();
         assertThat(browser.awaitText(By.id("gf-name-error"), "name:")).contains("name: ");
-        assertThat(browser.find(By.id("gf-name")).getDomAttribute("aria-invalid")).isEqualTo("true");
+        browser.await("the name field marked invalid (aria-invalid=true)",
+                d -> "true".equals(d.findElement(By.id("gf-name")).getDomAttribute("aria-invalid")));
         browser.type("gf-name", "web");
         browser.choose("gf-policy", "anti-affinity");
         browser.choose("gf-scope", "host");
@@ -87,15 +88,21 @@ class ConsoleBrowserIT {
         // each on a different host in the topology, the domain counts at the maximum
         browser.find(By.id("nav-topology")).click();
         browser.choose("highlight", "web");
-        Set<String> hosts = new HashSet<>();
-        for (WebElement host : browser.findAll(By.cssSelector("article.host"))) {
-            List<WebElement> members = host.findElements(By.cssSelector("li.srv.hl"));
-            assertThat(members).hasSize(1);
-            hosts.add(host.getDomAttribute("data-name"));
-        }
-        assertThat(hosts).containsExactlyInAnyOrder("host1", "host2", "host3");
-        assertThat(browser.findAll(By.cssSelector("#domain-counts li"))).extracting(WebElement::getText)
-                .containsExactlyInAnyOrder("host1: 1 / 1", "host2: 1 / 1", "host3: 1 / 1");
+        // read in one pass of the page, again if the view redraws meanwhile, once all three show
+        Map<String, Integer> highlighted = browser.await("the three members highlighted", d -> {
+            Map<String, Integer> byHost = new HashMap<>();
+            for (WebElement host : d.findElements(By.cssSelector("article.host"))) {
+                byHost.put(host.getDomAttribute("data-name"), host.findElements(By.cssSelector("li.srv.hl")).size());
+            }
+            return byHost.values().stream().mapToInt(Integer::intValue).sum() == 3 ? byHost : null;
+        });
+        assertThat(highlighted).isEqualTo(Map.of("host1", 1, "host2", 1, "host3", 1));
+        List<String> counts = browser.await("the domain counts", d -> {
+            List<String> texts = d.findElements(By.cssSelector("#domain-counts li")).stream()
+                    .map(WebElement::getText).toList();
+            return texts.size() == 3 ? texts : null;
+        });
+        assertThat(counts).containsExactlyInAnyOrder("host1: 1 / 1", "host2: 1 / 1", "host3: 1 / 1");
 
         moreGroupsForThePicture();
         String screenshot = System.getProperty("herd.console.screenshot", "");
