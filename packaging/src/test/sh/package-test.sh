@@ -243,6 +243,9 @@ status=0
 "${herdctl[@]}" server create pkg-2 --group pkg --memory 64M >/dev/null 2>"$work/refused.log" || status=$?
 ((status == 4)) || fail "a second anti-affinity member on one host: exit $status, expected 4"
 grep -q "no valid host" "$work/refused.log" || fail "the refusal does not explain itself: $(cat "$work/refused.log")"
+[[ $(cat "$work/refused.log") == herdctl:* && $(wc -l <"$work/refused.log") -eq 1 ]] \
+  || fail "herdctl's refusal is not its one line: $(cat "$work/refused.log")"
+! grep -q "SLF4J" "$work/wait.log" "$work/group.log" || fail "herdctl printed its libraries' logging notices"
 server_id=$(sed -n 's/^ *"id" : "\([0-9a-f-]*\)",$/\1/p' "$work/server.json" | head -n 1)
 "${herdctl[@]}" server delete "$server_id" --wait --timeout 60s >/dev/null || fail "server delete $server_id"
 "${herdctl[@]}" group delete pkg >/dev/null || fail "group delete"
