@@ -3,7 +3,7 @@
 # (herd-bench fleet), prints the report, and stops the controller. Extra arguments go to the
 # fleet, e.g.:  bench/fleet.sh --hosts 10000 --rate 500 --load-s 60
 # The controller runs through its packaged launcher (packaging/src/deb/bin/herd-controller), with
-# the JVM options it gives; the fleet runs with the same options.
+# the JVM options it gives; so does the fleet.
 # Environment: CONTROLLER_HEAP (default 4g), FLEET_HEAP (default 4g), WORK (default a temp dir),
 # CONTROLLER_JAVA_OPTS and FLEET_JAVA_OPTS (extra JVM options, e.g. a profiler agent or a GC
 # log), FLEET_NICE (e.g. "nice -n 19": the fleet yields the cores to the controller, at the cost
@@ -32,13 +32,11 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 echo "controller pid $controller, log $work/controller.log"
-# the fleet keeps long-lived state (hosts, domains) as the controller does: the launcher's
-# options, unless FLEET_JAVA_OPTS chooses another collector
-jvm_defaults="$(sed -n 's/^JVM_DEFAULTS="\(.*\)"$/\1/p' "$root/packaging/src/deb/bin/herd-controller")"
-for opt in ${FLEET_JAVA_OPTS:-}; do
-  case "$opt" in -XX:+Use*GC) jvm_defaults="" ;; esac
-done
+# the fleet keeps long-lived state (hosts, domains) as the controller does: it runs through the
+# same launcher (its jar in place of the controller's), so with the same options, and a collector
+# named in FLEET_JAVA_OPTS replaces them as one named in JAVA_OPTS does for the controller
 # shellcheck disable=SC2086
-${FLEET_NICE:-} java -Xmx"${FLEET_HEAP:-4g}" $jvm_defaults ${FLEET_JAVA_OPTS:-} -jar "$root/bench/target/herd-bench.jar" fleet \
+${FLEET_NICE:-} env JAVA_OPTS="-Xmx${FLEET_HEAP:-4g} ${FLEET_JAVA_OPTS:-}" \
+  HERD_CONTROLLER_JAR="$root/bench/target/herd-bench.jar" "$root/packaging/src/deb/bin/herd-controller" fleet \
   --controller 127.0.0.1:$grpc_port --metrics "http://127.0.0.1:$metrics_port/metrics" \
   --interval-ms "$interval_ms" "$@"
